@@ -1,0 +1,86 @@
+import { createRequire } from "node:module";
+
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The Solidity compiler is the pinned npm `solc` package (its WASM build), never a download: Hardhat's compiler
+ * host is unreachable on the machines this project runs on, and a pinned package makes every build reproducible.
+ * Keep SOLC_VERSION equal to the exact `solc` version in package.json.
+ */
+export const SOLC_VERSION = "0.8.30";
+const SOLC_PATH = require.resolve("solc/soljson.js");
+
+/** Base (OP Stack) supports every Prague-era opcode (PUSH0, MCOPY, transient storage), so Prague is the target. */
+const EVM_VERSION = "prague";
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    // Deployed as-is from OpenZeppelin, so it must be compiled from the package.
+    npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],
+    profiles: {
+      default: {
+        version: SOLC_VERSION,
+        path: SOLC_PATH,
+        settings: {
+          evmVersion: EVM_VERSION,
+          optimizer: { enabled: true, runs: 10_000 },
+        },
+      },
+      production: {
+        version: SOLC_VERSION,
+        path: SOLC_PATH,
+        settings: {
+          evmVersion: EVM_VERSION,
+          optimizer: { enabled: true, runs: 10_000 },
+        },
+      },
+    },
+  },
+  paths: {
+    ignition: "deploy",
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
+  },
+  networks: {
+    default: {
+      type: "edr-simulated",
+      chainType: "l1",
+    },
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      chainId: 84532,
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("BASE_SEPOLIA_PRIVATE_KEY")],
+    },
+    base: {
+      type: "http",
+      chainType: "op",
+      chainId: 8453,
+      url: configVariable("BASE_RPC_URL"),
+      accounts: [configVariable("BASE_PRIVATE_KEY")],
+    },
+  },
+  verify: {
+    etherscan: {
+      // Etherscan's v2 API key covers Basescan (Base 8453 and Base Sepolia 84532).
+      apiKey: configVariable("ETHERSCAN_API_KEY"),
+    },
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+});

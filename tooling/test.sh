@@ -1,0 +1,40 @@
+#!/bin/sh
+# Every quality gate, in order. The first gate that fails stops the run with a non-zero exit.
+# Run through `npm test`, which first makes sure Node.js >= 22 and the locked dependencies are installed.
+set -eu
+cd "$(dirname -- "$0")/.."
+
+LOG_DIR=$(mktemp -d)
+trap 'rm -rf "$LOG_DIR"' EXIT
+
+gate() { printf '\n==> %s\n' "$1"; }
+
+gate "format: prettier --check (Solidity through prettier-plugin-solidity)"
+prettier --check --log-level warn .
+echo "all files formatted"
+
+gate "lint: solhint, zero warnings"
+sh tooling/lint.sh
+
+gate "compile: every contract and test, zero compiler warnings"
+hardhat build --force >"$LOG_DIR/build.log" 2>&1 || { cat "$LOG_DIR/build.log"; exit 1; }
+grep -v '^npm warn' "$LOG_DIR/build.log" || true
+if grep -q '^Warning' "$LOG_DIR/build.log"; then
+  echo "compiler warnings found (above): fix them" >&2
+  exit 1
+fi
+
+gate "types: tsc --noEmit"
+tsc --noEmit
+
+gate "tests: Solidity (unit, fuzz, invariant) and mocha, with coverage"
+hardhat test --coverage 2>&1 | tee "$LOG_DIR/test.log"
+# `tee` hides the exit status of the test run; read it from the report instead.
+if grep -qE '^[[:space:]]*[0-9]+ failing' "$LOG_DIR/test.log"; then exit 1; fi
+passed=$(sed -n 's/^\([0-9][0-9]*\) passing (.*solidity.*mocha.*$/\1/p' "$LOG_DIR/test.log" | tail -n 1)
+[ -n "$passed" ] || { echo "no test summary found: did the test run crash?" >&2; exit 1; }
+line_coverage=$(sed -n 's/^║ Total *│ *\([0-9.]*\) .*/\1/p' "$LOG_DIR/test.log" | tail -n 1)
+echo "contract line coverage: ${line_coverage:-unknown}%"
+
+echo
+echo "$passed passed, 0 failed"
