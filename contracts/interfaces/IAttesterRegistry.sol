@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Route} from "../types/InferenceTypes.sol";
+
+/// @title IAttesterRegistry
+/// @notice Who may vouch for an inference: node signing keys (Vanilla), enclave keys under approved code measurements
+/// (TEE), and the named external providers that proxy routes call.
+/// @dev Trust-raising actions (approving a measurement, registering an enclave) are restricted through the project's
+/// AccessManager to TRUST_ADMIN, which holds its role with an execution delay: they are scheduled, wait, then run.
+/// Trust-lowering actions (revoking a measurement, disabling an enclave or a node) are immediate, for GUARDIAN.
+///
+/// Warning: the registry does not verify hardware attestation quotes. The trust admin checks an enclave's quote
+/// off-chain before scheduling its registration; the quote's hash is recorded so that anyone can re-check it.
+interface IAttesterRegistry {
+    /// @notice A registered node signing key.
+    /// @param key The address whose EIP-712 signatures count as the node's answers.
+    /// @param operator Who registered it; may deactivate it.
+    /// @param active False once deactivated (final).
+    struct Node {
+        // slot 0: key (20) | active (1)
+        address key;
+        bool active;
+        // slot 1
+        address operator;
+    }
+
+    /// @notice A registered enclave key.
+    /// @param route Local (subject is an artifact id) or Proxy (subject is a provider id): what it may attest.
+    /// @param subject The artifact or provider the enclave is bound to.
+    /// @param lastHeartbeat Timestamp of its newest signed heartbeat.
+    /// @param disabledAt When a guardian disabled it (0 while enabled).
+    /// @param measurement The code measurement (PCR-style hash) it runs.
+    /// @param quoteHash Hash of the attestation quote the trust admin checked.
+    /// @param measurementId The registry's id of `measurement` (read on the settlement path instead of the hash).
+    struct Enclave {
+        // slot 0: subject (8) | lastHeartbeat (5) | disabledAt (5) | measurementId (4) | route (1) | registered (1)
+        uint64 subject;
+        uint40 lastHeartbeat;
+        uint40 disabledAt;
+        uint32 measurementId;
+        Route route;
+        bool registered;
+        // slots 1-2
+        bytes32 measurement;
+        bytes32 quoteHash;
+    }
+
+    /// @notice The state of a code measurement. `id` is 0 until it is approved.
+    struct Measurement {
+        uint32 id;
+        uint40 approvedAt;
+        uint40 revokedAt;
+    }
+
+    event NodeRegistered(uint32 indexed nodeId, address indexed key, address indexed operator);
+    event NodeDeactivated(uint32 indexed nodeId, address indexed by);
+    event ProviderRegistered(uint64 indexed providerId, string name);
+    event MeasurementApproved(bytes32 indexed measurement);
+    event MeasurementRevoked(bytes32 indexed measurement, address indexed by);
+    event EnclaveRegistered(
+        address indexed enclave,
+        bytes32 indexed measurement,
+        Route route,
+        uint64 indexed subject,
+        bytes32 quoteHash
+    );
+    event EnclaveDisabled(address indexed enclave, address indexed by);
+    event Heartbeat(address indexed enclave, uint40 timestamp);
+
+    /// @notice The zero address is not a key.
+    error ZeroKey();
+    /// @notice `key` is already registered as a node or an enclave.
+    error KeyAlreadyRegistered(address key);
+    /// @notice No node has id `nodeId`.
+    error UnknownNode(uint32 nodeId);
+    /// @notice `caller` is not the operator of `nodeId`.
+    error NotNodeOperator(uint32 nodeId, address caller);
+    /// @notice `nodeId` is already deactivated.
+    error NodeInactive(uint32 nodeId);
+    /// @notice A provider name is 1 to 64 bytes.
+    error InvalidProviderName();
+    /// @notice `name` is already registered, as `providerId`.
+    error ProviderNameTaken(string name, uint64 providerId);
+    /// @notice No provider has id `providerId`.
+    error UnknownProvider(uint64 providerId);
+    /// @notice The zero hash is not a measurement.
+    error ZeroMeasurement();
+    /// @notice `measurement` is already approved (or was approved and revoked: revocation is final).
+    error MeasurementAlreadyApproved(bytes32 measurement);
+    /// @notice `measurement` is not approved, or was revoked.
+    error MeasurementNotApproved(bytes32 measurement);
+    /// @notice No enclave has key `enclave`.
+    error UnknownEnclave(address enclave);
+    /// @notice `enclave` was disabled.
+    error EnclaveIsDisabled(address enclave);
+    /// @notice A heartbeat must be newer than `lastHeartbeat` and not in the future.
+    error StaleHeartbeat(uint40 timestamp, uint40 lastHeartbeat);
+    /// @notice A heartbeat's signature was not made by the enclave key.
+    error InvalidHeartbeatSignature(address enclave, address signer);
+
+    /// @notice Registers `key` as a node signing key operated by the caller.
+    function registerNode(address key) external returns (uint32 nodeId);
+
+    /// @notice Deactivates `nodeId` for good; its later answers are refused. Operator only. Immediate.
+    function deactivateNode(uint32 nodeId) external;
+
+    /// @notice Deactivates `nodeId` for good, as a guardian. Immediate.
+    function guardianDeactivateNode(uint32 nodeId) external;
+
+    /// @notice Registers an external provider that proxy routes may name, e.g. "openai/gpt-4o-2024-08-06".
+    /// @dev Permissionless: a provider name proves nothing about the provider; it names whom a proxy called.
+    function registerProvider(string calldata name) external returns (uint64 providerId);
+
+    /// @notice Approves a code measurement. TRUST_ADMIN only, through the AccessManager's execution delay.
+    function approveMeasurement(bytes32 measurement) external;
+
+    /// @notice Revokes a code measurement, at once and for good: no enclave running it can settle from now on.
+    /// GUARDIAN only. Records already settled keep their history.
+    function revokeMeasurement(bytes32 measurement) external;
+
+    /// @notice Registers an enclave key running an approved `measurement`, bound to one artifact (Local) or one
+    /// provider (Proxy). TRUST_ADMIN only, through the AccessManager's execution delay.
+    function registerEnclave(
+        address enclave,
+        bytes32 measurement,
+        Route route,
+        uint64 subject,
+        bytes32 quoteHash
+    ) external;
+
+    /// @notice Disables `enclave`, at once and for good. GUARDIAN only.
+    function disableEnclave(address enclave) external;
+
+    /// @notice Records a liveness heartbeat signed (EIP-712 `Heartbeat(address enclave,uint40 timestamp)`) by the
+    /// enclave key. Anyone may relay it.
+    function heartbeat(address enclave, uint40 timestamp, bytes calldata signature) external;
+
+    /// @notice How long a heartbeat keeps an enclave live, in seconds.
+    function heartbeatTtl() external view returns (uint40);
+
+    function getNode(uint32 nodeId) external view returns (Node memory);
+
+    /// @notice The node id of `key`, or 0.
+    function nodeIdOf(address key) external view returns (uint32);
+
+    function getEnclave(address enclave) external view returns (Enclave memory);
+
+    function getMeasurement(bytes32 measurement) external view returns (Measurement memory);
+
+    /// @notice The provider's name. Reverts with {UnknownProvider}.
+    function providerName(uint64 providerId) external view returns (string memory);
+
+    /// @notice Whether `enclave` could attest now: registered, enabled, measurement approved and unrevoked, live.
+    function isEnclaveLive(address enclave) external view returns (bool);
+}

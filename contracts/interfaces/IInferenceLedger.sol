@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Answer, InferenceRecord, RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol";
+import {IAttesterRegistry} from "./IAttesterRegistry.sol";
+
+/// @title IInferenceLedger
+/// @notice One stored, de-duplicated record per inference, separating what was answered from what was proven.
+/// @dev Life cycle:
+/// - `answer`: a registered node's EIP-712 signature over the {Answer} records it as `Answered`, achieved Vanilla.
+/// - `settleTee`: a live enclave bound to the record's artifact or provider signs the record's content; achieved
+///   becomes TEE. A record reaches `Settled` when achieved reaches claimed.
+/// - A Vanilla claim settles when its challenge window passes unrefuted ({stateOf} reports it at once;
+///   `finalize` writes it down).
+/// - `refuteTee`: during the window, a live enclave's attestation of the same input and subject with a different
+///   output rejects a weaker answer.
+/// - `reject`: a TEE or ZKML claim that has not reached its level by its settlement deadline is `Rejected` by anyone.
+///
+/// Warning: achieved levels say what was proven, never what was claimed. A TEE attestation proves that approved code
+/// in an enclave produced the output; it does not prove the model is right, and on a Proxy route it proves only the
+/// pipe to the named provider. The storage keeps two slots per record: the commitments live in the {Answered} event
+/// and in `answerDigest`, and checks that need them take them back as arguments.
+interface IInferenceLedger is IAttesterRegistry {
+    /// @notice Why a record was rejected.
+    enum RejectionReason {
+        DeadlineMissed,
+        Refuted
+    }
+
+    /// @notice Node `nodeId` answered `inferenceId`. Carries everything needed to rebuild the record.
+    event Answered(
+        bytes32 indexed inferenceId,
+        uint32 indexed nodeId,
+        uint64 indexed subject,
+        Route route,
+        VerificationLevel claimed,
+        bytes32 inputCommitment,
+        bytes32 outputCommitment,
+        bytes32 paymentRef
+    );
+
+    /// @notice `attester` proved `level` for `inferenceId` in `round`; `evidence` is the enclave's measurement (TEE)
+    /// or the proof's hash (ZKML).
+    event Attested(
+        bytes32 indexed inferenceId,
+        VerificationLevel level,
+        address indexed attester,
+        bytes32 evidence,
+        uint32 round
+    );
+
+    /// @notice `inferenceId` reached its claimed level `level` and is final.
+    event InferenceSettled(bytes32 indexed inferenceId, VerificationLevel level, uint32 round);
+
+    /// @notice `attester` attested `otherOutput` for the same input and subject at `level`, refuting the answer.
+    event Refuted(
+        bytes32 indexed inferenceId,
+        VerificationLevel level,
+        address indexed attester,
+        bytes32 otherOutputCommitment
+    );
+
+    /// @notice `inferenceId` was rejected: it never satisfies any policy.
+    event InferenceRejected(bytes32 indexed inferenceId, RejectionReason reason, VerificationLevel achieved);
+
+    /// @notice The zero id is not an inference.
+    error ZeroInferenceId();
+    /// @notice `inferenceId` is already recorded.
+    error AlreadyRecorded(bytes32 inferenceId);
+    /// @notice No record has id `inferenceId`.
+    error UnknownInference(bytes32 inferenceId);
+    /// @notice `signer` is not an active node key.
+    error NotActiveNode(address signer);
+    /// @notice A node must claim Vanilla or more, and ZKML only on a Local route.
+    error InvalidClaim(Route route, VerificationLevel claimed);
+    /// @notice `artifactId` is unknown or revoked in the model registry.
+    error InvalidArtifact(uint64 artifactId);
+    /// @notice The record is `state`, and the action needs an unsettled `Answered` record.
+    error NotPending(bytes32 inferenceId, RecordState state);
+    /// @notice The action needed to happen by `deadline`.
+    error DeadlinePassed(bytes32 inferenceId, uint256 deadline);
+    /// @notice The action can only happen after `deadline`.
+    error DeadlineNotReached(bytes32 inferenceId, uint256 deadline);
+    /// @notice The record already achieved `achieved`, which the action would not raise.
+    error LevelNotRaised(bytes32 inferenceId, VerificationLevel achieved);
+    /// @notice `enclave` cannot attest: unknown, disabled, revoked measurement, or stale heartbeat.
+    error EnclaveNotLive(address enclave);
+    /// @notice `enclave` is bound to another artifact or provider than the record.
+    error EnclaveBindingMismatch(address enclave, Route route, uint64 subject);
+    /// @notice The commitments given do not match the record's stored digest.
+    error CommitmentsMismatch(bytes32 inferenceId);
+    /// @notice A refutation must attest a different output.
+    error SameOutput(bytes32 inferenceId);
+    /// @notice A Vanilla claim settles by its window, not by `reject`, and a settled claim cannot be rejected.
+    error NothingToReject(bytes32 inferenceId);
+
+    /// @notice Records `answer`, signed under EIP-712 by an active node key. Anyone may submit it.
+    /// @dev Refuses an id recorded before, a revoked or unknown artifact, an unknown provider, and a claim below
+    /// Vanilla (or ZKML on a Proxy route). The signature's domain binds chain id and this contract.
+    function answer(Answer calldata answer_, bytes calldata signature) external;
+
+    /// @notice Raises `inferenceId` to TEE with an enclave's EIP-712 `Attestation` over the record, signed by a live
+    /// enclave (approved, unrevoked measurement; enabled; fresh heartbeat) bound to the record's artifact or provider.
+    function settleTee(bytes32 inferenceId, bytes calldata signature) external;
+
+    /// @notice Writes down that a Vanilla claim's challenge window passed unrefuted. Anyone may call.
+    function finalize(bytes32 inferenceId) external;
+
+    /// @notice Rejects a TEE or ZKML claim that missed its settlement deadline. Anyone may call.
+    function reject(bytes32 inferenceId) external;
+
+    /// @notice Refutes an unsettled answer with a live enclave's attestation (EIP-712 `Attestation`) of the same
+    /// inference, input and subject with a different output. The record becomes `Rejected`.
+    /// @param inputCommitment,outputCommitment,paymentRef The record's own commitments (checked against its digest).
+    /// @param otherOutputCommitment The output the enclave attests.
+    function refuteTee(
+        bytes32 inferenceId,
+        bytes32 inputCommitment,
+        bytes32 outputCommitment,
+        bytes32 paymentRef,
+        bytes32 otherOutputCommitment,
+        bytes calldata signature
+    ) external;
+
+    /// @notice The stored record. Its `state` is as stored; see {stateOf} for Vanilla finality by time.
+    function getRecord(bytes32 inferenceId) external view returns (InferenceRecord memory);
+
+    /// @notice The record's state now: a Vanilla claim whose challenge window passed unrefuted is `Settled` here
+    /// even before anyone calls {finalize}.
+    function stateOf(bytes32 inferenceId) external view returns (RecordState);
+
+    /// @notice When the record's window closes: the challenge window for a Vanilla claim, the settlement deadline
+    /// otherwise.
+    function deadlineOf(bytes32 inferenceId) external view returns (uint256);
+
+    /// @notice The EIP-712 digest a node signs for `answer_`.
+    function answerTypedDataHash(Answer calldata answer_) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest an enclave signs to attest `inferenceId` with the given content digest.
+    function attestationTypedDataHash(
+        bytes32 inferenceId,
+        Route route,
+        uint64 subject,
+        bytes32 answerDigest
+    ) external view returns (bytes32);
+
+    /// @notice `keccak256(abi.encode(inputCommitment, outputCommitment, paymentRef))`: what a record stores.
+    function answerDigest(
+        bytes32 inputCommitment,
+        bytes32 outputCommitment,
+        bytes32 paymentRef
+    ) external pure returns (bytes32);
+
+    /// @notice The settlement round at the current time: rounds are numbered from 1 at deployment.
+    function currentRound() external view returns (uint32);
+
+    /// @notice The windows and round length, in seconds.
+    function windows() external view returns (uint40 challengeWindow, uint40 settlementWindow, uint40 roundDuration);
+
+    /// @notice The model registry artifacts are checked against.
+    function modelRegistry() external view returns (address);
+}

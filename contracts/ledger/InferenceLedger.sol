@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+
+import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {AttesterRegistry} from "../verification/AttesterRegistry.sol";
+import {Answer, InferenceRecord, RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol";
+
+/// @title InferenceLedger
+/// @notice Stored, de-duplicated inference records with asynchronous TEE settlement and challenges.
+/// See {IInferenceLedger}.
+contract InferenceLedger is IInferenceLedger, AttesterRegistry {
+    /// @dev The EIP-712 type a node signs. Field order matches {Answer}, so `abi.encode(ANSWER_TYPEHASH, answer)`
+    /// is its struct hash preimage.
+    bytes32 public constant ANSWER_TYPEHASH = keccak256(
+        "Answer(bytes32 inferenceId,uint8 route,uint64 subject,uint8 claimed,bytes32 inputCommitment,"
+        "bytes32 outputCommitment,bytes32 paymentRef)"
+    );
+
+    /// @dev The EIP-712 type an enclave signs to attest a record's content (or, refuting, another output).
+    bytes32 public constant ATTESTATION_TYPEHASH = keccak256(
+        "Attestation(bytes32 inferenceId,uint8 route,uint64 subject,bytes32 answerDigest)"
+    );
+
+    IModelRegistry private immutable _registry;
+    uint40 private immutable _challengeWindow;
+    uint40 private immutable _settlementWindow;
+    uint40 private immutable _roundDuration;
+    uint40 private immutable _genesis;
+
+    mapping(bytes32 inferenceId => InferenceRecord record) private _records;
+
+    /// @param authority The project's AccessManager.
+    /// @param registry The model registry artifacts are checked against.
+    /// @param challengeWindow Seconds during which a Vanilla claim can be refuted before it settles.
+    /// @param settlementWindow Seconds a TEE or ZKML claim has to reach its level before it can be rejected.
+    /// @param roundDuration Seconds per settlement round.
+    /// @param heartbeatTtl Seconds a heartbeat keeps an enclave live.
+    constructor(
+        address authority,
+        IModelRegistry registry,
+        uint40 challengeWindow,
+        uint40 settlementWindow,
+        uint40 roundDuration,
+        uint40 heartbeatTtl
+    ) AccessManaged(authority) EIP712("Proofline InferenceLedger", "1") AttesterRegistry(heartbeatTtl) {
+        _registry = registry;
+        _challengeWindow = challengeWindow;
+        _settlementWindow = settlementWindow;
+        _roundDuration = roundDuration;
+        // Safe until the year 36812.
+        _genesis = uint40(block.timestamp);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Answer
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IInferenceLedger
+    function answer(Answer calldata answer_, bytes calldata signature) external {
+        bytes32 inferenceId = answer_.inferenceId;
+        if (inferenceId == bytes32(0)) revert ZeroInferenceId();
+        InferenceRecord storage record = _records[inferenceId];
+        if (record.state != RecordState.None) revert AlreadyRecorded(inferenceId);
+        Route route = answer_.route;
+        VerificationLevel claimed = answer_.claimed;
+        if (claimed == VerificationLevel.None || (route == Route.Proxy && claimed == VerificationLevel.ZKML)) {
+            revert InvalidClaim(route, claimed);
+        }
+        address signer = ECDSA.recover(_hashTypedDataV4(keccak256(abi.encode(ANSWER_TYPEHASH, answer_))), signature);
+        uint32 nodeId = _activeNodeId(signer);
+        if (nodeId == 0) revert NotActiveNode(signer);
+        _checkSubject(route, answer_.subject);
+
+        _records[inferenceId] = InferenceRecord({
+            subject: answer_.subject,
+            nodeId: nodeId,
+            // Safe until the year 36812.
+            answeredAt: uint40(block.timestamp),
+            settledAt: 0,
+            round: 0,
+            route: route,
+            claimed: claimed,
+            achieved: VerificationLevel.Vanilla,
+            state: RecordState.Answered,
+            answerDigest: keccak256(abi.encode(answer_.inputCommitment, answer_.outputCommitment, answer_.paymentRef))
+        });
+
+        emit Answered(
+            inferenceId,
+            nodeId,
+            answer_.subject,
+            route,
+            claimed,
+            answer_.inputCommitment,
+            answer_.outputCommitment,
+            answer_.paymentRef
+        );
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Settlement
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IInferenceLedger
+    function settleTee(bytes32 inferenceId, bytes calldata signature) external {
+        InferenceRecord storage record = _records[inferenceId];
+        _checkPending(record, inferenceId);
+        if (record.achieved >= VerificationLevel.TEE) revert LevelNotRaised(inferenceId, record.achieved);
+        Route route = record.route;
+        uint64 subject = record.subject;
+        address enclave = _recoverAttester(inferenceId, route, subject, record.answerDigest, signature);
+        _checkEnclave(enclave, route, subject);
+
+        uint32 round = _round();
+        bool settled = record.claimed <= VerificationLevel.TEE;
+        record.achieved = VerificationLevel.TEE;
+        // Safe until the year 36812.
+        record.settledAt = uint40(block.timestamp);
+        record.round = round;
+        if (settled) record.state = RecordState.Settled;
+
+        emit Attested(inferenceId, VerificationLevel.TEE, enclave, bytes32(0), round);
+        if (settled) emit InferenceSettled(inferenceId, VerificationLevel.TEE, round);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function finalize(bytes32 inferenceId) external {
+        InferenceRecord storage record = _records[inferenceId];
+        if (record.state == RecordState.None) revert UnknownInference(inferenceId);
+        if (record.state != RecordState.Answered || record.claimed != VerificationLevel.Vanilla) {
+            revert NotPending(inferenceId, record.state);
+        }
+        uint256 deadline = _deadline(record);
+        if (block.timestamp <= deadline) revert DeadlineNotReached(inferenceId, deadline);
+
+        uint32 round = _round();
+        record.state = RecordState.Settled;
+        // Safe until the year 36812.
+        record.settledAt = uint40(block.timestamp);
+        record.round = round;
+        emit InferenceSettled(inferenceId, VerificationLevel.Vanilla, round);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function reject(bytes32 inferenceId) external {
+        InferenceRecord storage record = _records[inferenceId];
+        if (record.state == RecordState.None) revert UnknownInference(inferenceId);
+        if (record.state != RecordState.Answered || record.claimed == VerificationLevel.Vanilla) {
+            revert NothingToReject(inferenceId);
+        }
+        uint256 deadline = _deadline(record);
+        if (block.timestamp <= deadline) revert DeadlineNotReached(inferenceId, deadline);
+
+        record.state = RecordState.Rejected;
+        emit InferenceRejected(inferenceId, RejectionReason.DeadlineMissed, record.achieved);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function refuteTee(
+        bytes32 inferenceId,
+        bytes32 inputCommitment,
+        bytes32 outputCommitment,
+        bytes32 paymentRef,
+        bytes32 otherOutputCommitment,
+        bytes calldata signature
+    ) external {
+        InferenceRecord storage record = _records[inferenceId];
+        _checkPending(record, inferenceId);
+        if (record.achieved >= VerificationLevel.TEE) revert LevelNotRaised(inferenceId, record.achieved);
+        if (keccak256(abi.encode(inputCommitment, outputCommitment, paymentRef)) != record.answerDigest) {
+            revert CommitmentsMismatch(inferenceId);
+        }
+        if (otherOutputCommitment == outputCommitment) revert SameOutput(inferenceId);
+        Route route = record.route;
+        uint64 subject = record.subject;
+        bytes32 otherDigest = keccak256(abi.encode(inputCommitment, otherOutputCommitment, paymentRef));
+        address enclave = _recoverAttester(inferenceId, route, subject, otherDigest, signature);
+        _checkEnclave(enclave, route, subject);
+
+        VerificationLevel achieved = record.achieved;
+        record.state = RecordState.Rejected;
+        emit Refuted(inferenceId, VerificationLevel.TEE, enclave, otherOutputCommitment);
+        emit InferenceRejected(inferenceId, RejectionReason.Refuted, achieved);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IInferenceLedger
+    function getRecord(bytes32 inferenceId) external view returns (InferenceRecord memory) {
+        InferenceRecord memory record = _records[inferenceId];
+        if (record.state == RecordState.None) revert UnknownInference(inferenceId);
+        return record;
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function stateOf(bytes32 inferenceId) external view returns (RecordState) {
+        InferenceRecord storage record = _records[inferenceId];
+        RecordState state = record.state;
+        if (
+            state == RecordState.Answered &&
+            record.claimed == VerificationLevel.Vanilla &&
+            block.timestamp > _deadline(record)
+        ) return RecordState.Settled;
+        return state;
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function deadlineOf(bytes32 inferenceId) external view returns (uint256) {
+        InferenceRecord storage record = _records[inferenceId];
+        if (record.state == RecordState.None) revert UnknownInference(inferenceId);
+        return _deadline(record);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function answerTypedDataHash(Answer calldata answer_) external view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(ANSWER_TYPEHASH, answer_)));
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function attestationTypedDataHash(
+        bytes32 inferenceId,
+        Route route,
+        uint64 subject,
+        bytes32 digest
+    ) external view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(ATTESTATION_TYPEHASH, inferenceId, route, subject, digest)));
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function answerDigest(
+        bytes32 inputCommitment,
+        bytes32 outputCommitment,
+        bytes32 paymentRef
+    ) external pure returns (bytes32) {
+        return keccak256(abi.encode(inputCommitment, outputCommitment, paymentRef));
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function currentRound() external view returns (uint32) {
+        return _round();
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function windows() external view returns (uint40 challengeWindow, uint40 settlementWindow, uint40 roundDuration) {
+        return (_challengeWindow, _settlementWindow, _roundDuration);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function modelRegistry() external view returns (address) {
+        return address(_registry);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Local subjects are artifacts that exist and are not revoked; Proxy subjects are registered providers.
+    function _checkSubject(Route route, uint64 subject) internal view override {
+        if (route == Route.Local) {
+            if (!_registry.isValidArtifact(subject)) revert InvalidArtifact(subject);
+        } else {
+            _checkProvider(subject);
+        }
+    }
+
+    /// @dev Reverts unless the record is `Answered` and inside its window.
+    function _checkPending(InferenceRecord storage record, bytes32 inferenceId) private view {
+        RecordState state = record.state;
+        if (state == RecordState.None) revert UnknownInference(inferenceId);
+        if (state != RecordState.Answered) revert NotPending(inferenceId, state);
+        uint256 deadline = _deadline(record);
+        if (block.timestamp > deadline) revert DeadlinePassed(inferenceId, deadline);
+    }
+
+    /// @dev Reverts unless `enclave` is live now and bound to (`route`, `subject`).
+    function _checkEnclave(address enclave, Route route, uint64 subject) private view {
+        Enclave storage attester = _enclave(enclave);
+        if (
+            !attester.registered ||
+            attester.disabledAt != 0 ||
+            !_heartbeatFresh(attester.lastHeartbeat) ||
+            !_measurementIdApproved(attester.measurementId)
+        ) revert EnclaveNotLive(enclave);
+        if (attester.route != route || attester.subject != subject) {
+            revert EnclaveBindingMismatch(enclave, attester.route, attester.subject);
+        }
+    }
+
+    function _recoverAttester(
+        bytes32 inferenceId,
+        Route route,
+        uint64 subject,
+        bytes32 digest,
+        bytes calldata signature
+    ) private view returns (address) {
+        bytes32 structHash = keccak256(abi.encode(ATTESTATION_TYPEHASH, inferenceId, route, subject, digest));
+        return ECDSA.recover(_hashTypedDataV4(structHash), signature);
+    }
+
+    function _deadline(InferenceRecord storage record) private view returns (uint256) {
+        uint256 window = record.claimed == VerificationLevel.Vanilla ? _challengeWindow : _settlementWindow;
+        return uint256(record.answeredAt) + window;
+    }
+
+    function _round() private view returns (uint32) {
+        // A uint32 of rounds lasts 136 years at one-second rounds.
+        return uint32((block.timestamp - _genesis) / _roundDuration) + 1;
+    }
+}

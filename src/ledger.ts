@@ -1,0 +1,97 @@
+import { AbiCoder, keccak256, type Signer, type TypedDataDomain } from "ethers";
+
+/** Mirrors `VerificationLevel` in `contracts/types/InferenceTypes.sol`. */
+export enum Level {
+  None = 0,
+  Vanilla = 1,
+  TEE = 2,
+  ZKML = 3,
+}
+
+/** Mirrors `Route`. */
+export enum Route {
+  Local = 0,
+  Proxy = 1,
+}
+
+/** Mirrors `RecordState`. */
+export enum RecordState {
+  None = 0,
+  Answered = 1,
+  Settled = 2,
+  Rejected = 3,
+}
+
+/** What a node signs to answer an inference (the `Answer` struct). */
+export interface Answer {
+  inferenceId: string;
+  route: Route;
+  subject: bigint;
+  claimed: Level;
+  inputCommitment: string;
+  outputCommitment: string;
+  paymentRef: string;
+}
+
+/** EIP-712 types; they must match ANSWER_TYPEHASH, ATTESTATION_TYPEHASH and the heartbeat type in the contracts. */
+export const ANSWER_TYPES = {
+  Answer: [
+    { name: "inferenceId", type: "bytes32" },
+    { name: "route", type: "uint8" },
+    { name: "subject", type: "uint64" },
+    { name: "claimed", type: "uint8" },
+    { name: "inputCommitment", type: "bytes32" },
+    { name: "outputCommitment", type: "bytes32" },
+    { name: "paymentRef", type: "bytes32" },
+  ],
+};
+
+export const ATTESTATION_TYPES = {
+  Attestation: [
+    { name: "inferenceId", type: "bytes32" },
+    { name: "route", type: "uint8" },
+    { name: "subject", type: "uint64" },
+    { name: "answerDigest", type: "bytes32" },
+  ],
+};
+
+export const HEARTBEAT_TYPES = {
+  Heartbeat: [
+    { name: "enclave", type: "address" },
+    { name: "timestamp", type: "uint40" },
+  ],
+};
+
+/** The ledger's EIP-712 domain: bound to the chain and to the ledger's address. */
+export function ledgerDomain(chainId: bigint, ledgerAddress: string): TypedDataDomain {
+  return { name: "Proofline InferenceLedger", version: "1", chainId, verifyingContract: ledgerAddress };
+}
+
+/** `keccak256(abi.encode(input, output, paymentRef))`: the digest a record stores and an enclave attests. */
+export function answerDigest(inputCommitment: string, outputCommitment: string, paymentRef: string): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      ["bytes32", "bytes32", "bytes32"],
+      [inputCommitment, outputCommitment, paymentRef],
+    ),
+  );
+}
+
+/** A node's EIP-712 signature over `answer`. */
+export function signAnswer(node: Signer, domain: TypedDataDomain, answer: Answer): Promise<string> {
+  return node.signTypedData(domain, ANSWER_TYPES, answer);
+}
+
+/** An enclave's EIP-712 attestation that `inferenceId` on (`route`, `subject`) has content `digest`. */
+export function signAttestation(
+  enclave: Signer,
+  domain: TypedDataDomain,
+  attestation: { inferenceId: string; route: Route; subject: bigint; answerDigest: string },
+): Promise<string> {
+  return enclave.signTypedData(domain, ATTESTATION_TYPES, attestation);
+}
+
+/** An enclave's signed liveness heartbeat at `timestamp`. */
+export async function signHeartbeat(enclave: Signer, domain: TypedDataDomain, timestamp: bigint): Promise<string> {
+  return enclave.signTypedData(domain, HEARTBEAT_TYPES, { enclave: await enclave.getAddress(), timestamp });
+}

@@ -1,0 +1,481 @@
+import { expect } from "chai";
+import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { network } from "hardhat";
+
+import {
+  HEARTBEAT_TYPES,
+  Level,
+  RecordState,
+  Route,
+  answerDigest,
+  ledgerDomain,
+  signAnswer,
+  signHeartbeat,
+} from "../../src/ledger.js";
+import { RevocationReason } from "../../src/registry.js";
+import { CHALLENGE_WINDOW, MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "./fixture.js";
+
+const connection = await network.create();
+const { networkHelpers } = connection;
+const fixture = () => deployLedger(connection);
+const load = () => networkHelpers.loadFixture(fixture);
+
+describe("InferenceLedger", () => {
+  describe("answer", () => {
+    it("stores a two-slot record, achieved Vanilla, and emits every field", async () => {
+      const { ledger, makeAnswer, submit } = await load();
+      const answer = makeAnswer({ claimed: Level.TEE });
+      await expect(submit(answer))
+        .to.emit(ledger, "Answered")
+        .withArgs(
+          answer.inferenceId,
+          1n,
+          1n,
+          Route.Local,
+          Level.TEE,
+          answer.inputCommitment,
+          answer.outputCommitment,
+          answer.paymentRef,
+        );
+      const record = await ledger.getRecord(answer.inferenceId);
+      expect(record.nodeId).to.equal(1n);
+      expect(record.subject).to.equal(1n);
+      expect(record.claimed).to.equal(BigInt(Level.TEE));
+      expect(record.achieved).to.equal(BigInt(Level.Vanilla));
+      expect(record.state).to.equal(BigInt(RecordState.Answered));
+      expect(record.answerDigest).to.equal(
+        answerDigest(answer.inputCommitment, answer.outputCommitment, answer.paymentRef),
+      );
+      expect(await ledger.stateOf(answer.inferenceId)).to.equal(BigInt(RecordState.Answered));
+    });
+
+    it("records a proxy route against a registered provider", async () => {
+      const { ledger, makeAnswer, submit } = await load();
+      const answer = makeAnswer({ route: Route.Proxy, subject: 1n });
+      await submit(answer);
+      expect((await ledger.getRecord(answer.inferenceId)).route).to.equal(BigInt(Route.Proxy));
+    });
+
+    it("reverts with AlreadyRecorded when the same inference is answered again", async () => {
+      const { ledger, makeAnswer, submit } = await load();
+      const answer = makeAnswer();
+      await submit(answer);
+      await expect(submit({ ...answer, outputCommitment: ZeroHash }))
+        .to.be.revertedWithCustomError(ledger, "AlreadyRecorded")
+        .withArgs(answer.inferenceId);
+    });
+
+    it("reverts with ZeroInferenceId and InvalidClaim on a malformed answer", async () => {
+      const { ledger, makeAnswer, submit } = await load();
+      await expect(submit(makeAnswer({ inferenceId: ZeroHash }))).to.be.revertedWithCustomError(
+        ledger,
+        "ZeroInferenceId",
+      );
+      await expect(submit(makeAnswer({ claimed: Level.None })))
+        .to.be.revertedWithCustomError(ledger, "InvalidClaim")
+        .withArgs(Route.Local, Level.None);
+      await expect(submit(makeAnswer({ route: Route.Proxy, claimed: Level.ZKML })))
+        .to.be.revertedWithCustomError(ledger, "InvalidClaim")
+        .withArgs(Route.Proxy, Level.ZKML);
+    });
+
+    it("reverts with NotActiveNode for an unregistered or deactivated signer", async () => {
+      const { ledger, makeAnswer, submit, signers } = await load();
+      await expect(submit(makeAnswer(), signers.other))
+        .to.be.revertedWithCustomError(ledger, "NotActiveNode")
+        .withArgs(signers.other.address);
+      await ledger.connect(signers.deployer).deactivateNode(1n);
+      await expect(submit(makeAnswer()))
+        .to.be.revertedWithCustomError(ledger, "NotActiveNode")
+        .withArgs(signers.node.address);
+    });
+
+    it("refuses a signature replayed from another chain or another ledger", async () => {
+      const { ledger, makeAnswer, signers, domain } = await load();
+      const answer = makeAnswer();
+      for (const foreign of [
+        ledgerDomain(8453n, String(domain.verifyingContract)),
+        ledgerDomain(BigInt(domain.chainId!), signers.other.address),
+      ]) {
+        const signature = await signAnswer(signers.node, foreign, answer);
+        await expect(ledger.answer(answer, signature)).to.be.revertedWithCustomError(ledger, "NotActiveNode");
+      }
+      await expect(ledger.answer(answer, "0x1234")).to.be.revertedWithCustomError(
+        ledger,
+        "ECDSAInvalidSignatureLength",
+      );
+    });
+
+    it("reverts with InvalidArtifact for an unknown or revoked artifact, UnknownProvider for a bad provider", async () => {
+      const { ledger, registry, makeAnswer, submit, signers } = await load();
+      await expect(submit(makeAnswer({ subject: 9n })))
+        .to.be.revertedWithCustomError(ledger, "InvalidArtifact")
+        .withArgs(9n);
+      await registry.connect(signers.publisher).revokeArtifact(1n, RevocationReason.Compromised);
+      await expect(submit(makeAnswer({ subject: 1n })))
+        .to.be.revertedWithCustomError(ledger, "InvalidArtifact")
+        .withArgs(1n);
+      await expect(submit(makeAnswer({ route: Route.Proxy, subject: 2n })))
+        .to.be.revertedWithCustomError(ledger, "UnknownProvider")
+        .withArgs(2n);
+    });
+  });
+
+  describe("settleTee", () => {
+    it("settles a TEE claim with a live, bound enclave's attestation", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const answer = makeAnswer({ claimed: Level.TEE });
+      await submit(answer);
+      const round = await ledger.currentRound();
+      const tx = ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer));
+      await expect(tx)
+        .to.emit(ledger, "Attested")
+        .withArgs(answer.inferenceId, Level.TEE, signers.enclave.address, ZeroHash, round);
+      await expect(tx).to.emit(ledger, "InferenceSettled").withArgs(answer.inferenceId, Level.TEE, round);
+      const record = await ledger.getRecord(answer.inferenceId);
+      expect(record.achieved).to.equal(BigInt(Level.TEE));
+      expect(record.state).to.equal(BigInt(RecordState.Settled));
+      expect(record.round).to.equal(round);
+      expect(record.settledAt).to.be.greaterThan(0n);
+    });
+
+    it("raises a ZKML claim to TEE achieved but leaves it unsettled: achieved is what was proven", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const answer = makeAnswer({ claimed: Level.ZKML });
+      await submit(answer);
+      await expect(ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer))).not.to.emit(
+        ledger,
+        "InferenceSettled",
+      );
+      const record = await ledger.getRecord(answer.inferenceId);
+      expect(record.achieved).to.equal(BigInt(Level.TEE));
+      expect(record.state).to.equal(BigInt(RecordState.Answered));
+      await expect(ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer)))
+        .to.be.revertedWithCustomError(ledger, "LevelNotRaised")
+        .withArgs(answer.inferenceId, Level.TEE);
+    });
+
+    it("settles a proxy route only through an enclave bound to the same provider", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const answer = makeAnswer({ route: Route.Proxy, subject: 1n });
+      await submit(answer);
+      await expect(ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer)))
+        .to.be.revertedWithCustomError(ledger, "EnclaveBindingMismatch")
+        .withArgs(signers.enclave.address, Route.Local, 1n);
+      await ledger.settleTee(answer.inferenceId, await attest(signers.proxyEnclave, answer));
+      expect(await ledger.stateOf(answer.inferenceId)).to.equal(BigInt(RecordState.Settled));
+    });
+
+    it("refuses an attestation over different content", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const answer = makeAnswer();
+      await submit(answer);
+      const wrong = await attest(signers.enclave, answer, keccak256(toUtf8Bytes("other output")));
+      await expect(ledger.settleTee(answer.inferenceId, wrong)).to.be.revertedWithCustomError(ledger, "EnclaveNotLive");
+    });
+
+    it("refuses a stale enclave, and accepts it again after a fresh heartbeat", async () => {
+      const { ledger, makeAnswer, submit, attest, signers, advance, beat } = await load();
+      const answer = makeAnswer();
+      await submit(answer);
+      await advance(3_601n);
+      const signature = await attest(signers.enclave, answer);
+      await expect(ledger.settleTee(answer.inferenceId, signature))
+        .to.be.revertedWithCustomError(ledger, "EnclaveNotLive")
+        .withArgs(signers.enclave.address);
+      expect(await ledger.isEnclaveLive(signers.enclave.address)).to.equal(false);
+      await beat(signers.enclave);
+      await ledger.settleTee(answer.inferenceId, signature);
+    });
+
+    it("refuses an enclave whose measurement was revoked or which was disabled, at once", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const first = makeAnswer();
+      const second = makeAnswer({ route: Route.Proxy });
+      await submit(first);
+      await submit(second);
+      await expect(ledger.connect(signers.guardian).disableEnclave(signers.proxyEnclave.address))
+        .to.emit(ledger, "EnclaveDisabled")
+        .withArgs(signers.proxyEnclave.address, signers.guardian.address);
+      await expect(
+        ledger.settleTee(second.inferenceId, await attest(signers.proxyEnclave, second)),
+      ).to.be.revertedWithCustomError(ledger, "EnclaveNotLive");
+      await expect(ledger.connect(signers.guardian).revokeMeasurement(MEASUREMENT))
+        .to.emit(ledger, "MeasurementRevoked")
+        .withArgs(MEASUREMENT, signers.guardian.address);
+      await expect(ledger.settleTee(first.inferenceId, await attest(signers.enclave, first)))
+        .to.be.revertedWithCustomError(ledger, "EnclaveNotLive")
+        .withArgs(signers.enclave.address);
+    });
+
+    it("reverts with UnknownInference, NotPending and DeadlinePassed outside an open record", async () => {
+      const { ledger, makeAnswer, submit, attest, signers, advance } = await load();
+      const missing = makeAnswer();
+      await expect(ledger.settleTee(missing.inferenceId, await attest(signers.enclave, missing)))
+        .to.be.revertedWithCustomError(ledger, "UnknownInference")
+        .withArgs(missing.inferenceId);
+      const answer = makeAnswer();
+      await submit(answer);
+      await ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer));
+      await expect(ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer)))
+        .to.be.revertedWithCustomError(ledger, "NotPending")
+        .withArgs(answer.inferenceId, RecordState.Settled);
+      const late = makeAnswer();
+      await submit(late);
+      await advance(SETTLEMENT_WINDOW + 1n);
+      await expect(
+        ledger.settleTee(late.inferenceId, await attest(signers.enclave, late)),
+      ).to.be.revertedWithCustomError(ledger, "DeadlinePassed");
+    });
+  });
+
+  describe("finalize and stateOf", () => {
+    it("settles a Vanilla claim once its challenge window passes unrefuted", async () => {
+      const { ledger, makeAnswer, submit, advance } = await load();
+      const answer = makeAnswer({ claimed: Level.Vanilla });
+      await submit(answer);
+      const deadline = await ledger.deadlineOf(answer.inferenceId);
+      await expect(ledger.finalize(answer.inferenceId))
+        .to.be.revertedWithCustomError(ledger, "DeadlineNotReached")
+        .withArgs(answer.inferenceId, deadline);
+      await advance(CHALLENGE_WINDOW + 1n);
+      expect(await ledger.stateOf(answer.inferenceId)).to.equal(BigInt(RecordState.Settled));
+      expect((await ledger.getRecord(answer.inferenceId)).state).to.equal(BigInt(RecordState.Answered));
+      await expect(ledger.finalize(answer.inferenceId)).to.emit(ledger, "InferenceSettled");
+      expect((await ledger.getRecord(answer.inferenceId)).state).to.equal(BigInt(RecordState.Settled));
+    });
+
+    it("reverts with NotPending for a claim above Vanilla, UnknownInference for none", async () => {
+      const { ledger, makeAnswer, submit } = await load();
+      const answer = makeAnswer({ claimed: Level.TEE });
+      await submit(answer);
+      await expect(ledger.finalize(answer.inferenceId))
+        .to.be.revertedWithCustomError(ledger, "NotPending")
+        .withArgs(answer.inferenceId, RecordState.Answered);
+      await expect(ledger.finalize(ZeroHash)).to.be.revertedWithCustomError(ledger, "UnknownInference");
+      await expect(ledger.deadlineOf(ZeroHash)).to.be.revertedWithCustomError(ledger, "UnknownInference");
+      await expect(ledger.getRecord(ZeroHash)).to.be.revertedWithCustomError(ledger, "UnknownInference");
+    });
+  });
+
+  describe("reject", () => {
+    it("rejects a claim that missed its settlement deadline: claiming more than proven is a failure", async () => {
+      const { ledger, makeAnswer, submit, advance } = await load();
+      const answer = makeAnswer({ claimed: Level.ZKML });
+      await submit(answer);
+      await expect(ledger.reject(answer.inferenceId)).to.be.revertedWithCustomError(ledger, "DeadlineNotReached");
+      await advance(SETTLEMENT_WINDOW + 1n);
+      await expect(ledger.reject(answer.inferenceId))
+        .to.emit(ledger, "InferenceRejected")
+        .withArgs(answer.inferenceId, 0n, Level.Vanilla);
+      expect(await ledger.stateOf(answer.inferenceId)).to.equal(BigInt(RecordState.Rejected));
+    });
+
+    it("reverts with NothingToReject for a Vanilla claim or a settled record", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const vanilla = makeAnswer({ claimed: Level.Vanilla });
+      await submit(vanilla);
+      await expect(ledger.reject(vanilla.inferenceId))
+        .to.be.revertedWithCustomError(ledger, "NothingToReject")
+        .withArgs(vanilla.inferenceId);
+      const tee = makeAnswer();
+      await submit(tee);
+      await ledger.settleTee(tee.inferenceId, await attest(signers.enclave, tee));
+      await expect(ledger.reject(tee.inferenceId)).to.be.revertedWithCustomError(ledger, "NothingToReject");
+      await expect(ledger.reject(ZeroHash)).to.be.revertedWithCustomError(ledger, "UnknownInference");
+    });
+  });
+
+  describe("refuteTee", () => {
+    it("rejects a Vanilla answer that a live enclave contradicts for the same input", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const answer = makeAnswer({ claimed: Level.Vanilla });
+      await submit(answer);
+      const other = keccak256(toUtf8Bytes("the right output"));
+      const args = [answer.inferenceId, answer.inputCommitment, answer.outputCommitment, answer.paymentRef] as const;
+      const tx = ledger.refuteTee(...args, other, await attest(signers.enclave, answer, other));
+      await expect(tx)
+        .to.emit(ledger, "Refuted")
+        .withArgs(answer.inferenceId, Level.TEE, signers.enclave.address, other);
+      await expect(tx).to.emit(ledger, "InferenceRejected").withArgs(answer.inferenceId, 1n, Level.Vanilla);
+      expect(await ledger.stateOf(answer.inferenceId)).to.equal(BigInt(RecordState.Rejected));
+    });
+
+    it("reverts with CommitmentsMismatch, SameOutput and LevelNotRaised on bad refutations", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const answer = makeAnswer({ claimed: Level.ZKML });
+      await submit(answer);
+      const other = keccak256(toUtf8Bytes("other"));
+      const signature = await attest(signers.enclave, answer, other);
+      await expect(
+        ledger.refuteTee(answer.inferenceId, ZeroHash, answer.outputCommitment, answer.paymentRef, other, signature),
+      )
+        .to.be.revertedWithCustomError(ledger, "CommitmentsMismatch")
+        .withArgs(answer.inferenceId);
+      const args = [answer.inferenceId, answer.inputCommitment, answer.outputCommitment, answer.paymentRef] as const;
+      await expect(ledger.refuteTee(...args, answer.outputCommitment, signature))
+        .to.be.revertedWithCustomError(ledger, "SameOutput")
+        .withArgs(answer.inferenceId);
+      await ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer));
+      await expect(ledger.refuteTee(...args, other, signature))
+        .to.be.revertedWithCustomError(ledger, "LevelNotRaised")
+        .withArgs(answer.inferenceId, Level.TEE);
+    });
+  });
+
+  describe("attester registry", () => {
+    it("registers nodes and refuses zero or duplicate keys", async () => {
+      const { ledger, signers } = await load();
+      await expect(ledger.connect(signers.other).registerNode(signers.other.address))
+        .to.emit(ledger, "NodeRegistered")
+        .withArgs(2n, signers.other.address, signers.other.address);
+      expect(await ledger.nodeIdOf(signers.other.address)).to.equal(2n);
+      expect((await ledger.getNode(2n)).operator).to.equal(signers.other.address);
+      await expect(ledger.registerNode(ZeroHash.slice(0, 42))).to.be.revertedWithCustomError(ledger, "ZeroKey");
+      await expect(ledger.registerNode(signers.enclave.address))
+        .to.be.revertedWithCustomError(ledger, "KeyAlreadyRegistered")
+        .withArgs(signers.enclave.address);
+      await expect(ledger.getNode(7n)).to.be.revertedWithCustomError(ledger, "UnknownNode").withArgs(7n);
+    });
+
+    it("lets the operator or a guardian deactivate a node, once", async () => {
+      const { ledger, signers } = await load();
+      await expect(ledger.connect(signers.other).deactivateNode(1n))
+        .to.be.revertedWithCustomError(ledger, "NotNodeOperator")
+        .withArgs(1n, signers.other.address);
+      await expect(ledger.deactivateNode(5n)).to.be.revertedWithCustomError(ledger, "UnknownNode");
+      await expect(ledger.connect(signers.other).guardianDeactivateNode(1n)).to.be.revertedWithCustomError(
+        ledger,
+        "AccessManagedUnauthorized",
+      );
+      await expect(ledger.connect(signers.guardian).guardianDeactivateNode(1n))
+        .to.emit(ledger, "NodeDeactivated")
+        .withArgs(1n, signers.guardian.address);
+      await expect(ledger.deactivateNode(1n)).to.be.revertedWithCustomError(ledger, "NodeInactive").withArgs(1n);
+      await expect(ledger.connect(signers.guardian).guardianDeactivateNode(9n)).to.be.revertedWithCustomError(
+        ledger,
+        "UnknownNode",
+      );
+    });
+
+    it("registers providers with unique, bounded names", async () => {
+      const { ledger } = await load();
+      await expect(ledger.registerProvider("anthropic/claude"))
+        .to.emit(ledger, "ProviderRegistered")
+        .withArgs(2n, "anthropic/claude");
+      expect(await ledger.providerName(2n)).to.equal("anthropic/claude");
+      await expect(ledger.registerProvider("")).to.be.revertedWithCustomError(ledger, "InvalidProviderName");
+      await expect(ledger.registerProvider("x".repeat(65))).to.be.revertedWithCustomError(
+        ledger,
+        "InvalidProviderName",
+      );
+      await expect(ledger.registerProvider("anthropic/claude"))
+        .to.be.revertedWithCustomError(ledger, "ProviderNameTaken")
+        .withArgs("anthropic/claude", 2n);
+      await expect(ledger.providerName(0n)).to.be.revertedWithCustomError(ledger, "UnknownProvider");
+    });
+
+    it("approves measurements only after the trust admin's delay", async () => {
+      const { ledger, manager, signers, advance } = await load();
+      const measurement = keccak256(toUtf8Bytes("image v2"));
+      await expect(ledger.connect(signers.trustAdmin).approveMeasurement(measurement)).to.be.revertedWithCustomError(
+        manager,
+        "AccessManagerNotScheduled",
+      );
+      await expect(ledger.connect(signers.guardian).approveMeasurement(measurement)).to.be.revertedWithCustomError(
+        ledger,
+        "AccessManagedUnauthorized",
+      );
+      const data = ledger.interface.encodeFunctionData("approveMeasurement", [measurement]);
+      await manager.connect(signers.trustAdmin).schedule(await ledger.getAddress(), data, 0n);
+      await expect(
+        manager.connect(signers.trustAdmin).execute(await ledger.getAddress(), data),
+      ).to.be.revertedWithCustomError(manager, "AccessManagerNotReady");
+      await advance(3_600n);
+      await expect(manager.connect(signers.trustAdmin).execute(await ledger.getAddress(), data))
+        .to.emit(ledger, "MeasurementApproved")
+        .withArgs(measurement);
+      expect((await ledger.getMeasurement(measurement)).approvedAt).to.be.greaterThan(0n);
+    });
+
+    it("reverts with ZeroMeasurement, MeasurementAlreadyApproved and MeasurementNotApproved", async () => {
+      const { ledger, manager, signers, advance } = await load();
+      const target = await ledger.getAddress();
+      const run = async (data: string) => {
+        await manager.connect(signers.trustAdmin).schedule(target, data, 0n);
+        await advance(3_600n);
+        return manager.connect(signers.trustAdmin).execute(target, data);
+      };
+      await expect(
+        run(ledger.interface.encodeFunctionData("approveMeasurement", [ZeroHash])),
+      ).to.be.revertedWithCustomError(ledger, "ZeroMeasurement");
+      await expect(run(ledger.interface.encodeFunctionData("approveMeasurement", [MEASUREMENT])))
+        .to.be.revertedWithCustomError(ledger, "MeasurementAlreadyApproved")
+        .withArgs(MEASUREMENT);
+      const unknown = keccak256(toUtf8Bytes("never approved"));
+      await expect(ledger.connect(signers.guardian).revokeMeasurement(unknown))
+        .to.be.revertedWithCustomError(ledger, "MeasurementNotApproved")
+        .withArgs(unknown);
+      await expect(
+        run(ledger.interface.encodeFunctionData("registerEnclave", [signers.other.address, unknown, 0, 1n, ZeroHash])),
+      )
+        .to.be.revertedWithCustomError(ledger, "MeasurementNotApproved")
+        .withArgs(unknown);
+      await ledger.connect(signers.guardian).revokeMeasurement(MEASUREMENT);
+      await expect(ledger.connect(signers.guardian).revokeMeasurement(MEASUREMENT)).to.be.revertedWithCustomError(
+        ledger,
+        "MeasurementNotApproved",
+      );
+    });
+
+    it("reverts with UnknownEnclave and EnclaveIsDisabled, and guards heartbeats", async () => {
+      const { ledger, signers, domain, networkHelpers: helpers } = await load();
+      await expect(ledger.connect(signers.guardian).disableEnclave(signers.other.address))
+        .to.be.revertedWithCustomError(ledger, "UnknownEnclave")
+        .withArgs(signers.other.address);
+      await expect(ledger.getEnclave(signers.other.address)).to.be.revertedWithCustomError(ledger, "UnknownEnclave");
+      const now = BigInt(await helpers.time.latest());
+      const stale = await signHeartbeat(signers.enclave, domain, now - 10n);
+      const enclave = await ledger.getEnclave(signers.enclave.address);
+      expect(enclave.measurement).to.equal(MEASUREMENT);
+      await expect(ledger.heartbeat(signers.enclave.address, now - 10n, stale))
+        .to.be.revertedWithCustomError(ledger, "StaleHeartbeat")
+        .withArgs(now - 10n, enclave.lastHeartbeat);
+      const future = await signHeartbeat(signers.enclave, domain, now + 100n);
+      await expect(ledger.heartbeat(signers.enclave.address, now + 100n, future)).to.be.revertedWithCustomError(
+        ledger,
+        "StaleHeartbeat",
+      );
+      const forged = await signers.other.signTypedData(domain, HEARTBEAT_TYPES, {
+        enclave: signers.enclave.address,
+        timestamp: now,
+      });
+      await expect(ledger.heartbeat(signers.enclave.address, now, forged))
+        .to.be.revertedWithCustomError(ledger, "InvalidHeartbeatSignature")
+        .withArgs(signers.enclave.address, signers.other.address);
+      await expect(ledger.heartbeat(signers.other.address, now, forged)).to.be.revertedWithCustomError(
+        ledger,
+        "UnknownEnclave",
+      );
+      await ledger.connect(signers.guardian).disableEnclave(signers.enclave.address);
+      await expect(ledger.connect(signers.guardian).disableEnclave(signers.enclave.address))
+        .to.be.revertedWithCustomError(ledger, "EnclaveIsDisabled")
+        .withArgs(signers.enclave.address);
+      await expect(ledger.heartbeat(signers.enclave.address, now, forged)).to.be.revertedWithCustomError(
+        ledger,
+        "EnclaveIsDisabled",
+      );
+    });
+
+    it("reports its windows, registry and heartbeat ttl", async () => {
+      const { ledger, registry } = await load();
+      expect(await ledger.windows()).to.deep.equal([CHALLENGE_WINDOW, SETTLEMENT_WINDOW, 3_600n]);
+      expect(await ledger.modelRegistry()).to.equal(await registry.getAddress());
+      expect(await ledger.heartbeatTtl()).to.equal(3_600n);
+      expect(await ledger.currentRound()).to.be.greaterThan(0n);
+      expect(await ledger.answerDigest(ZeroHash, ZeroHash, ZeroHash)).to.equal(
+        answerDigest(ZeroHash, ZeroHash, ZeroHash),
+      );
+    });
+  });
+});

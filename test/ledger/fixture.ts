@@ -1,0 +1,115 @@
+import { keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import InferenceLedgerModule from "../../deploy/modules/InferenceLedger.js";
+import { executeDelayed } from "../../src/admin.js";
+import {
+  Level,
+  Route,
+  answerDigest,
+  ledgerDomain,
+  signAnswer,
+  signAttestation,
+  signHeartbeat,
+} from "../../src/ledger.js";
+import type { Answer } from "../../src/ledger.js";
+import { toArtifactParams } from "../../src/registry.js";
+
+export const MEASUREMENT = keccak256(toUtf8Bytes("proofline enclave image v1"));
+export const TRUST_ADMIN_DELAY = 3_600n;
+export const CHALLENGE_WINDOW = 3_600n;
+export const SETTLEMENT_WINDOW = 86_400n;
+
+/** Deploys the ledger with a model (two artifacts), a provider, a node, and two live enclaves. */
+export async function deployLedger(connection: NetworkConnection) {
+  const { ethers, ignition, networkHelpers } = connection;
+  const [deployer, publisher, guardian, trustAdmin, node, enclave, proxyEnclave, other] = await ethers.getSigners();
+  const deployment = await ignition.deploy(InferenceLedgerModule, {
+    parameters: {
+      AccessManager: { guardian: guardian.address, trustAdmin: trustAdmin.address, trustAdminDelay: TRUST_ADMIN_DELAY },
+    },
+  });
+  const manager = await ethers.getContractAt("AccessManager", await deployment.accessManager.getAddress());
+  const registry = await ethers.getContractAt("ModelRegistry", await deployment.registry.getAddress());
+  const ledger = await ethers.getContractAt("InferenceLedger", await deployment.ledger.getAddress());
+  const ledgerAddress = await ledger.getAddress();
+  const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, ledgerAddress);
+  const advance = (seconds: bigint) => networkHelpers.time.increase(seconds);
+
+  await registry.connect(publisher).createModel("risk-scorer", "ipfs://card");
+  for (const [i, version] of ["1.0.0", "1.1.0"].entries()) {
+    const params = toArtifactParams({
+      blobId: sha256(toUtf8Bytes(`blob ${i}`)),
+      contentDigest: sha256(toUtf8Bytes(`weights ${i}`)),
+      format: "onnx",
+      version,
+    });
+    await registry.connect(publisher).registerArtifact(1n, params, i === 0);
+  }
+  await ledger.connect(other).registerProvider("openai/gpt-4o-2024-08-06");
+  await ledger.connect(deployer).registerNode(node.address);
+
+  const approve = ledger.interface.encodeFunctionData("approveMeasurement", [MEASUREMENT]);
+  await executeDelayed(manager, trustAdmin, ledgerAddress, approve, advance);
+  for (const [key, route, subject] of [
+    [enclave.address, Route.Local, 1n],
+    [proxyEnclave.address, Route.Proxy, 1n],
+  ] as const) {
+    const data = ledger.interface.encodeFunctionData("registerEnclave", [
+      key,
+      MEASUREMENT,
+      route,
+      subject,
+      keccak256(toUtf8Bytes(`quote of ${key}`)),
+    ]);
+    await executeDelayed(manager, trustAdmin, ledgerAddress, data, advance);
+  }
+
+  const beat = async (signer: Signer) => {
+    const timestamp = BigInt(await networkHelpers.time.latest()) + 1n;
+    await networkHelpers.time.setNextBlockTimestamp(timestamp);
+    const signature = await signHeartbeat(signer, domain, timestamp);
+    await ledger.heartbeat(await signer.getAddress(), timestamp, signature);
+  };
+  await beat(enclave);
+  await beat(proxyEnclave);
+
+  let counter = 0;
+  const makeAnswer = (overrides: Partial<Answer> = {}): Answer => {
+    counter += 1;
+    return {
+      inferenceId: keccak256(toUtf8Bytes(`inference ${counter}`)),
+      route: Route.Local,
+      subject: 1n,
+      claimed: Level.TEE,
+      inputCommitment: keccak256(toUtf8Bytes(`input ${counter}`)),
+      outputCommitment: keccak256(toUtf8Bytes(`output ${counter}`)),
+      paymentRef: keccak256(toUtf8Bytes(`x402 tx ${counter}`)),
+      ...overrides,
+    };
+  };
+  const submit = async (answer: Answer, signer: Signer = node) =>
+    ledger.answer(answer, await signAnswer(signer, domain, answer));
+  const attest = (signer: Signer, answer: Answer, output = answer.outputCommitment) =>
+    signAttestation(signer, domain, {
+      inferenceId: answer.inferenceId,
+      route: answer.route,
+      subject: answer.subject,
+      answerDigest: answerDigest(answer.inputCommitment, output, answer.paymentRef),
+    });
+
+  return {
+    ethers,
+    networkHelpers,
+    manager,
+    registry,
+    ledger,
+    domain,
+    advance,
+    signers: { deployer, publisher, guardian, trustAdmin, node, enclave, proxyEnclave, other },
+    beat,
+    makeAnswer,
+    submit,
+    attest,
+  };
+}
