@@ -17,7 +17,7 @@ export async function executeDelayed(
   caller: Signer,
   target: string,
   data: string,
-  waitSeconds: (seconds: bigint) => Promise<void>,
+  waitSeconds: (seconds: bigint) => Promise<unknown>,
 ): Promise<void> {
   const asCaller = manager.connect(caller);
   const [immediate, delay] = await manager.canCall(await caller.getAddress(), target, data.slice(0, 10));

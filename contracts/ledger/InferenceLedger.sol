@@ -26,11 +26,11 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
         "Attestation(bytes32 inferenceId,uint8 route,uint64 subject,bytes32 answerDigest)"
     );
 
-    IModelRegistry private immutable _registry;
-    uint40 private immutable _challengeWindow;
-    uint40 private immutable _settlementWindow;
-    uint40 private immutable _roundDuration;
-    uint40 private immutable _genesis;
+    IModelRegistry private immutable REGISTRY;
+    uint40 private immutable CHALLENGE_WINDOW;
+    uint40 private immutable SETTLEMENT_WINDOW;
+    uint40 private immutable ROUND_DURATION;
+    uint40 private immutable GENESIS;
 
     mapping(bytes32 inferenceId => InferenceRecord record) private _records;
 
@@ -48,12 +48,12 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
         uint40 roundDuration,
         uint40 heartbeatTtl
     ) AccessManaged(authority) EIP712("Proofline InferenceLedger", "1") AttesterRegistry(heartbeatTtl) {
-        _registry = registry;
-        _challengeWindow = challengeWindow;
-        _settlementWindow = settlementWindow;
-        _roundDuration = roundDuration;
+        REGISTRY = registry;
+        CHALLENGE_WINDOW = challengeWindow;
+        SETTLEMENT_WINDOW = settlementWindow;
+        ROUND_DURATION = roundDuration;
         // Safe until the year 36812.
-        _genesis = uint40(block.timestamp);
+        GENESIS = uint40(block.timestamp);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -249,12 +249,12 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
 
     /// @inheritdoc IInferenceLedger
     function windows() external view returns (uint40 challengeWindow, uint40 settlementWindow, uint40 roundDuration) {
-        return (_challengeWindow, _settlementWindow, _roundDuration);
+        return (CHALLENGE_WINDOW, SETTLEMENT_WINDOW, ROUND_DURATION);
     }
 
     /// @inheritdoc IInferenceLedger
     function modelRegistry() external view returns (address) {
-        return address(_registry);
+        return address(REGISTRY);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
     /// @dev Local subjects are artifacts that exist and are not revoked; Proxy subjects are registered providers.
     function _checkSubject(Route route, uint64 subject) internal view override {
         if (route == Route.Local) {
-            if (!_registry.isValidArtifact(subject)) revert InvalidArtifact(subject);
+            if (!REGISTRY.isValidArtifact(subject)) revert InvalidArtifact(subject);
         } else {
             _checkProvider(subject);
         }
@@ -305,12 +305,12 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
     }
 
     function _deadline(InferenceRecord storage record) private view returns (uint256) {
-        uint256 window = record.claimed == VerificationLevel.Vanilla ? _challengeWindow : _settlementWindow;
+        uint256 window = record.claimed == VerificationLevel.Vanilla ? CHALLENGE_WINDOW : SETTLEMENT_WINDOW;
         return uint256(record.answeredAt) + window;
     }
 
     function _round() private view returns (uint32) {
         // A uint32 of rounds lasts 136 years at one-second rounds.
-        return uint32((block.timestamp - _genesis) / _roundDuration) + 1;
+        return uint32((block.timestamp - GENESIS) / ROUND_DURATION) + 1;
     }
 }

@@ -24,7 +24,7 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
         bool active;
     }
 
-    uint40 private immutable _heartbeatTtl;
+    uint40 private immutable HEARTBEAT_TTL;
 
     // slot: nodeCount (4) | providerCount (8) | measurementCount (4)
     uint32 private _nodeCount;
@@ -41,7 +41,7 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
 
     /// @param heartbeatTtl_ How long a heartbeat keeps an enclave live, in seconds.
     constructor(uint40 heartbeatTtl_) {
-        _heartbeatTtl = heartbeatTtl_;
+        HEARTBEAT_TTL = heartbeatTtl_;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
 
     /// @inheritdoc IAttesterRegistry
     function heartbeatTtl() external view returns (uint40) {
-        return _heartbeatTtl;
+        return HEARTBEAT_TTL;
     }
 
     /// @inheritdoc IAttesterRegistry
@@ -205,7 +205,7 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
             record.registered &&
             record.disabledAt == 0 &&
             _isApproved(_measurementStates[record.measurementId]) &&
-            block.timestamp <= uint256(record.lastHeartbeat) + _heartbeatTtl;
+            block.timestamp <= uint256(record.lastHeartbeat) + HEARTBEAT_TTL;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -229,7 +229,7 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
     }
 
     function _heartbeatFresh(uint40 lastHeartbeat) internal view returns (bool) {
-        return block.timestamp <= uint256(lastHeartbeat) + _heartbeatTtl;
+        return block.timestamp <= uint256(lastHeartbeat) + HEARTBEAT_TTL;
     }
 
     /// @dev Reverts unless `subject` names something of `route`'s kind: a valid artifact (Local) or a provider (Proxy).

@@ -1,8 +1,10 @@
 import { expect } from "chai";
-import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { TypedDataEncoder, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import {
+  ANSWER_TYPES,
+  ATTESTATION_TYPES,
   HEARTBEAT_TYPES,
   Level,
   RecordState,
@@ -13,7 +15,7 @@ import {
   signHeartbeat,
 } from "../../src/ledger.js";
 import { RevocationReason } from "../../src/registry.js";
-import { CHALLENGE_WINDOW, MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "./fixture.js";
+import { CHALLENGE_WINDOW, MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "../../src/scenario.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -464,6 +466,16 @@ describe("InferenceLedger", () => {
       await expect(ledger.heartbeat(signers.enclave.address, now, forged)).to.be.revertedWithCustomError(
         ledger,
         "EnclaveIsDisabled",
+      );
+    });
+
+    it("exposes the EIP-712 digests the client signs", async () => {
+      const { ledger, makeAnswer, domain } = await load();
+      const answer = makeAnswer();
+      expect(await ledger.answerTypedDataHash(answer)).to.equal(TypedDataEncoder.hash(domain, ANSWER_TYPES, answer));
+      const attestation = { inferenceId: answer.inferenceId, route: Route.Proxy, subject: 3n, answerDigest: ZeroHash };
+      expect(await ledger.attestationTypedDataHash(attestation.inferenceId, Route.Proxy, 3n, ZeroHash)).to.equal(
+        TypedDataEncoder.hash(domain, ATTESTATION_TYPES, attestation),
       );
     });
 

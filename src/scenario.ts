@@ -1,26 +1,21 @@
 import { keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import InferenceLedgerModule from "../../deploy/modules/InferenceLedger.js";
-import { executeDelayed } from "../../src/admin.js";
-import {
-  Level,
-  Route,
-  answerDigest,
-  ledgerDomain,
-  signAnswer,
-  signAttestation,
-  signHeartbeat,
-} from "../../src/ledger.js";
-import type { Answer } from "../../src/ledger.js";
-import { toArtifactParams } from "../../src/registry.js";
+import InferenceLedgerModule from "../deploy/modules/InferenceLedger.js";
+import { executeDelayed } from "./admin.js";
+import { Level, Route, answerDigest, ledgerDomain, signAnswer, signAttestation, signHeartbeat } from "./ledger.js";
+import type { Answer } from "./ledger.js";
+import { toArtifactParams } from "./registry.js";
 
 export const MEASUREMENT = keccak256(toUtf8Bytes("proofline enclave image v1"));
 export const TRUST_ADMIN_DELAY = 3_600n;
 export const CHALLENGE_WINDOW = 3_600n;
 export const SETTLEMENT_WINDOW = 86_400n;
 
-/** Deploys the ledger with a model (two artifacts), a provider, a node, and two live enclaves. */
+/**
+ * A ready local deployment for tests, the gas benchmark and the demo: deploys the ledger with a model (two artifacts), a provider, a node, and two live
+ * enclaves, and returns helpers that build, sign and attest answers.
+ */
 export async function deployLedger(connection: NetworkConnection) {
   const { ethers, ignition, networkHelpers } = connection;
   const [deployer, publisher, guardian, trustAdmin, node, enclave, proxyEnclave, other] = await ethers.getSigners();

@@ -1,0 +1,98 @@
+/**
+ * Gas benchmark: deploys the system on the built-in network, runs each operation once as a real transaction, and
+ * prints gas used (whole transaction, 21k intrinsic included) next to its budget. It also deploys EAS from its npm
+ * package and attests a payload the size of an answer record, for comparison.
+ *
+ *   npx hardhat run scripts/bench.ts                      # print the table
+ *   BENCH_MODE=check npx hardhat run scripts/bench.ts     # also fail on a budget overrun or a stale snapshot
+ *   BENCH_MODE=update npx hardhat run scripts/bench.ts    # rewrite gas-snapshot.json
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+import { AbiCoder, ContractFactory, ZeroAddress, ZeroHash } from "ethers";
+import { network } from "hardhat";
+
+import { compareSnapshot, formatTable, type GasRow, type GasSnapshot } from "../src/gas.js";
+import { Level } from "../src/ledger.js";
+import { deployLedger } from "../src/scenario.js";
+
+const SNAPSHOT = new URL("../gas-snapshot.json", import.meta.url);
+const mode = process.env.BENCH_MODE ?? "print";
+
+const connection = await network.create();
+const { ethers } = connection;
+const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) =>
+  Number((await (await tx).wait())!.gasUsed);
+
+const rows: GasRow[] = [];
+const scenario = await deployLedger(connection);
+const { ledger, makeAnswer, submit, attest, signers } = scenario;
+
+// Warm-up: the first record ever written pays for nothing extra, but keep every measured call a typical one.
+await submit(makeAnswer());
+
+const teeAnswer = makeAnswer({ claimed: Level.TEE });
+rows.push({ name: "ledger.answer (record + EIP-712 signature)", gas: await gasOf(submit(teeAnswer)), budget: 80_000 });
+rows.push({
+  name: "ledger.settleTee (enclave attestation)",
+  gas: await gasOf(ledger.settleTee(teeAnswer.inferenceId, await attest(signers.enclave, teeAnswer))),
+  budget: 40_000,
+});
+
+// EAS, from the build artifacts its npm package ships: one attestation carrying the same seven words as an answer.
+const require = createRequire(import.meta.url);
+const artifact = (name: string) =>
+  require(`@ethereum-attestation-service/eas-contracts/artifacts/contracts/${name}.sol/${name}.json`);
+const [deployer] = await ethers.getSigners();
+const schemaArtifact = artifact("SchemaRegistry");
+const easArtifact = artifact("EAS");
+const schemas = await new ContractFactory(schemaArtifact.abi, schemaArtifact.bytecode, deployer).deploy();
+const eas = await new ContractFactory(easArtifact.abi, easArtifact.bytecode, deployer).deploy(
+  await schemas.getAddress(),
+);
+const schema =
+  "bytes32 inferenceId,uint8 route,uint64 subject,uint8 claimed,bytes32 inputCommitment,bytes32 outputCommitment,bytes32 paymentRef";
+const registerTx = await (await schemas.getFunction("register")(schema, ZeroAddress, true)).wait();
+const schemaUid = (registerTx!.logs[0] as unknown as { topics: string[] }).topics[1];
+const sample = makeAnswer();
+const payload = AbiCoder.defaultAbiCoder().encode(
+  ["bytes32", "uint8", "uint64", "uint8", "bytes32", "bytes32", "bytes32"],
+  [
+    sample.inferenceId,
+    sample.route,
+    sample.subject,
+    sample.claimed,
+    sample.inputCommitment,
+    sample.outputCommitment,
+    sample.paymentRef,
+  ],
+);
+const attestOnce = () =>
+  eas.getFunction("attest")({
+    schema: schemaUid,
+    data: { recipient: ZeroAddress, expirationTime: 0n, revocable: true, refUID: ZeroHash, data: payload, value: 0n },
+  });
+await (await attestOnce()).wait();
+const easGas = await gasOf(attestOnce());
+
+const snapshot: GasSnapshot = {
+  operations: Object.fromEntries(rows.map((row) => [row.name, { gas: row.gas, budget: row.budget }])),
+  reference: { "EAS.attest (same payload)": easGas },
+};
+
+console.log(formatTable(rows, { name: "EAS.attest (same payload)", gas: easGas }, rows[0]));
+
+if (mode === "update") {
+  writeFileSync(SNAPSHOT, `${JSON.stringify(snapshot, null, 2)}\n`);
+  console.log("\ngas-snapshot.json updated");
+} else if (mode === "check") {
+  const committed = JSON.parse(readFileSync(SNAPSHOT, "utf8")) as GasSnapshot;
+  const problems = compareSnapshot(committed, snapshot);
+  if (problems.length > 0) {
+    console.error(`\n${problems.join("\n")}`);
+    process.exitCode = 1;
+  } else {
+    console.log("\nevery operation within budget; gas-snapshot.json is current");
+  }
+}

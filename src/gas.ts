@@ -1,0 +1,47 @@
+/** One benchmarked operation: gas used by its transaction, and its budget. */
+export interface GasRow {
+  name: string;
+  gas: number;
+  budget: number;
+}
+
+/** What `gas-snapshot.json` holds: our operations with budgets, and reference figures from other systems. */
+export interface GasSnapshot {
+  operations: Record<string, { gas: number; budget: number }>;
+  reference: Record<string, number>;
+}
+
+/** A printable table of `rows`, each against its budget, plus `reference` and our cost as a ratio of it. */
+export function formatTable(rows: GasRow[], reference: { name: string; gas: number }, compared: GasRow): string {
+  const width = Math.max(...rows.map((row) => row.name.length), reference.name.length) + 2;
+  const line = (name: string, gas: string, budget: string, status: string) =>
+    `${name.padEnd(width)}${gas.padStart(10)}${budget.padStart(10)}  ${status}`;
+  return [
+    line("operation", "gas", "budget", ""),
+    ...rows.map((row) =>
+      line(row.name, String(row.gas), String(row.budget), row.gas <= row.budget ? "ok" : "OVER BUDGET"),
+    ),
+    line(reference.name, String(reference.gas), "-", "reference"),
+    "",
+    `${compared.name} costs ${((compared.gas / reference.gas) * 100).toFixed(1)}% of ${reference.name}`,
+  ].join("\n");
+}
+
+/** Every way `measured` breaks its budgets or differs from `committed`; empty when all is well. */
+export function compareSnapshot(committed: GasSnapshot, measured: GasSnapshot): string[] {
+  const problems: string[] = [];
+  for (const [name, { gas, budget }] of Object.entries(measured.operations)) {
+    if (gas > budget) problems.push(`${name}: ${gas} gas is over its budget of ${budget}`);
+    const before = committed.operations[name];
+    if (before === undefined) problems.push(`${name}: missing from gas-snapshot.json (run npm run bench:update)`);
+    else if (before.gas !== gas || before.budget !== budget) {
+      problems.push(
+        `${name}: snapshot says ${before.gas}/${before.budget}, measured ${gas}/${budget} (npm run bench:update)`,
+      );
+    }
+  }
+  for (const name of Object.keys(committed.operations)) {
+    if (!(name in measured.operations)) problems.push(`${name}: in gas-snapshot.json but no longer measured`);
+  }
+  return problems;
+}
