@@ -39,8 +39,8 @@ interface IInferenceLedger is IAttesterRegistry {
         bytes32 paymentRef
     );
 
-    /// @notice `attester` proved `level` for `inferenceId` in `round`; `evidence` is the enclave's measurement (TEE)
-    /// or the proof's hash (ZKML).
+    /// @notice `attester` proved `level` for `inferenceId` in `round`. `evidence` is the proof's hash for ZKML and 0
+    /// for TEE: an enclave's measurement is fixed at registration and read from {EnclaveRegistered}, not re-emitted.
     event Attested(
         bytes32 indexed inferenceId,
         VerificationLevel level,

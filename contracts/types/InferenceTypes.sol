@@ -27,7 +27,7 @@ enum RecordState {
     Rejected
 }
 
-/// @notice What a node signs (EIP-712) to answer an inference. See `docs/HASHING.md`.
+/// @notice What a node signs (EIP-712 type `Answer`, see `InferenceLedger.ANSWER_TYPEHASH`) to answer an inference.
 /// @param inferenceId The request's id; one record per id, ever.
 /// @param route Local (subject is a registry artifact id) or Proxy (subject is a provider id).
 /// @param subject The artifact id or provider id.
