@@ -51,6 +51,8 @@ export default defineConfig({
   },
   test: {
     solidity: {
+      // Shared test vectors, read by the Solidity tests with `vm.readFile`.
+      fsPermissions: { readFile: ["./test/vectors/commitments.json"] },
       fuzz: { runs: 256 },
       invariant: { runs: 64, depth: 32, failOnRevert: false },
     },

@@ -1,4 +1,4 @@
-import { AbiCoder, keccak256, type Signer, type TypedDataDomain } from "ethers";
+import { type Signer, type TypedDataDomain } from "ethers";
 
 /** Mirrors `VerificationLevel` in `contracts/types/InferenceTypes.sol`. */
 export enum Level {
@@ -65,16 +65,6 @@ export const HEARTBEAT_TYPES = {
 /** The ledger's EIP-712 domain: bound to the chain and to the ledger's address. */
 export function ledgerDomain(chainId: bigint, ledgerAddress: string): TypedDataDomain {
   return { name: "Proofline InferenceLedger", version: "1", chainId, verifyingContract: ledgerAddress };
-}
-
-/** `keccak256(abi.encode(input, output, paymentRef))`: the digest a record stores and an enclave attests. */
-export function answerDigest(inputCommitment: string, outputCommitment: string, paymentRef: string): string {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ["bytes32", "bytes32", "bytes32"],
-      [inputCommitment, outputCommitment, paymentRef],
-    ),
-  );
 }
 
 /** A node's EIP-712 signature over `answer`. */

@@ -3,7 +3,8 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import InferenceLedgerModule from "../deploy/modules/InferenceLedger.js";
 import { executeDelayed } from "./admin.js";
-import { Level, Route, answerDigest, ledgerDomain, signAnswer, signAttestation, signHeartbeat } from "./ledger.js";
+import { answerDigest } from "./commitments.js";
+import { Level, Route, ledgerDomain, signAnswer, signAttestation, signHeartbeat } from "./ledger.js";
 import type { Answer } from "./ledger.js";
 import { toArtifactParams } from "./registry.js";
 

@@ -129,6 +129,10 @@ interface IInferenceLedger is IAttesterRegistry {
     /// even before anyone calls {finalize}.
     function stateOf(bytes32 inferenceId) external view returns (RecordState);
 
+    /// @notice The stored record and its state now (as {stateOf}) in one call, without reverting: an unknown id
+    /// returns an empty record in state `None`. This is the one call consumer policy checks make.
+    function inspect(bytes32 inferenceId) external view returns (InferenceRecord memory record, RecordState state);
+
     /// @notice When the record's window closes: the challenge window for a Vanilla claim, the settlement deadline
     /// otherwise.
     function deadlineOf(bytes32 inferenceId) external view returns (uint256);

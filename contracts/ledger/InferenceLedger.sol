@@ -7,6 +7,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {CommitmentLib} from "../libraries/CommitmentLib.sol";
 import {AttesterRegistry} from "../verification/AttesterRegistry.sol";
 import {Answer, InferenceRecord, RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol";
 
@@ -87,7 +88,11 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
             claimed: claimed,
             achieved: VerificationLevel.Vanilla,
             state: RecordState.Answered,
-            answerDigest: keccak256(abi.encode(answer_.inputCommitment, answer_.outputCommitment, answer_.paymentRef))
+            answerDigest: CommitmentLib.answerDigest(
+                answer_.inputCommitment,
+                answer_.outputCommitment,
+                answer_.paymentRef
+            )
         });
 
         emit Answered(
@@ -172,13 +177,13 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
         InferenceRecord storage record = _records[inferenceId];
         _checkPending(record, inferenceId);
         if (record.achieved >= VerificationLevel.TEE) revert LevelNotRaised(inferenceId, record.achieved);
-        if (keccak256(abi.encode(inputCommitment, outputCommitment, paymentRef)) != record.answerDigest) {
+        if (CommitmentLib.answerDigest(inputCommitment, outputCommitment, paymentRef) != record.answerDigest) {
             revert CommitmentsMismatch(inferenceId);
         }
         if (otherOutputCommitment == outputCommitment) revert SameOutput(inferenceId);
         Route route = record.route;
         uint64 subject = record.subject;
-        bytes32 otherDigest = keccak256(abi.encode(inputCommitment, otherOutputCommitment, paymentRef));
+        bytes32 otherDigest = CommitmentLib.answerDigest(inputCommitment, otherOutputCommitment, paymentRef);
         address enclave = _recoverAttester(inferenceId, route, subject, otherDigest, signature);
         _checkEnclave(enclave, route, subject);
 
@@ -201,14 +206,18 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
 
     /// @inheritdoc IInferenceLedger
     function stateOf(bytes32 inferenceId) external view returns (RecordState) {
-        InferenceRecord storage record = _records[inferenceId];
-        RecordState state = record.state;
+        return _effectiveState(_records[inferenceId]);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function inspect(bytes32 inferenceId) external view returns (InferenceRecord memory record, RecordState state) {
+        record = _records[inferenceId];
+        state = record.state;
         if (
             state == RecordState.Answered &&
             record.claimed == VerificationLevel.Vanilla &&
-            block.timestamp > _deadline(record)
-        ) return RecordState.Settled;
-        return state;
+            block.timestamp > uint256(record.answeredAt) + CHALLENGE_WINDOW
+        ) state = RecordState.Settled;
     }
 
     /// @inheritdoc IInferenceLedger
@@ -239,7 +248,7 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
         bytes32 outputCommitment,
         bytes32 paymentRef
     ) external pure returns (bytes32) {
-        return keccak256(abi.encode(inputCommitment, outputCommitment, paymentRef));
+        return CommitmentLib.answerDigest(inputCommitment, outputCommitment, paymentRef);
     }
 
     /// @inheritdoc IInferenceLedger
@@ -302,6 +311,17 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
     ) private view returns (address) {
         bytes32 structHash = keccak256(abi.encode(ATTESTATION_TYPEHASH, inferenceId, route, subject, digest));
         return ECDSA.recover(_hashTypedDataV4(structHash), signature);
+    }
+
+    /// @dev The stored state, except that a Vanilla claim whose challenge window passed unrefuted is `Settled`.
+    function _effectiveState(InferenceRecord storage record) private view returns (RecordState) {
+        RecordState state = record.state;
+        if (
+            state == RecordState.Answered &&
+            record.claimed == VerificationLevel.Vanilla &&
+            block.timestamp > _deadline(record)
+        ) return RecordState.Settled;
+        return state;
     }
 
     function _deadline(InferenceRecord storage record) private view returns (uint256) {

@@ -9,11 +9,11 @@ import {
   Level,
   RecordState,
   Route,
-  answerDigest,
   ledgerDomain,
   signAnswer,
   signHeartbeat,
 } from "../../src/ledger.js";
+import { answerDigest } from "../../src/commitments.js";
 import { RevocationReason } from "../../src/registry.js";
 import { CHALLENGE_WINDOW, MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "../../src/scenario.js";
 

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+
+import {AnswerCommitments, InputKind, OutputKind, OutputPart, Provenance} from "../types/CommitmentTypes.sol";
+
+/// @title CommitmentLib
+/// @notice The canonical commitments of docs/HASHING.md, in Solidity. `src/commitments.ts` implements the same
+/// functions and `test/vectors/commitments.json` holds the vectors both sides check.
+/// @dev Both trees are OpenZeppelin `StandardMerkleTree`s: a leaf is `keccak256(keccak256(abi.encode(values)))`
+/// and inner nodes hash their two children sorted. Output leaves encode four words and input leaves five, so a
+/// leaf of one tree can never be read as a leaf of the other.
+library CommitmentLib {
+    /// @notice The leaf of output part `index`: `(uint32 index, uint8 kind, bytes32 mediaTypeHash, bytes32 contentHash)`.
+    function outputLeaf(
+        uint32 index,
+        OutputKind kind,
+        bytes32 mediaTypeHash,
+        bytes32 contentHash
+    ) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(index, kind, mediaTypeHash, contentHash))));
+    }
+
+    /// @notice The leaf of `part`, hashing its media type and content.
+    function outputLeaf(OutputPart calldata part) internal pure returns (bytes32) {
+        return outputLeaf(part.index, part.kind, keccak256(bytes(part.mediaType)), keccak256(part.content));
+    }
+
+    /// @notice True when `part` is a leaf of the output tree whose root is `outputRoot`.
+    function verifyOutputPart(
+        bytes32 outputRoot,
+        OutputPart calldata part,
+        bytes32[] calldata proof
+    ) internal pure returns (bool) {
+        return MerkleProof.verifyCalldata(proof, outputRoot, outputLeaf(part));
+    }
+
+    /// @notice The leaf of input part `index`:
+    /// `(uint32 index, uint8 kind, bytes32 nameHash, bytes32 contentHash, uint8 provenance)`.
+    function inputLeaf(
+        uint32 index,
+        InputKind kind,
+        bytes32 nameHash,
+        bytes32 contentHash,
+        Provenance provenance
+    ) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(index, kind, nameHash, contentHash, provenance))));
+    }
+
+    /// @notice What the ledger stores for an answer's commitments: `keccak256(abi.encode(input, output, paymentRef))`.
+    function answerDigest(bytes32 input, bytes32 output, bytes32 paymentRef) internal pure returns (bytes32) {
+        return keccak256(abi.encode(input, output, paymentRef));
+    }
+
+    /// @notice {answerDigest} of a commitments struct.
+    function digest(AnswerCommitments calldata commitments) internal pure returns (bytes32) {
+        return answerDigest(commitments.input, commitments.output, commitments.paymentRef);
+    }
+}

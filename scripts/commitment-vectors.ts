@@ -1,0 +1,145 @@
+/**
+ * Writes test/vectors/commitments.json from src/commitments.ts:
+ *
+ *   npx hardhat run scripts/commitment-vectors.ts
+ *
+ * The vectors are committed and both test suites check them (test/client/commitments.ts against the TypeScript,
+ * test/libraries/CommitmentLib.t.sol against the Solidity), so neither side can change a hash without the spec
+ * (docs/HASHING.md), the other side and these vectors moving with it. Rerun only when the spec changes.
+ */
+import { writeFileSync } from "node:fs";
+
+import { hexlify, keccak256, toUtf8Bytes } from "ethers";
+
+import {
+  InputCommitment,
+  InputKind,
+  OutputCommitment,
+  Provenance,
+  answerDigest,
+  contentBytes,
+  dataPart,
+  imagePart,
+  inputLeafHash,
+  outputLeafHash,
+  textPart,
+  toolCallPart,
+  type InputPartSpec,
+  type OutputPartSpec,
+} from "../src/commitments.js";
+
+const PNG_1x1 =
+  "0x89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
+  "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f6d6a70000000049454e44ae426082";
+
+const outputs: { name: string; parts: OutputPartSpec[] }[] = [
+  { name: "one text part", parts: [textPart("Low risk: approve up to 60% LTV.")] },
+  {
+    name: "text, image and tool call",
+    parts: [
+      textPart("Here is the chart you asked for."),
+      imagePart(PNG_1x1, "image/png"),
+      toolCallPart("get_price", '{"symbol":"ETH","currency":"USD"}'),
+    ],
+  },
+  {
+    name: "risk score data part and its explanation",
+    parts: [
+      dataPart(
+        "application/vnd.proofline.risk-score+abi",
+        ["address", "uint16"],
+        ["0x00000000000000000000000000000000000000b0", 420],
+      ),
+      textPart("Score 420/1000: two late repayments in 90 days."),
+    ],
+  },
+  {
+    name: "empty text, unicode text, empty data",
+    parts: [textPart(""), textPart("héllo ✓ 模型"), dataPart("application/octet-stream", [], [])],
+  },
+];
+
+const inputs: { name: string; parts: InputPartSpec[] }[] = [
+  {
+    name: "prompt only",
+    parts: [
+      { kind: InputKind.Prompt, name: "prompt", content: "Score borrower 0xb0.", provenance: Provenance.Unattested },
+    ],
+  },
+  {
+    name: "prompt, memory rows and external data with provenance",
+    parts: [
+      {
+        kind: InputKind.Prompt,
+        name: "prompt",
+        content: "Should this post stay up?",
+        provenance: Provenance.Unattested,
+      },
+      {
+        kind: InputKind.Memory,
+        name: "memory/17",
+        content: "user prefers short answers",
+        provenance: Provenance.SourceSigned,
+      },
+      { kind: InputKind.Memory, name: "memory/18", content: "", provenance: Provenance.Unattested },
+      {
+        kind: InputKind.External,
+        name: "external/price-feed",
+        content: "0x0000000000000000000000000000000000000000000000000000000ba43b7400",
+        provenance: Provenance.TeeAttested,
+      },
+      {
+        kind: InputKind.External,
+        name: "external/web:example.org",
+        content: "<html>…</html>",
+        provenance: Provenance.ZkProven,
+      },
+    ],
+  },
+];
+
+const vectors = {
+  spec: "docs/HASHING.md",
+  output: outputs.map(({ name, parts }) => {
+    const commitment = new OutputCommitment(parts);
+    return {
+      name,
+      count: commitment.parts.length,
+      parts: commitment.parts.map((part) => ({
+        ...part,
+        mediaTypeHash: keccak256(toUtf8Bytes(part.mediaType)),
+        contentHash: keccak256(part.content),
+        leaf: outputLeafHash(part),
+        proof: commitment.proof(part.index),
+      })),
+      root: commitment.root,
+    };
+  }),
+  input: inputs.map(({ name, parts }) => {
+    const commitment = new InputCommitment(parts);
+    return {
+      name,
+      count: commitment.manifest.length,
+      parts: commitment.manifest.map((entry) => ({
+        ...entry,
+        content: hexlify(contentBytes(parts[entry.index].content)),
+        nameHash: keccak256(toUtf8Bytes(entry.name)),
+        leaf: inputLeafHash(entry),
+        proof: commitment.proof(entry.index),
+      })),
+      root: commitment.root,
+    };
+  }),
+  answerDigest: [0, 1].map((i) => {
+    const input = new InputCommitment(inputs[i].parts).root;
+    const output = new OutputCommitment(outputs[i].parts).root;
+    const paymentRef = keccak256(toUtf8Bytes(`x402 settlement ${i}`));
+    return { input, output, paymentRef, digest: answerDigest(input, output, paymentRef) };
+  }),
+};
+
+const path = new URL("../test/vectors/commitments.json", import.meta.url);
+writeFileSync(path, JSON.stringify(vectors, null, 2) + "\n");
+console.log(
+  `wrote ${vectors.output.length} output, ${vectors.input.length} input and ${vectors.answerDigest.length} digest vectors`,
+);
