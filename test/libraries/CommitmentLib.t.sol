@@ -48,9 +48,9 @@ contract CommitmentLibTest is ProoflineTest {
                 vm.assertTrue(this.verifyPart(root, part, proof), "proof verifies");
 
                 // Any change to the part, or another position, breaks the proof.
-                part.index += 1;
+                ++part.index;
                 vm.assertFalse(this.verifyPart(root, part, proof), "moved part");
-                part.index -= 1;
+                --part.index;
                 part.mediaType = string.concat(part.mediaType, " ");
                 vm.assertFalse(this.verifyPart(root, part, proof), "other media type");
                 part.mediaType = vm.parseJsonString(json, string.concat(at, ".mediaType"));
