@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IInferenceConsumer, Policy} from "../interfaces/IInferenceConsumer.sol";
+import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
+import {CommitmentLib} from "../libraries/CommitmentLib.sol";
+import {AnswerCommitments, OutputPart} from "../types/CommitmentTypes.sol";
+import {InferenceRecord, RecordState, Route} from "../types/InferenceTypes.sol";
+
+/// @title PolicyLib
+/// @notice The policy check of a Proofline consumer, for contracts that cannot inherit `InferenceConsumer`.
+/// @dev One ledger call ({IInferenceLedger.inspect}), then pure checks in the order {IInferenceConsumer} lists.
+/// Whether the artifact is pinned is the caller's question, answered by `isPinned`.
+library PolicyLib {
+    /// @notice Reverts with the named error of the first condition `inferenceId` and `part` fail under `policy`;
+    /// otherwise returns the record and whether it is final (`Settled`).
+    /// @param isPinned Answers whether an artifact id is pinned; only called when `policy.pinArtifacts`.
+    function check(
+        IInferenceLedger ledger,
+        Policy memory policy,
+        function(uint64) view returns (bool) isPinned,
+        bytes32 inferenceId,
+        AnswerCommitments calldata commitments,
+        OutputPart calldata part,
+        bytes32[] calldata proof
+    ) internal view returns (InferenceRecord memory record, bool settled) {
+        RecordState state;
+        (record, state) = ledger.inspect(inferenceId);
+        if (state == RecordState.None) revert IInferenceConsumer.InferenceUnknown(inferenceId);
+        if (state == RecordState.Rejected) revert IInferenceConsumer.InferenceWasRejected(inferenceId);
+        settled = state == RecordState.Settled;
+        if (!settled && !policy.allowUnsettled) revert IInferenceConsumer.InferenceNotSettled(inferenceId, state);
+        if (record.achieved < policy.minLevel) {
+            revert IInferenceConsumer.LevelTooLow(inferenceId, record.achieved, policy.minLevel);
+        }
+        if (policy.pinArtifacts) {
+            if (record.route == Route.Proxy) revert IInferenceConsumer.ProxyRouteRefused(inferenceId, record.subject);
+            if (!isPinned(record.subject)) revert IInferenceConsumer.ArtifactNotPinned(inferenceId, record.subject);
+        }
+        if (policy.maxAge != 0 && block.timestamp > uint256(record.answeredAt) + policy.maxAge) {
+            revert IInferenceConsumer.InferenceTooOld(inferenceId, record.answeredAt, policy.maxAge);
+        }
+        if (CommitmentLib.digest(commitments) != record.answerDigest) {
+            revert IInferenceConsumer.AnswerCommitmentsMismatch(inferenceId);
+        }
+        if (!CommitmentLib.verifyOutputPart(commitments.output, part, proof)) {
+            revert IInferenceConsumer.OutputPartNotCommitted(inferenceId, part.index);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
+
+import {IAttesterRegistry} from "../../contracts/interfaces/IAttesterRegistry.sol";
+import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
+import {InferenceLedger} from "../../contracts/ledger/InferenceLedger.sol";
+import {ModelRegistry} from "../../contracts/registry/ModelRegistry.sol";
+import {ArtifactParams} from "../../contracts/types/ModelTypes.sol";
+import {Answer, Route, VerificationLevel} from "../../contracts/types/InferenceTypes.sol";
+import {Roles} from "../../contracts/types/Roles.sol";
+import {ProoflineTest} from "./ProoflineTest.sol";
+
+/// @notice A real Proofline deployment for Solidity tests: AccessManager, ModelRegistry (one model, artifacts 1 and
+/// 2), InferenceLedger (node key, provider 1, an approved measurement, a live enclave bound to artifact 1 and one
+/// bound to provider 1), and signing helpers. The test contract holds every admin role, with no delays.
+abstract contract LedgerFixture is ProoflineTest {
+    bytes32 internal constant MEASUREMENT = keccak256("enclave image");
+    uint256 internal constant NODE_KEY = 0xA11CE;
+    uint256 internal constant ENCLAVE_KEY = 0xE7C1A5E;
+    uint256 internal constant PROXY_ENCLAVE_KEY = 0xBEEF;
+    uint40 internal constant CHALLENGE_WINDOW = 3600;
+    uint40 internal constant SETTLEMENT_WINDOW = 86400;
+    uint40 internal constant HEARTBEAT_TTL = 3600;
+
+    AccessManager internal manager;
+    ModelRegistry internal registry;
+    InferenceLedger internal ledger;
+
+    function _deployLedger() internal {
+        vm.warp(1_700_000_000);
+        manager = new AccessManager(address(this));
+        registry = new ModelRegistry(address(manager));
+        ledger = new InferenceLedger(
+            address(manager),
+            IModelRegistry(address(registry)),
+            CHALLENGE_WINDOW,
+            SETTLEMENT_WINDOW,
+            3600,
+            HEARTBEAT_TTL
+        );
+        bytes4[] memory trust = new bytes4[](2);
+        trust[0] = IAttesterRegistry.approveMeasurement.selector;
+        trust[1] = IAttesterRegistry.registerEnclave.selector;
+        manager.setTargetFunctionRole(address(ledger), trust, Roles.TRUST_ADMIN);
+        bytes4[] memory guardian = new bytes4[](3);
+        guardian[0] = IAttesterRegistry.revokeMeasurement.selector;
+        guardian[1] = IAttesterRegistry.disableEnclave.selector;
+        guardian[2] = IAttesterRegistry.guardianDeactivateNode.selector;
+        manager.setTargetFunctionRole(address(ledger), guardian, Roles.GUARDIAN);
+        bytes4[] memory registryGuardian = new bytes4[](1);
+        registryGuardian[0] = IModelRegistry.guardianRevokeArtifact.selector;
+        manager.setTargetFunctionRole(address(registry), registryGuardian, Roles.GUARDIAN);
+        manager.grantRole(Roles.TRUST_ADMIN, address(this), 0);
+        manager.grantRole(Roles.GUARDIAN, address(this), 0);
+
+        uint64 modelId = registry.createModel("scorer", "");
+        registry.registerArtifact(modelId, _artifact("weights v1", 1), true);
+        registry.registerArtifact(modelId, _artifact("weights v2", 2), false);
+        ledger.registerNode(vm.addr(NODE_KEY));
+        ledger.registerProvider("openai/gpt-4o-2024-08-06");
+        ledger.approveMeasurement(MEASUREMENT);
+        ledger.registerEnclave(vm.addr(ENCLAVE_KEY), MEASUREMENT, Route.Local, 1, bytes32(0));
+        ledger.registerEnclave(vm.addr(PROXY_ENCLAVE_KEY), MEASUREMENT, Route.Proxy, 1, bytes32(0));
+        _beat(ENCLAVE_KEY);
+        _beat(PROXY_ENCLAVE_KEY);
+    }
+
+    function _artifact(string memory weights, uint16 major) private pure returns (ArtifactParams memory) {
+        return
+            ArtifactParams({
+                blobId: keccak256(bytes(weights)),
+                contentDigest: sha256(bytes(weights)),
+                format: bytes16("onnx"),
+                major: major,
+                minor: 0,
+                patch: 0,
+                parentId: 0,
+                zkCommitment: 0
+            });
+    }
+
+    /// @dev A fresh heartbeat for the enclave with private key `key`.
+    function _beat(uint256 key) internal {
+        address enclave = vm.addr(key);
+        uint40 now_ = uint40(block.timestamp);
+        ledger.heartbeat(enclave, now_, _sign(key, _heartbeatDigest(enclave, now_)));
+    }
+
+    /// @dev An answer on (`route`, `subject`) with commitments derived from `seed`.
+    function _makeAnswer(
+        bytes32 inferenceId,
+        Route route,
+        uint64 subject,
+        VerificationLevel claimed,
+        bytes32 output
+    ) internal pure returns (Answer memory) {
+        return
+            Answer({
+                inferenceId: inferenceId,
+                route: route,
+                subject: subject,
+                claimed: claimed,
+                inputCommitment: keccak256(abi.encode("input", inferenceId)),
+                outputCommitment: output,
+                paymentRef: keccak256(abi.encode("payment", inferenceId))
+            });
+    }
+
+    /// @dev Records `answer`, signed by the node.
+    function _submit(Answer memory answer) internal {
+        ledger.answer(answer, _sign(NODE_KEY, ledger.answerTypedDataHash(answer)));
+    }
+
+    /// @dev The enclave with key `key` attesting `answer` with output `output`.
+    function _attestation(uint256 key, Answer memory answer, bytes32 output) internal view returns (bytes memory) {
+        bytes32 digest = ledger.answerDigest(answer.inputCommitment, output, answer.paymentRef);
+        return _sign(key, ledger.attestationTypedDataHash(answer.inferenceId, answer.route, answer.subject, digest));
+    }
+
+    function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    function _heartbeatDigest(address enclave, uint40 timestamp) internal view returns (bytes32) {
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("Proofline InferenceLedger"),
+                keccak256("1"),
+                block.chainid,
+                address(ledger)
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(keccak256("Heartbeat(address enclave,uint40 timestamp)"), enclave, timestamp)
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+}
