@@ -108,8 +108,8 @@ contract ModerationQueue is InferenceConsumer {
         return _items[itemId];
     }
 
-    /// @notice The id of the next post to decide, and how many posts were ever queued.
-    function queue() external view returns (uint256 head, uint256 length) {
+    /// @notice The id of the next post to decide (`head`), and how many posts were ever queued (`total`).
+    function queue() external view returns (uint256 head, uint256 total) {
         return (_head, _items.length);
     }
 }
