@@ -3,12 +3,26 @@ export interface GasRow {
   name: string;
   gas: number;
   budget: number;
+  /** Why the operation may stay over budget (from gas-snapshot.json). */
+  waiver?: string;
 }
 
-/** What `gas-snapshot.json` holds: our operations with budgets, and reference figures from other systems. */
+/**
+ * What `gas-snapshot.json` holds: our operations with budgets, and reference figures from other systems. A
+ * `waiver` (written by hand, with the reason) accepts an operation over its budget as long as it never gets worse
+ * than its committed gas; without one, any operation over budget fails the check.
+ */
 export interface GasSnapshot {
-  operations: Record<string, { gas: number; budget: number }>;
+  operations: Record<string, { gas: number; budget: number; waiver?: string }>;
   reference: Record<string, number>;
+}
+
+/** The intrinsic gas of a transaction carrying `data` (21,000 plus 4 per zero byte and 16 per other byte). */
+export function intrinsicGas(data: string): number {
+  const bytes = data.startsWith("0x") ? data.slice(2) : data;
+  let gas = 21_000;
+  for (let i = 0; i < bytes.length; i += 2) gas += bytes.slice(i, i + 2) === "00" ? 4 : 16;
+  return gas;
 }
 
 /** A printable table of `rows`, each against its budget, plus `reference` and our cost as a ratio of it. */
@@ -19,7 +33,12 @@ export function formatTable(rows: GasRow[], reference: { name: string; gas: numb
   return [
     line("operation", "gas", "budget", ""),
     ...rows.map((row) =>
-      line(row.name, String(row.gas), String(row.budget), row.gas <= row.budget ? "ok" : "OVER BUDGET"),
+      line(
+        row.name,
+        String(row.gas),
+        String(row.budget),
+        row.gas <= row.budget ? "ok" : row.waiver ? "over budget (waived)" : "OVER BUDGET",
+      ),
     ),
     line(reference.name, String(reference.gas), "-", "reference"),
     "",
@@ -31,8 +50,10 @@ export function formatTable(rows: GasRow[], reference: { name: string; gas: numb
 export function compareSnapshot(committed: GasSnapshot, measured: GasSnapshot): string[] {
   const problems: string[] = [];
   for (const [name, { gas, budget }] of Object.entries(measured.operations)) {
-    if (gas > budget) problems.push(`${name}: ${gas} gas is over its budget of ${budget}`);
     const before = committed.operations[name];
+    if (gas > budget && !(before?.waiver && gas <= before.gas)) {
+      problems.push(`${name}: ${gas} gas is over its budget of ${budget}`);
+    }
     if (before === undefined) problems.push(`${name}: missing from gas-snapshot.json (run npm run bench:update)`);
     else if (before.gas !== gas || before.budget !== budget) {
       problems.push(

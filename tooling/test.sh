@@ -36,5 +36,8 @@ passed=$(sed -n 's/^\([0-9][0-9]*\) passing (.*solidity.*mocha.*$/\1/p' "$LOG_DI
 line_coverage=$(sed -n 's/^║ Total *│ *\([0-9.]*\) .*/\1/p' "$LOG_DIR/test.log" | tail -n 1)
 echo "contract line coverage: ${line_coverage:-unknown}%"
 
+gate "gas: benchmark against budgets and the committed gas-snapshot.json"
+BENCH_MODE=check hardhat run scripts/bench.ts
+
 echo
 echo "$passed passed, 0 failed"

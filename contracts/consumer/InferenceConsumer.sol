@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {IInferenceConsumer, Policy} from "../interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {AnswerCommitments, OutputPart} from "../types/CommitmentTypes.sol";
-import {InferenceRecord, VerificationLevel} from "../types/InferenceTypes.sol";
+import {RecordState, RecordStatus, VerificationLevel} from "../types/InferenceTypes.sol";
 import {PolicyLib} from "./PolicyLib.sol";
 
 /// @title InferenceConsumer
@@ -75,8 +75,8 @@ abstract contract InferenceConsumer is IInferenceConsumer {
         AnswerCommitments calldata commitments,
         OutputPart calldata part,
         bytes32[] calldata proof
-    ) external view returns (InferenceRecord memory record, bool settled) {
-        (record, settled) = _check(inferenceId, commitments, part, proof);
+    ) external view returns (RecordStatus memory record) {
+        record = _check(inferenceId, commitments, part, proof);
         if (SINGLE_USE && _consumed[inferenceId]) revert InferenceAlreadyConsumed(inferenceId);
     }
 
@@ -113,20 +113,25 @@ abstract contract InferenceConsumer is IInferenceConsumer {
 
     /// @notice Checks `inferenceId` and `part` against the policy, marks a single-use inference used, and emits
     /// {InferenceConsumed}. Reverts with the named error of the first condition that fails.
-    /// @return record The ledger record, for callers that use its level, time or subject.
+    /// @return record The record's status, for callers that use its level, answer time or subject.
     function _consume(
         bytes32 inferenceId,
         AnswerCommitments calldata commitments,
         OutputPart calldata part,
         bytes32[] calldata proof
-    ) internal returns (InferenceRecord memory record) {
-        bool settled;
-        (record, settled) = _check(inferenceId, commitments, part, proof);
+    ) internal returns (RecordStatus memory record) {
+        record = _check(inferenceId, commitments, part, proof);
         if (SINGLE_USE) {
             if (_consumed[inferenceId]) revert InferenceAlreadyConsumed(inferenceId);
             _consumed[inferenceId] = true;
         }
-        emit InferenceConsumed(inferenceId, address(LEDGER), part.index, record.achieved, !settled);
+        emit InferenceConsumed(
+            inferenceId,
+            address(LEDGER),
+            part.index,
+            record.achieved,
+            record.state != RecordState.Settled
+        );
     }
 
     /// @notice Whether `artifactId` is pinned. Override to pin from storage instead of the immutables.
@@ -139,7 +144,7 @@ abstract contract InferenceConsumer is IInferenceConsumer {
         AnswerCommitments calldata commitments,
         OutputPart calldata part,
         bytes32[] calldata proof
-    ) private view returns (InferenceRecord memory, bool) {
+    ) private view returns (RecordStatus memory) {
         return PolicyLib.check(LEDGER, policy(), _isPinned, inferenceId, commitments, part, proof);
     }
 }

@@ -5,7 +5,7 @@ import {IInferenceConsumer, Policy} from "../interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {CommitmentLib} from "../libraries/CommitmentLib.sol";
 import {AnswerCommitments, OutputPart} from "../types/CommitmentTypes.sol";
-import {InferenceRecord, RecordState, Route} from "../types/InferenceTypes.sol";
+import {RecordState, RecordStatus, Route} from "../types/InferenceTypes.sol";
 
 /// @title PolicyLib
 /// @notice The policy check of a Proofline consumer, for contracts that cannot inherit `InferenceConsumer`.
@@ -13,7 +13,7 @@ import {InferenceRecord, RecordState, Route} from "../types/InferenceTypes.sol";
 /// Whether the artifact is pinned is the caller's question, answered by `isPinned`.
 library PolicyLib {
     /// @notice Reverts with the named error of the first condition `inferenceId` and `part` fail under `policy`;
-    /// otherwise returns the record and whether it is final (`Settled`).
+    /// otherwise returns the record's status (its `state` is `Settled` when final).
     /// @param isPinned Answers whether an artifact id is pinned; only called when `policy.pinArtifacts`.
     function check(
         IInferenceLedger ledger,
@@ -23,13 +23,14 @@ library PolicyLib {
         AnswerCommitments calldata commitments,
         OutputPart calldata part,
         bytes32[] calldata proof
-    ) internal view returns (InferenceRecord memory record, bool settled) {
-        RecordState state;
-        (record, state) = ledger.inspect(inferenceId);
+    ) internal view returns (RecordStatus memory record) {
+        record = ledger.inspect(inferenceId);
+        RecordState state = record.state;
         if (state == RecordState.None) revert IInferenceConsumer.InferenceUnknown(inferenceId);
         if (state == RecordState.Rejected) revert IInferenceConsumer.InferenceWasRejected(inferenceId);
-        settled = state == RecordState.Settled;
-        if (!settled && !policy.allowUnsettled) revert IInferenceConsumer.InferenceNotSettled(inferenceId, state);
+        if (state != RecordState.Settled && !policy.allowUnsettled) {
+            revert IInferenceConsumer.InferenceNotSettled(inferenceId, state);
+        }
         if (record.achieved < policy.minLevel) {
             revert IInferenceConsumer.LevelTooLow(inferenceId, record.achieved, policy.minLevel);
         }

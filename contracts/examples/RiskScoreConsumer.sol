@@ -5,7 +5,7 @@ import {InferenceConsumer} from "../consumer/InferenceConsumer.sol";
 import {Policy} from "../interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {AnswerCommitments, OutputKind, OutputPart} from "../types/CommitmentTypes.sol";
-import {InferenceRecord, VerificationLevel} from "../types/InferenceTypes.sol";
+import {RecordStatus, VerificationLevel} from "../types/InferenceTypes.sol";
 
 /// @title RiskScoreConsumer
 /// @notice Example: a lending market's credit-risk oracle that takes borrower scores from AI inferences, but only
@@ -70,7 +70,7 @@ contract RiskScoreConsumer is InferenceConsumer {
         OutputPart calldata part,
         bytes32[] calldata proof
     ) external {
-        InferenceRecord memory record = _consume(inferenceId, commitments, part, proof);
+        RecordStatus memory record = _consume(inferenceId, commitments, part, proof);
         if (part.kind != OutputKind.Data || keccak256(bytes(part.mediaType)) != SCORE_MEDIA_TYPE_HASH) {
             revert NotAScorePart(part.index);
         }

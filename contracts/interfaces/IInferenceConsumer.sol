@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AnswerCommitments, OutputPart} from "../types/CommitmentTypes.sol";
-import {InferenceRecord, RecordState, VerificationLevel} from "../types/InferenceTypes.sol";
+import {RecordState, RecordStatus, VerificationLevel} from "../types/InferenceTypes.sol";
 import {IInferenceLedger} from "./IInferenceLedger.sol";
 
 /// @notice What a consumer requires of an inference before acting on it. Fixed at deployment.
@@ -66,13 +66,14 @@ interface IInferenceConsumer {
     error InferenceAlreadyConsumed(bytes32 inferenceId);
 
     /// @notice Reverts with the named error of the first policy condition that `inferenceId` and `part` fail;
-    /// otherwise returns the record and whether it is final. Lets a front end ask "would this be accepted?".
+    /// otherwise returns the record's status (`state` is `Settled` when final). Lets a front end ask "would this be
+    /// accepted?" before sending the transaction.
     function checkInference(
         bytes32 inferenceId,
         AnswerCommitments calldata commitments,
         OutputPart calldata part,
         bytes32[] calldata proof
-    ) external view returns (InferenceRecord memory record, bool settled);
+    ) external view returns (RecordStatus memory record);
 
     /// @notice The ledger this consumer reads.
     function inferenceLedger() external view returns (IInferenceLedger);

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Answer, InferenceRecord, RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol";
+import {
+    Answer,
+    InferenceRecord,
+    RecordState,
+    RecordStatus,
+    Route,
+    VerificationLevel
+} from "../types/InferenceTypes.sol";
 import {IAttesterRegistry} from "./IAttesterRegistry.sol";
 
 /// @title IInferenceLedger
@@ -129,9 +136,9 @@ interface IInferenceLedger is IAttesterRegistry {
     /// even before anyone calls {finalize}.
     function stateOf(bytes32 inferenceId) external view returns (RecordState);
 
-    /// @notice The stored record and its state now (as {stateOf}) in one call, without reverting: an unknown id
-    /// returns an empty record in state `None`. This is the one call consumer policy checks make.
-    function inspect(bytes32 inferenceId) external view returns (InferenceRecord memory record, RecordState state);
+    /// @notice What a consumer policy checks, in one call that never reverts: the state now (as {stateOf}), the
+    /// achieved level, route, subject, answer time and answer digest. An unknown id reads state `None`.
+    function inspect(bytes32 inferenceId) external view returns (RecordStatus memory status);
 
     /// @notice When the record's window closes: the challenge window for a Vanilla claim, the settlement deadline
     /// otherwise.

@@ -9,7 +9,14 @@ import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {CommitmentLib} from "../libraries/CommitmentLib.sol";
 import {AttesterRegistry} from "../verification/AttesterRegistry.sol";
-import {Answer, InferenceRecord, RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol";
+import {
+    Answer,
+    InferenceRecord,
+    RecordState,
+    RecordStatus,
+    Route,
+    VerificationLevel
+} from "../types/InferenceTypes.sol";
 
 /// @title InferenceLedger
 /// @notice Stored, de-duplicated inference records with asynchronous TEE settlement and challenges.
@@ -210,14 +217,17 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
     }
 
     /// @inheritdoc IInferenceLedger
-    function inspect(bytes32 inferenceId) external view returns (InferenceRecord memory record, RecordState state) {
-        record = _records[inferenceId];
-        state = record.state;
-        if (
-            state == RecordState.Answered &&
-            record.claimed == VerificationLevel.Vanilla &&
-            block.timestamp > uint256(record.answeredAt) + CHALLENGE_WINDOW
-        ) state = RecordState.Settled;
+    function inspect(bytes32 inferenceId) external view returns (RecordStatus memory) {
+        InferenceRecord storage record = _records[inferenceId];
+        return
+            RecordStatus({
+                state: _effectiveState(record),
+                achieved: record.achieved,
+                route: record.route,
+                subject: record.subject,
+                answeredAt: record.answeredAt,
+                answerDigest: record.answerDigest
+            });
     }
 
     /// @inheritdoc IInferenceLedger

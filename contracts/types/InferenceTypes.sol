@@ -45,6 +45,22 @@ struct Answer {
     bytes32 paymentRef;
 }
 
+/// @notice What a consumer policy checks about a record, as {IInferenceLedger.inspect} returns it.
+/// @param state The state now: a Vanilla claim whose challenge window passed unrefuted reads `Settled`.
+/// @param achieved The level proven so far.
+/// @param route Local or Proxy.
+/// @param subject The artifact id (Local) or provider id (Proxy).
+/// @param answeredAt When the answer was recorded.
+/// @param answerDigest `keccak256(abi.encode(input, output, paymentRef))` of the answer's commitments.
+struct RecordStatus {
+    RecordState state;
+    VerificationLevel achieved;
+    Route route;
+    uint64 subject;
+    uint40 answeredAt;
+    bytes32 answerDigest;
+}
+
 /// @notice The stored record of an inference: two slots.
 /// @dev The commitments are stored as one digest, `keccak256(abi.encode(input, output, paymentRef))`; their values
 /// are in the {IInferenceLedger.Answered} event and are passed back in calldata where a check needs them.

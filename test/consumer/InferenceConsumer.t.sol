@@ -6,7 +6,7 @@ import {IInferenceConsumer, Policy} from "../../contracts/interfaces/IInferenceC
 import {IInferenceLedger} from "../../contracts/interfaces/IInferenceLedger.sol";
 import {CommitmentLib} from "../../contracts/libraries/CommitmentLib.sol";
 import {AnswerCommitments, OutputKind, OutputPart} from "../../contracts/types/CommitmentTypes.sol";
-import {Answer, InferenceRecord, RecordState, Route, VerificationLevel} from "../../contracts/types/InferenceTypes.sol";
+import {Answer, RecordState, RecordStatus, Route, VerificationLevel} from "../../contracts/types/InferenceTypes.sol";
 import {LedgerFixture} from "../utils/LedgerFixture.sol";
 
 /// @notice The smallest concrete consumer: exposes `_consume` with whatever policy it is built with, so the tests
@@ -23,7 +23,7 @@ contract PolicyHarness is InferenceConsumer {
         AnswerCommitments calldata commitments,
         OutputPart calldata part,
         bytes32[] calldata proof
-    ) external returns (InferenceRecord memory) {
+    ) external returns (RecordStatus memory) {
         return _consume(inferenceId, commitments, part, proof);
     }
 }
@@ -199,7 +199,7 @@ contract InferenceConsumerTest is LedgerFixture {
             VerificationLevel.Vanilla,
             true
         );
-        InferenceRecord memory record = consumer.consume(answer.inferenceId, _commitments(answer), textPart, textProof);
+        RecordStatus memory record = consumer.consume(answer.inferenceId, _commitments(answer), textPart, textProof);
         vm.assertEq(uint256(record.state), uint256(RecordState.Answered), "acted before settlement");
         vm.assertTrue(consumer.consumed(answer.inferenceId), "marked used");
     }
@@ -346,7 +346,8 @@ contract InferenceConsumerTest is LedgerFixture {
             try ledger.reject(answer.inferenceId) {} catch {}
         }
 
-        (InferenceRecord memory record, RecordState state) = ledger.inspect(answer.inferenceId);
+        RecordStatus memory record = ledger.inspect(answer.inferenceId);
+        RecordState state = record.state;
         bool ok =
             state != RecordState.Rejected &&
                 (state == RecordState.Settled || allowUnsettled) &&

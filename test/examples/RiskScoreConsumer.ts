@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import { OutputCommitment, dataPart, textPart } from "../../src/commitments.js";
 import { executeDelayed } from "../../src/admin.js";
 import { consumerArgs } from "../../src/consumer.js";
-import { Level, Route } from "../../src/ledger.js";
+import { Level, RecordState, Route } from "../../src/ledger.js";
 import { MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "../../src/scenario.js";
 
 const connection = await network.create();
@@ -180,8 +180,8 @@ describe("RiskScoreConsumer (example)", () => {
     const { lender, borrower, settledScore } = await load();
     await expect(lender.scoreOf(borrower)).to.be.revertedWithCustomError(lender, "NoScore").withArgs(borrower);
     const { output, answer } = await settledScore(100);
-    const [record, settled] = await lender.checkInference(...consumerArgs(answer, output, 0));
-    expect(settled).to.equal(true);
+    const record = await lender.checkInference(...consumerArgs(answer, output, 0));
+    expect(record.state).to.equal(BigInt(RecordState.Settled));
     expect(record.achieved).to.equal(BigInt(Level.TEE));
     expect(await lender.consumed(answer.inferenceId)).to.equal(false);
   });

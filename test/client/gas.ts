@@ -1,0 +1,48 @@
+import { expect } from "chai";
+
+import { compareSnapshot, formatTable, intrinsicGas, type GasSnapshot } from "../../src/gas.js";
+
+const snapshot = (gas: number, budget: number, waiver?: string): GasSnapshot => ({
+  operations: { op: { gas, budget, waiver } },
+  reference: {},
+});
+
+describe("gas benchmark checks", () => {
+  it("prices calldata at 4 per zero byte and 16 per other byte", () => {
+    expect(intrinsicGas("0x")).to.equal(21_000);
+    expect(intrinsicGas("0x00ff")).to.equal(21_020);
+  });
+
+  it("passes within budget when the snapshot matches", () => {
+    expect(compareSnapshot(snapshot(10, 20), snapshot(10, 20))).to.deep.equal([]);
+  });
+
+  it("fails over budget without a waiver, and a waived operation that got worse", () => {
+    expect(compareSnapshot(snapshot(30, 20), snapshot(30, 20))[0]).to.match(/over its budget/);
+    expect(compareSnapshot(snapshot(30, 20, "floor"), snapshot(30, 20))).to.deep.equal([]);
+    const worse = compareSnapshot(snapshot(30, 20, "floor"), snapshot(31, 20));
+    expect(worse.some((problem) => /over its budget/.test(problem))).to.equal(true);
+  });
+
+  it("fails on a stale, missing or extra snapshot entry", () => {
+    expect(compareSnapshot(snapshot(10, 20), snapshot(11, 20))[0]).to.match(/snapshot says 10\/20/);
+    expect(compareSnapshot({ operations: {}, reference: {} }, snapshot(10, 20))[0]).to.match(/missing/);
+    expect(compareSnapshot(snapshot(10, 20), { operations: {}, reference: {} })[0]).to.match(/no longer measured/);
+  });
+
+  it("prints each operation against its budget and the reference ratio", () => {
+    const table = formatTable(
+      [
+        { name: "a", gas: 5, budget: 10 },
+        { name: "b", gas: 20, budget: 10, waiver: "why" },
+        { name: "c", gas: 20, budget: 10 },
+      ],
+      { name: "ref", gas: 50 },
+      { name: "a", gas: 5, budget: 10 },
+    );
+    expect(table).to.match(/a\s+5\s+10\s+ok/);
+    expect(table).to.match(/b\s+20\s+10\s+over budget \(waived\)/);
+    expect(table).to.match(/c\s+20\s+10\s+OVER BUDGET/);
+    expect(table).to.contain("a costs 10.0% of ref");
+  });
+});
