@@ -66,8 +66,8 @@ contract LedgerHandler is LedgerFixture {
         uint256 key = useProxyEnclave ? PROXY_ENCLAVE_KEY : ENCLAVE_KEY;
         bytes memory signature = _attestation(key, answer_, honest ? answer_.outputCommitment : keccak256("lie"));
         try ledger.settleTee(answer_.inferenceId, signature) {
-            settlements += 1;
-            if (!honest || !_canAttest(useProxyEnclave ? 1 : 0, answer_)) forbiddenAttestations += 1;
+            ++settlements;
+            if (!honest || !_canAttest(useProxyEnclave ? 1 : 0, answer_)) ++forbiddenAttestations;
             ghost.attested = true;
             if (answer_.claimed <= VerificationLevel.TEE) ghost.terminal = RecordState.Settled;
         } catch {}
@@ -89,8 +89,8 @@ contract LedgerHandler is LedgerFixture {
                 signature
             )
         {
-            rejections += 1;
-            if (!_canAttest(useProxyEnclave ? 1 : 0, answer_)) forbiddenAttestations += 1;
+            ++rejections;
+            if (!_canAttest(useProxyEnclave ? 1 : 0, answer_)) ++forbiddenAttestations;
             ghost.terminal = RecordState.Rejected;
         } catch {}
     }
@@ -107,7 +107,7 @@ contract LedgerHandler is LedgerFixture {
         if (ids.length == 0) return;
         bytes32 inferenceId = ids[idSeed % ids.length];
         try ledger.reject(inferenceId) {
-            rejections += 1;
+            ++rejections;
             ghosts[inferenceId].terminal = RecordState.Rejected;
         } catch {}
     }
