@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 import { AbiCoder, ContractFactory, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
-import { OutputCommitment, dataPart, textPart } from "../src/commitments.js";
+import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../src/commitments.js";
 import { consumerArgs } from "../src/consumer.js";
 import { compareSnapshot, formatTable, intrinsicGas, type GasRow, type GasSnapshot } from "../src/gas.js";
 import { Level } from "../src/ledger.js";
@@ -47,10 +47,11 @@ rows.push({
 
 // Consumer policy check: the RiskScoreConsumer example (TEE minimum, settled only, pinned artifact, max age) checking
 // a settled record and a two-part output proof. Measured as the execution gas of `checkInference` sent as a
-// transaction: what the check adds to a consumer's own transaction (no 21k base, no calldata the action needs anyway).
+// transaction: the 21k base and all calldata are left out (the commitments and the one-sibling proof the check
+// needs add about 2k of calldata on top).
 const lender = await ethers.deployContract("RiskScoreConsumer", [await ledger.getAddress(), [1n], 3_600n]);
 const output = new OutputCommitment([
-  dataPart("application/vnd.proofline.risk-score+abi", ["address", "uint16"], [signers.other.address, 250]),
+  dataPart(MEDIA_TYPES.riskScore, ["address", "uint16"], [signers.other.address, 250]),
   textPart("score 250"),
 ]);
 const scored = makeAnswer({ claimed: Level.TEE, outputCommitment: output.root });

@@ -14,6 +14,7 @@ import { hexlify, keccak256, toUtf8Bytes } from "ethers";
 import {
   InputCommitment,
   InputKind,
+  MEDIA_TYPES,
   OutputCommitment,
   Provenance,
   answerDigest,
@@ -45,11 +46,7 @@ const outputs: { name: string; parts: OutputPartSpec[] }[] = [
   {
     name: "risk score data part and its explanation",
     parts: [
-      dataPart(
-        "application/vnd.proofline.risk-score+abi",
-        ["address", "uint16"],
-        ["0x00000000000000000000000000000000000000b0", 420],
-      ),
+      dataPart(MEDIA_TYPES.riskScore, ["address", "uint16"], ["0x00000000000000000000000000000000000000b0", 420]),
       textPart("Score 420/1000: two late repayments in 90 days."),
     ],
   },
@@ -98,8 +95,13 @@ const inputs: { name: string; parts: InputPartSpec[] }[] = [
   },
 ];
 
+// Answer digests over the first input and output vectors, paired by position.
+const DIGEST_CASES = [0, 1];
+
 const vectors = {
   spec: "docs/HASHING.md",
+  // Read by the Solidity test, which cannot ask a JSON array for its length.
+  counts: { output: outputs.length, input: inputs.length, answerDigest: DIGEST_CASES.length },
   output: outputs.map(({ name, parts }) => {
     const commitment = new OutputCommitment(parts);
     return {
@@ -130,7 +132,7 @@ const vectors = {
       root: commitment.root,
     };
   }),
-  answerDigest: [0, 1].map((i) => {
+  answerDigest: DIGEST_CASES.map((i) => {
     const input = new InputCommitment(inputs[i].parts).root;
     const output = new OutputCommitment(outputs[i].parts).root;
     const paymentRef = keccak256(toUtf8Bytes(`x402 settlement ${i}`));

@@ -41,6 +41,10 @@ export const MEDIA_TYPES = {
   text: "text/plain;charset=utf-8",
   json: "application/json",
   toolCall: "application/vnd.proofline.tool-call+abi",
+  /** `abi.encode(address borrower, uint16 score)`, read by `RiskScoreConsumer`. */
+  riskScore: "application/vnd.proofline.risk-score+abi",
+  /** `abi.encode(bytes32 contentHash, uint8 verdict)`, read by `ModerationQueue`. */
+  moderation: "application/vnd.proofline.moderation+abi",
 } as const;
 
 /** One output part before it is committed. `content` is bytes, or a string taken as UTF-8. */

@@ -12,15 +12,6 @@ export interface AnswerCommitments {
   paymentRef: string;
 }
 
-/** Mirrors the `Policy` struct. `maxAge` 0 means no limit. */
-export interface Policy {
-  minLevel: number;
-  allowUnsettled: boolean;
-  pinArtifacts: boolean;
-  singleUse: boolean;
-  maxAge: bigint;
-}
-
 /** The commitments an answer recorded, as a consumer passes them back. */
 export function commitmentsOf(answer: Answer): AnswerCommitments {
   return { input: answer.inputCommitment, output: answer.outputCommitment, paymentRef: answer.paymentRef };

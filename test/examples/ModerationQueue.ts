@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
-import { OutputCommitment, dataPart, textPart } from "../../src/commitments.js";
+import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState } from "../../src/ledger.js";
 import { CHALLENGE_WINDOW, deployLedger } from "../../src/scenario.js";
@@ -10,7 +10,7 @@ import { CHALLENGE_WINDOW, deployLedger } from "../../src/scenario.js";
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
-const VERDICT_TYPE = "application/vnd.proofline.moderation+abi";
+const VERDICT_TYPE = MEDIA_TYPES.moderation;
 const KEEP = 1n;
 const REMOVE = 2n;
 const post = (text: string) => keccak256(toUtf8Bytes(text));

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ZeroHash } from "ethers";
 import { network } from "hardhat";
 
-import { OutputCommitment, dataPart, textPart } from "../../src/commitments.js";
+import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../../src/commitments.js";
 import { executeDelayed } from "../../src/admin.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState, Route } from "../../src/ledger.js";
@@ -11,7 +11,7 @@ import { MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "../../src/scenario
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
-const SCORE_TYPE = "application/vnd.proofline.risk-score+abi";
+const SCORE_TYPE = MEDIA_TYPES.riskScore;
 const MAX_AGE = 3_600n;
 
 async function fixture() {

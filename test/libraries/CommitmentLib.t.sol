@@ -25,7 +25,9 @@ contract CommitmentLibTest is ProoflineTest {
     }
 
     function test_outputVectors() public view {
-        for (uint256 v = 0; v < 4; ++v) {
+        uint256 vectors = vm.parseJsonUint(json, ".counts.output");
+        vm.assertGt(vectors, 0, "no output vectors");
+        for (uint256 v = 0; v < vectors; ++v) {
             string memory base = string.concat(".output[", vm.toString(v), "]");
             bytes32 root = vm.parseJsonBytes32(json, string.concat(base, ".root"));
             uint256 count = vm.parseJsonUint(json, string.concat(base, ".count"));
@@ -61,7 +63,9 @@ contract CommitmentLibTest is ProoflineTest {
     }
 
     function test_inputVectors() public view {
-        for (uint256 v = 0; v < 2; ++v) {
+        uint256 vectors = vm.parseJsonUint(json, ".counts.input");
+        vm.assertGt(vectors, 0, "no input vectors");
+        for (uint256 v = 0; v < vectors; ++v) {
             string memory base = string.concat(".input[", vm.toString(v), "]");
             uint256 count = vm.parseJsonUint(json, string.concat(base, ".count"));
             for (uint256 i = 0; i < count; ++i) {
@@ -79,7 +83,9 @@ contract CommitmentLibTest is ProoflineTest {
     }
 
     function test_answerDigestVectors() public view {
-        for (uint256 v = 0; v < 2; ++v) {
+        uint256 vectors = vm.parseJsonUint(json, ".counts.answerDigest");
+        vm.assertGt(vectors, 0, "no digest vectors");
+        for (uint256 v = 0; v < vectors; ++v) {
             string memory base = string.concat(".answerDigest[", vm.toString(v), "]");
             vm.assertEq(
                 CommitmentLib.answerDigest(

@@ -88,7 +88,7 @@ abstract contract LedgerFixture is ProoflineTest {
         ledger.heartbeat(enclave, now_, _sign(key, _heartbeatDigest(enclave, now_)));
     }
 
-    /// @dev An answer on (`route`, `subject`) with commitments derived from `seed`.
+    /// @dev An answer on (`route`, `subject`) with output `output` and input and payment derived from its id.
     function _makeAnswer(
         bytes32 inferenceId,
         Route route,
