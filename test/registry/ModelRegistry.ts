@@ -4,6 +4,7 @@ import { network } from "hardhat";
 
 import ModelRegistryModule from "../../deploy/modules/ModelRegistry.js";
 import { bytes32ToBlobId } from "../../src/blobId.js";
+import { SNARK_SCALAR_FIELD } from "../../src/zkml.js";
 import {
   ArtifactStatus,
   RevocationReason,
@@ -13,8 +14,6 @@ import {
 } from "../../src/registry.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
-
-const SNARK_SCALAR_FIELD = 21888242871839275222246405745257274088548364400416034343698204186575808495617n;
 
 function artifact(seed: string, version: string, extra: Partial<ArtifactInput> = {}) {
   return toArtifactParams({

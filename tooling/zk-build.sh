@@ -1,0 +1,94 @@
+#!/bin/sh
+# Builds the ZKML circuits: compiles each circuit with circom (the `circom2` npm package, a WebAssembly build),
+# runs a LOCAL DEVELOPMENT trusted setup with snarkjs, and exports the Groth16 Solidity verifier into contracts/.
+#
+#   npm run zk:build            # rebuild everything (a fresh random setup: the proving key and verifier change)
+#   npm run zk:check            # check the committed wasm, verification key and verifier against the committed key
+#
+# THE SETUP IS NOT A TRUSTED CEREMONY. Phase 1 (powers of tau) and phase 2 are generated here from this machine's
+# randomness by one party, who could forge proofs if the randomness leaked. circuits/README.md says how to swap in a
+# production setup (a public phase-1 file and a multi-party phase 2).
+#
+# Committed outputs, per circuit <name> in circuits/<dir>/:
+#   circuits/<dir>/build/<name>.wasm            witness generator the TypeScript prover runs
+#   circuits/<dir>/build/<name>.zkey            Groth16 proving key (contains the verification key)
+#   circuits/<dir>/build/verification_key.json  the verification key, for off-chain checks
+#   contracts/verification/zk/<Contract>.sol    the on-chain verifier, generated from the proving key
+# Intermediate files (r1cs, symbols, powers of tau) go to build-zk/, which is not committed.
+set -eu
+cd "$(dirname -- "$0")/.."
+
+MODE=${1:-build}
+POWER=12 # 2^12 = 4096 constraints, enough for the risk scorer's 2,281
+
+# circuit directory | circom file stem | verifier contract name
+CIRCUITS="risk-scorer risk_scorer RiskScorerVerifier"
+
+compile() { # dir stem outdir
+  mkdir -p "$3"
+  circom2 "circuits/$1/$2.circom" --O2 --r1cs --wasm --sym -l node_modules -o "$3" >"$3/circom.log"
+}
+
+export_verifier() { # zkey contract out
+  snarkjs zkey export solidityverifier "$1" "$3.tmp" >/dev/null
+  # snarkjs names every verifier Groth16Verifier; give each its own name and pin the project's compiler.
+  sed -e "s/^contract Groth16Verifier /contract $2 /" \
+    -e 's/^pragma solidity >=0.7.0 <0.9.0;/pragma solidity 0.8.30;/' "$3.tmp" >"$3"
+  rm "$3.tmp"
+}
+
+setup_ptau() { # out
+  [ -f "$1" ] && return 0
+  echo "zk: powers of tau 2^$POWER (development only; about two minutes)"
+  snarkjs powersoftau new bn128 "$POWER" build-zk/pot_0.ptau >/dev/null
+  snarkjs powersoftau contribute build-zk/pot_0.ptau build-zk/pot_1.ptau --name=proofline-dev \
+    -e="$(od -An -N64 -tx1 /dev/urandom | tr -d ' \n')" >/dev/null
+  snarkjs powersoftau prepare phase2 build-zk/pot_1.ptau "$1" >/dev/null
+  rm build-zk/pot_0.ptau build-zk/pot_1.ptau
+}
+
+status=0
+set -- $CIRCUITS
+while [ $# -ge 3 ]; do
+  dir=$1 stem=$2 contract=$3
+  shift 3
+  out="circuits/$dir/build"
+  verifier="contracts/verification/zk/$contract.sol"
+  case "$MODE" in
+    build)
+      echo "zk: compiling circuits/$dir/$stem.circom"
+      compile "$dir" "$stem" "build-zk/$dir"
+      setup_ptau build-zk/pot_final.ptau
+      echo "zk: Groth16 setup for $stem (development only)"
+      snarkjs groth16 setup "build-zk/$dir/$stem.r1cs" build-zk/pot_final.ptau "build-zk/$dir/${stem}_0.zkey" >/dev/null
+      snarkjs zkey contribute "build-zk/$dir/${stem}_0.zkey" "build-zk/$dir/$stem.zkey" --name=proofline-dev \
+        -e="$(od -An -N64 -tx1 /dev/urandom | tr -d ' \n')" >/dev/null
+      snarkjs zkey verify "build-zk/$dir/$stem.r1cs" build-zk/pot_final.ptau "build-zk/$dir/$stem.zkey" >/dev/null
+      mkdir -p "$out" contracts/verification/zk
+      cp "build-zk/$dir/${stem}_js/$stem.wasm" "$out/$stem.wasm"
+      cp "build-zk/$dir/$stem.zkey" "$out/$stem.zkey"
+      snarkjs zkey export verificationkey "$out/$stem.zkey" "$out/verification_key.json" >/dev/null
+      export_verifier "$out/$stem.zkey" "$contract" "$verifier"
+      echo "zk: wrote $out/$stem.wasm, $out/$stem.zkey, $out/verification_key.json, $verifier"
+      ;;
+    check)
+      tmp=$(mktemp -d)
+      compile "$dir" "$stem" "$tmp"
+      cmp -s "$tmp/${stem}_js/$stem.wasm" "$out/$stem.wasm" ||
+        { echo "zk: $out/$stem.wasm is not what circuits/$dir/$stem.circom compiles to" >&2; status=1; }
+      snarkjs zkey export verificationkey "$out/$stem.zkey" "$tmp/vk.json" >/dev/null
+      cmp -s "$tmp/vk.json" "$out/verification_key.json" ||
+        { echo "zk: $out/verification_key.json does not match $out/$stem.zkey" >&2; status=1; }
+      export_verifier "$out/$stem.zkey" "$contract" "$tmp/verifier.sol"
+      cmp -s "$tmp/verifier.sol" "$verifier" ||
+        { echo "zk: $verifier does not match $out/$stem.zkey" >&2; status=1; }
+      rm -rf "$tmp"
+      [ "$status" -eq 0 ] && echo "zk: $stem: wasm, verification key and verifier match the committed proving key"
+      ;;
+    *)
+      echo "usage: zk-build.sh [build|check]" >&2
+      exit 2
+      ;;
+  esac
+done
+exit "$status"
