@@ -62,6 +62,13 @@ export const HEARTBEAT_TYPES = {
   ],
 };
 
+export const BATCH_TYPES = {
+  SettlementBatch: [
+    { name: "round", type: "uint32" },
+    { name: "root", type: "bytes32" },
+  ],
+};
+
 /** The ledger's EIP-712 domain: bound to the chain and to the ledger's address. */
 export function ledgerDomain(chainId: bigint, ledgerAddress: string): TypedDataDomain {
   return { name: "Proofline InferenceLedger", version: "1", chainId, verifyingContract: ledgerAddress };
@@ -84,4 +91,9 @@ export function signAttestation(
 /** An enclave's signed liveness heartbeat at `timestamp`. */
 export async function signHeartbeat(enclave: Signer, domain: TypedDataDomain, timestamp: bigint): Promise<string> {
   return enclave.signTypedData(domain, HEARTBEAT_TYPES, { enclave: await enclave.getAddress(), timestamp });
+}
+
+/** An enclave's EIP-712 commitment to a batch `root` of its attestations in `round` (for `commitBatch`). */
+export function signBatch(enclave: Signer, domain: TypedDataDomain, round: bigint, root: string): Promise<string> {
+  return enclave.signTypedData(domain, BATCH_TYPES, { round, root });
 }

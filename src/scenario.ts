@@ -2,20 +2,34 @@ import { keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import InferenceLedgerModule from "../deploy/modules/InferenceLedger.js";
+import ZkVerifiersModule from "../deploy/modules/ZkVerifiers.js";
 import { executeDelayed } from "./admin.js";
 import { answerDigest } from "./commitments.js";
 import { Level, Route, ledgerDomain, signAnswer, signAttestation, signHeartbeat } from "./ledger.js";
 import type { Answer } from "./ledger.js";
 import { toArtifactParams } from "./registry.js";
+import { loadRiskModel, modelCommitment, weightsDigest, type RiskModel } from "./zkml.js";
 
 export const MEASUREMENT = keccak256(toUtf8Bytes("proofline enclave image v1"));
 export const TRUST_ADMIN_DELAY = 3_600n;
 export const CHALLENGE_WINDOW = 3_600n;
 export const SETTLEMENT_WINDOW = 86_400n;
+/** Output signals of the risk scorer circuit: subject and score. */
+export const RISK_SCORER_OUTPUTS = 2;
 
 /**
- * A ready local deployment for tests, the gas benchmark and the demo: deploys the ledger with a model (two artifacts), a provider, a node, and two live
- * enclaves, and returns helpers that build, sign and attest answers.
+ * The two artifacts of the "risk-scorer" model the scenario registers: 1.0.0 is the committed demo model
+ * (`circuits/risk-scorer/model.json`), 1.1.0 the same network with a higher output bias (scores 20 points riskier).
+ */
+export function scenarioModels(): RiskModel[] {
+  const { model } = loadRiskModel();
+  return [model, { ...model, b2: model.b2 + 20n * 65_536n }];
+}
+
+/**
+ * A ready local deployment for tests, the gas benchmark and the demo: deploys the ledger with a model (two artifacts,
+ * both ZK-provable by the risk scorer circuit and bound to its verifier), a provider, a node, and two live enclaves,
+ * and returns helpers that build, sign and attest answers.
  */
 export async function deployLedger(connection: NetworkConnection) {
   const { ethers, ignition, networkHelpers } = connection;
@@ -33,12 +47,16 @@ export async function deployLedger(connection: NetworkConnection) {
   const advance = (seconds: bigint) => networkHelpers.time.increase(seconds);
 
   await registry.connect(publisher).createModel("risk-scorer", "ipfs://card");
+  const models = scenarioModels();
   for (const [i, version] of ["1.0.0", "1.1.0"].entries()) {
     const params = toArtifactParams({
       blobId: sha256(toUtf8Bytes(`blob ${i}`)),
-      contentDigest: sha256(toUtf8Bytes(`weights ${i}`)),
-      format: "onnx",
+      contentDigest: weightsDigest(
+        toUtf8Bytes(JSON.stringify(models[i], (_, v) => (typeof v === "bigint" ? `${v}` : v))),
+      ),
+      format: "circom-groth16",
       version,
+      zkCommitment: modelCommitment(models[i]),
     });
     await registry.connect(publisher).registerArtifact(1n, params, i === 0);
   }
@@ -61,6 +79,14 @@ export async function deployLedger(connection: NetworkConnection) {
     await executeDelayed(manager, trustAdmin, ledgerAddress, data, advance);
   }
 
+  const { riskScorerVerifier } = await ignition.deploy(ZkVerifiersModule);
+  const verifier = await riskScorerVerifier.getAddress();
+  const addVerifier = ledger.interface.encodeFunctionData("addVerifier", [verifier, RISK_SCORER_OUTPUTS]);
+  await executeDelayed(manager, trustAdmin, ledgerAddress, addVerifier, advance);
+  await ledger.connect(publisher).bindArtifact(1n, verifier);
+  await ledger.connect(publisher).bindArtifact(2n, verifier);
+
+  // Heartbeats last: every delayed action above moves time forward.
   const beat = async (signer: Signer) => {
     const timestamp = BigInt(await networkHelpers.time.latest()) + 1n;
     await networkHelpers.time.setNextBlockTimestamp(timestamp);
@@ -100,6 +126,8 @@ export async function deployLedger(connection: NetworkConnection) {
     manager,
     registry,
     ledger,
+    verifier,
+    models,
     domain,
     advance,
     signers: { deployer, publisher, guardian, trustAdmin, node, enclave, proxyEnclave, other },

@@ -33,14 +33,17 @@ interface IAttesterRegistry {
     /// @param measurement The code measurement (PCR-style hash) it runs.
     /// @param quoteHash Hash of the attestation quote the trust admin checked.
     /// @param measurementId The registry's id of `measurement` (read on the settlement path instead of the hash).
+    /// @param lastBatchRound The newest round it committed a settlement batch for (0 before any).
     struct Enclave {
         // slot 0: subject (8) | lastHeartbeat (5) | disabledAt (5) | measurementId (4) | route (1) | registered (1)
+        //         | lastBatchRound (4)
         uint64 subject;
         uint40 lastHeartbeat;
         uint40 disabledAt;
         uint32 measurementId;
         Route route;
         bool registered;
+        uint32 lastBatchRound;
         // slots 1-2
         bytes32 measurement;
         bytes32 quoteHash;

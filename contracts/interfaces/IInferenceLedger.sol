@@ -9,7 +9,10 @@ import {
     Route,
     VerificationLevel
 } from "../types/InferenceTypes.sol";
+import {OutputPart} from "../types/CommitmentTypes.sol";
+import {ZkEvidence} from "../types/SettlementTypes.sol";
 import {IAttesterRegistry} from "./IAttesterRegistry.sol";
+import {IVerifierRouter} from "./IVerifierRouter.sol";
 
 /// @title IInferenceLedger
 /// @notice One stored, de-duplicated record per inference, separating what was answered from what was proven.
@@ -19,15 +22,19 @@ import {IAttesterRegistry} from "./IAttesterRegistry.sol";
 ///   becomes TEE. A record reaches `Settled` when achieved reaches claimed.
 /// - A Vanilla claim settles when its challenge window passes unrefuted ({stateOf} reports it at once;
 ///   `finalize` writes it down).
-/// - `refuteTee`: during the window, a live enclave's attestation of the same input and subject with a different
-///   output rejects a weaker answer.
+/// - `settleZk`: a Groth16 proof, checked by the verifier the record's artifact is bound to, that the committed
+///   weights on the committed input give the committed output; achieved becomes ZKML and the record is `Settled`.
+/// - `commitBatch` + `settleFromBatch`: a live enclave signs one Merkle root over a round's attestations; anyone then
+///   raises each record to TEE with its leaf's proof.
+/// - `refuteTee`, `refuteZk`: during the window, a live enclave's attestation, or a valid proof, of the same input and
+///   subject with a different output rejects a weaker answer.
 /// - `reject`: a TEE or ZKML claim that has not reached its level by its settlement deadline is `Rejected` by anyone.
 ///
 /// Warning: achieved levels say what was proven, never what was claimed. A TEE attestation proves that approved code
 /// in an enclave produced the output; it does not prove the model is right, and on a Proxy route it proves only the
 /// pipe to the named provider. The storage keeps two slots per record: the commitments live in the {Answered} event
 /// and in `answerDigest`, and checks that need them take them back as arguments.
-interface IInferenceLedger is IAttesterRegistry {
+interface IInferenceLedger is IAttesterRegistry, IVerifierRouter {
     /// @notice Why a record was rejected.
     enum RejectionReason {
         DeadlineMissed,
@@ -46,8 +53,10 @@ interface IInferenceLedger is IAttesterRegistry {
         bytes32 paymentRef
     );
 
-    /// @notice `attester` proved `level` for `inferenceId` in `round`. `evidence` is the proof's hash for ZKML and 0
-    /// for TEE: an enclave's measurement is fixed at registration and read from {EnclaveRegistered}, not re-emitted.
+    /// @notice `attester` proved `level` for `inferenceId` in `round`. For ZKML, `attester` is the verifier and
+    /// `evidence` the proof's hash (`keccak256(abi.encode(proof))`). For TEE, `attester` is the enclave and `evidence`
+    /// is the batch root it settled from, or 0 for a single attestation: an enclave's measurement is fixed at
+    /// registration and read from {EnclaveRegistered}, not re-emitted.
     event Attested(
         bytes32 indexed inferenceId,
         VerificationLevel level,
@@ -59,13 +68,13 @@ interface IInferenceLedger is IAttesterRegistry {
     /// @notice `inferenceId` reached its claimed level `level` and is final.
     event InferenceSettled(bytes32 indexed inferenceId, VerificationLevel level, uint32 round);
 
-    /// @notice `attester` attested `otherOutput` for the same input and subject at `level`, refuting the answer.
-    event Refuted(
-        bytes32 indexed inferenceId,
-        VerificationLevel level,
-        address indexed attester,
-        bytes32 otherOutputCommitment
-    );
+    /// @notice `attester` attested another output for the same input and subject at `level`, refuting the answer.
+    /// For TEE `otherOutput` is the other output commitment; for ZKML `attester` is the verifier and `otherOutput` the
+    /// keccak256 of the proven output part's content.
+    event Refuted(bytes32 indexed inferenceId, VerificationLevel level, address indexed attester, bytes32 otherOutput);
+
+    /// @notice `enclave` committed `root` over its settlements of `round` (see {settleFromBatch}).
+    event BatchCommitted(address indexed enclave, uint32 indexed round, bytes32 root);
 
     /// @notice `inferenceId` was rejected: it never satisfies any policy.
     event InferenceRejected(bytes32 indexed inferenceId, RejectionReason reason, VerificationLevel achieved);
@@ -100,6 +109,24 @@ interface IInferenceLedger is IAttesterRegistry {
     error SameOutput(bytes32 inferenceId);
     /// @notice A Vanilla claim settles by its window, not by `reject`, and a settled claim cannot be rejected.
     error NothingToReject(bytes32 inferenceId);
+    /// @notice Only Local records (a registry artifact) can be proven in zero knowledge.
+    error ZkNeedsLocalRoute(bytes32 inferenceId);
+    /// @notice The proof's input hash is not an input part of the record.
+    error ZkInputNotCommitted(bytes32 inferenceId);
+    /// @notice The proof's outputs are not the record's output (settling: its only part; refuting: the part shown).
+    error ZkOutputNotCommitted(bytes32 inferenceId);
+    /// @notice `verifier` rejected the proof (or its public signals are not field elements).
+    error InvalidZkProof(bytes32 inferenceId, address verifier);
+    /// @notice A batch root cannot be zero.
+    error ZeroBatchRoot();
+    /// @notice A batch is committed in its own round: `round` is not the current round `current`.
+    error BatchRoundNotCurrent(uint32 round, uint32 current);
+    /// @notice `enclave` already committed a batch for `round`.
+    error BatchAlreadyCommitted(address enclave, uint32 round);
+    /// @notice `enclave` has no batch root in the slot of `round`.
+    error UnknownBatch(address enclave, uint32 round);
+    /// @notice The leaf of `inferenceId` (its round and answer digest) is not in `enclave`'s root for `round`.
+    error NotInBatch(bytes32 inferenceId, address enclave, uint32 round);
 
     /// @notice Records `answer`, signed under EIP-712 by an active node key. Anyone may submit it.
     /// @dev Refuses an id recorded before, a revoked or unknown artifact, an unknown provider, and a claim below
@@ -128,6 +155,34 @@ interface IInferenceLedger is IAttesterRegistry {
         bytes32 otherOutputCommitment,
         bytes calldata signature
     ) external;
+
+    /// @notice Raises `inferenceId` to ZKML and settles it with a zero-knowledge proof, checked by the verifier its
+    /// artifact is bound to, that the artifact's committed weights on the input committed by `evidence.inputHash`
+    /// (an input part of the record) give `evidence.outputs`, which must be the record's whole output: one Data part
+    /// at index 0 whose content is `abi.encodePacked(outputs)`. The proof's binding signal must be
+    /// {zkBinding}`(inferenceId)`, so a proof made for another record, ledger or chain fails. Anyone may call.
+    function settleZk(bytes32 inferenceId, ZkEvidence calldata evidence) external;
+
+    /// @notice Refutes an unsettled answer with a valid proof that the record's artifact, on the record's input, gives
+    /// outputs other than the content of `recorded`, a Data part of the proof's output media type in the record's
+    /// output tree (shown with its Merkle proof `recordedProof`). The record becomes `Rejected`. Anyone may call.
+    function refuteZk(
+        bytes32 inferenceId,
+        ZkEvidence calldata evidence,
+        OutputPart calldata recorded,
+        bytes32[] calldata recordedProof
+    ) external;
+
+    /// @notice Commits `root`, a Merkle tree of the current `round`'s TEE attestations, signed (EIP-712
+    /// `SettlementBatch(uint32 round,bytes32 root)`) by a live enclave; one batch per enclave per round. Anyone may
+    /// relay it. Leaves are `(address ledger, uint32 round, bytes32 inferenceId, bytes32 answerDigest)`
+    /// `StandardMerkleTree` leaves (docs/HASHING.md). The root stays usable until the enclave commits a round
+    /// {BATCH_ROOT_SLOTS} or more later.
+    function commitBatch(uint32 round, bytes32 root, bytes calldata signature) external;
+
+    /// @notice Raises `inferenceId` to TEE from `enclave`'s batch of `round`, with the Merkle `proof` of its leaf.
+    /// The enclave must still be live and bound to the record's artifact or provider. Anyone may call.
+    function settleFromBatch(address enclave, uint32 round, bytes32 inferenceId, bytes32[] calldata proof) external;
 
     /// @notice The stored record. Its `state` is as stored; see {stateOf} for Vanilla finality by time.
     function getRecord(bytes32 inferenceId) external view returns (InferenceRecord memory);
@@ -161,6 +216,23 @@ interface IInferenceLedger is IAttesterRegistry {
         bytes32 outputCommitment,
         bytes32 paymentRef
     ) external pure returns (bytes32);
+
+    /// @notice The public signal that binds a ZK proof to `inferenceId` on this ledger and chain:
+    /// `uint256(keccak256(abi.encode(chainId, ledger, inferenceId))) % r`, r the BN254 scalar field modulus.
+    function zkBinding(bytes32 inferenceId) external view returns (uint256);
+
+    /// @notice The batch root `enclave` keeps in the slot of `round` (it may belong to a round
+    /// {BATCH_ROOT_SLOTS} apart; 0 when none).
+    function batchRoot(address enclave, uint32 round) external view returns (bytes32);
+
+    /// @notice The leaf of `inferenceId`, with answer digest `answerDigest`, in a batch tree of `round`.
+    function batchLeaf(uint32 round, bytes32 inferenceId, bytes32 answerDigest) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest an enclave signs to commit `root` for `round`.
+    function batchTypedDataHash(uint32 round, bytes32 root) external view returns (bytes32);
+
+    /// @notice How many batch roots each enclave keeps (see {commitBatch}).
+    function BATCH_ROOT_SLOTS() external view returns (uint32);
 
     /// @notice The settlement round at the current time: rounds are numbered from 1 at deployment.
     function currentRound() external view returns (uint32);

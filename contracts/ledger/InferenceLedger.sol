@@ -4,11 +4,15 @@ pragma solidity 0.8.30;
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {CommitmentLib} from "../libraries/CommitmentLib.sol";
+import {FieldLib} from "../libraries/FieldLib.sol";
 import {AttesterRegistry} from "../verification/AttesterRegistry.sol";
+import {VerifierRouter} from "../verification/VerifierRouter.sol";
+import {OutputKind, OutputPart} from "../types/CommitmentTypes.sol";
 import {
     Answer,
     InferenceRecord,
@@ -17,11 +21,12 @@ import {
     Route,
     VerificationLevel
 } from "../types/InferenceTypes.sol";
+import {ZkEvidence} from "../types/SettlementTypes.sol";
 
 /// @title InferenceLedger
-/// @notice Stored, de-duplicated inference records with asynchronous TEE settlement and challenges.
-/// See {IInferenceLedger}.
-contract InferenceLedger is IInferenceLedger, AttesterRegistry {
+/// @notice Stored, de-duplicated inference records with asynchronous TEE and ZKML settlement, batch settlement from
+/// enclave-signed Merkle roots, and challenges. See {IInferenceLedger}.
+contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
     /// @dev The EIP-712 type a node signs. Field order matches {Answer}, so `abi.encode(ANSWER_TYPEHASH, answer)`
     /// is its struct hash preimage.
     bytes32 public constant ANSWER_TYPEHASH = keccak256(
@@ -34,6 +39,13 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
         "Attestation(bytes32 inferenceId,uint8 route,uint64 subject,bytes32 answerDigest)"
     );
 
+    /// @dev The EIP-712 type an enclave signs to commit a round's batch of settlements.
+    bytes32 public constant BATCH_TYPEHASH = keccak256("SettlementBatch(uint32 round,bytes32 root)");
+
+    /// @notice How many batch roots each enclave keeps: the root of round `r` lives in slot `r % BATCH_ROOT_SLOTS`
+    /// until the same enclave commits round `r + BATCH_ROOT_SLOTS` or later into that slot.
+    uint32 public constant BATCH_ROOT_SLOTS = 32;
+
     IModelRegistry private immutable REGISTRY;
     uint40 private immutable CHALLENGE_WINDOW;
     uint40 private immutable SETTLEMENT_WINDOW;
@@ -41,6 +53,7 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
     uint40 private immutable GENESIS;
 
     mapping(bytes32 inferenceId => InferenceRecord record) private _records;
+    mapping(address enclave => bytes32[BATCH_ROOT_SLOTS] roots) private _batchRoots;
 
     /// @param authority The project's AccessManager.
     /// @param registry The model registry artifacts are checked against.
@@ -201,6 +214,102 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // ZKML
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IInferenceLedger
+    function settleZk(bytes32 inferenceId, ZkEvidence calldata evidence) external {
+        InferenceRecord storage record = _records[inferenceId];
+        _checkPending(record, inferenceId);
+        bytes32 contentHash = keccak256(abi.encodePacked(evidence.outputs));
+        // The proof covers the whole output: the output tree must be the one Data part that carries the outputs.
+        if (
+            CommitmentLib.outputLeaf(0, OutputKind.Data, evidence.outputMediaType, contentHash) !=
+            evidence.commitments.output
+        ) revert ZkOutputNotCommitted(inferenceId);
+        (address verifier, bytes32 proofHash) = _checkZkProof(record, inferenceId, evidence);
+
+        uint32 round = _round();
+        record.achieved = VerificationLevel.ZKML;
+        // Safe until the year 36812.
+        record.settledAt = uint40(block.timestamp);
+        record.round = round;
+        record.state = RecordState.Settled;
+
+        emit Attested(inferenceId, VerificationLevel.ZKML, verifier, proofHash, round);
+        emit InferenceSettled(inferenceId, VerificationLevel.ZKML, round);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function refuteZk(
+        bytes32 inferenceId,
+        ZkEvidence calldata evidence,
+        OutputPart calldata recorded,
+        bytes32[] calldata recordedProof
+    ) external {
+        InferenceRecord storage record = _records[inferenceId];
+        _checkPending(record, inferenceId);
+        if (
+            recorded.kind != OutputKind.Data ||
+            keccak256(bytes(recorded.mediaType)) != evidence.outputMediaType ||
+            !CommitmentLib.verifyOutputPart(evidence.commitments.output, recorded, recordedProof)
+        ) revert ZkOutputNotCommitted(inferenceId);
+        bytes32 proven = keccak256(abi.encodePacked(evidence.outputs));
+        if (keccak256(recorded.content) == proven) revert SameOutput(inferenceId);
+        (address verifier, ) = _checkZkProof(record, inferenceId, evidence);
+
+        VerificationLevel achieved = record.achieved;
+        record.state = RecordState.Rejected;
+        emit Refuted(inferenceId, VerificationLevel.ZKML, verifier, proven);
+        emit InferenceRejected(inferenceId, RejectionReason.Refuted, achieved);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Batch settlement
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IInferenceLedger
+    function commitBatch(uint32 round, bytes32 root, bytes calldata signature) external {
+        if (root == bytes32(0)) revert ZeroBatchRoot();
+        uint32 current = _round();
+        if (round != current) revert BatchRoundNotCurrent(round, current);
+        address enclave = ECDSA.recover(
+            _hashTypedDataV4(keccak256(abi.encode(BATCH_TYPEHASH, round, root))),
+            signature
+        );
+        Enclave storage attester = _enclave(enclave);
+        _checkLive(attester, enclave);
+        if (attester.lastBatchRound == round) revert BatchAlreadyCommitted(enclave, round);
+
+        attester.lastBatchRound = round;
+        _batchRoots[enclave][round % BATCH_ROOT_SLOTS] = root;
+        emit BatchCommitted(enclave, round, root);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function settleFromBatch(address enclave, uint32 round, bytes32 inferenceId, bytes32[] calldata proof) external {
+        InferenceRecord storage record = _records[inferenceId];
+        _checkPending(record, inferenceId);
+        if (record.achieved >= VerificationLevel.TEE) revert LevelNotRaised(inferenceId, record.achieved);
+        bytes32 root = _batchRoots[enclave][round % BATCH_ROOT_SLOTS];
+        if (root == bytes32(0)) revert UnknownBatch(enclave, round);
+        if (!MerkleProof.verifyCalldata(proof, root, _batchLeaf(round, inferenceId, record.answerDigest))) {
+            revert NotInBatch(inferenceId, enclave, round);
+        }
+        _checkEnclave(enclave, record.route, record.subject);
+
+        bool settled = record.claimed <= VerificationLevel.TEE;
+        record.achieved = VerificationLevel.TEE;
+        // Safe until the year 36812.
+        record.settledAt = uint40(block.timestamp);
+        record.round = round;
+        if (settled) record.state = RecordState.Settled;
+
+        emit Attested(inferenceId, VerificationLevel.TEE, enclave, root, round);
+        if (settled) emit InferenceSettled(inferenceId, VerificationLevel.TEE, round);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Views
     // ---------------------------------------------------------------------------------------------------------------
 
@@ -262,6 +371,26 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
     }
 
     /// @inheritdoc IInferenceLedger
+    function zkBinding(bytes32 inferenceId) external view returns (uint256) {
+        return _zkBinding(inferenceId);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function batchRoot(address enclave, uint32 round) external view returns (bytes32) {
+        return _batchRoots[enclave][round % BATCH_ROOT_SLOTS];
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function batchLeaf(uint32 round, bytes32 inferenceId, bytes32 digest) external view returns (bytes32) {
+        return _batchLeaf(round, inferenceId, digest);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function batchTypedDataHash(uint32 round, bytes32 root) external view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(BATCH_TYPEHASH, round, root)));
+    }
+
+    /// @inheritdoc IInferenceLedger
     function currentRound() external view returns (uint32) {
         return _round();
     }
@@ -301,15 +430,68 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry {
     /// @dev Reverts unless `enclave` is live now and bound to (`route`, `subject`).
     function _checkEnclave(address enclave, Route route, uint64 subject) private view {
         Enclave storage attester = _enclave(enclave);
+        _checkLive(attester, enclave);
+        if (attester.route != route || attester.subject != subject) {
+            revert EnclaveBindingMismatch(enclave, attester.route, attester.subject);
+        }
+    }
+
+    /// @dev Reverts unless `attester` (the record of `enclave`) is registered, enabled, heard from within the
+    /// heartbeat TTL, and runs an approved, unrevoked measurement.
+    function _checkLive(Enclave storage attester, address enclave) private view {
         if (
             !attester.registered ||
             attester.disabledAt != 0 ||
             !_heartbeatFresh(attester.lastHeartbeat) ||
             !_measurementIdApproved(attester.measurementId)
         ) revert EnclaveNotLive(enclave);
-        if (attester.route != route || attester.subject != subject) {
-            revert EnclaveBindingMismatch(enclave, attester.route, attester.subject);
+    }
+
+    /// @dev Checks `evidence` against `record` (a Local record whose commitments it carries, whose input tree holds
+    /// its input hash) and runs the artifact's verifier. Returns the verifier and the proof's hash.
+    function _checkZkProof(
+        InferenceRecord storage record,
+        bytes32 inferenceId,
+        ZkEvidence calldata evidence
+    ) private view returns (address verifier, bytes32 proofHash) {
+        if (record.route != Route.Local) revert ZkNeedsLocalRoute(inferenceId);
+        if (CommitmentLib.digest(evidence.commitments) != record.answerDigest) revert CommitmentsMismatch(inferenceId);
+        uint256 inputHash = evidence.inputHash;
+        bytes32 inputLeaf = CommitmentLib.inputLeaf(
+            evidence.input.index,
+            evidence.input.kind,
+            evidence.input.nameHash,
+            keccak256(abi.encode(inputHash)),
+            evidence.input.provenance
+        );
+        if (!MerkleProof.verifyCalldata(evidence.input.proof, evidence.commitments.input, inputLeaf)) {
+            revert ZkInputNotCommitted(inferenceId);
         }
+        bool valid;
+        (verifier, valid) = _verifyZk(
+            record.subject,
+            evidence.proof,
+            inputHash,
+            _zkBinding(inferenceId),
+            evidence.outputs
+        );
+        if (!valid) revert InvalidZkProof(inferenceId, verifier);
+        proofHash = keccak256(abi.encode(evidence.proof));
+    }
+
+    /// @dev The public signal that ties a proof to one record of this ledger on this chain.
+    function _zkBinding(bytes32 inferenceId) private view returns (uint256) {
+        return uint256(keccak256(abi.encode(block.chainid, address(this), inferenceId))) % FieldLib.SNARK_SCALAR_FIELD;
+    }
+
+    /// @dev A batch tree's leaf: `(address ledger, uint32 round, bytes32 inferenceId, bytes32 answerDigest)`,
+    /// double-hashed like every `StandardMerkleTree` leaf.
+    function _batchLeaf(uint32 round, bytes32 inferenceId, bytes32 digest) private view returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(address(this), round, inferenceId, digest))));
+    }
+
+    function _modelRegistry() internal view override returns (IModelRegistry) {
+        return REGISTRY;
     }
 
     function _recoverAttester(

@@ -128,6 +128,7 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
             measurementId: state.id,
             route: route,
             registered: true,
+            lastBatchRound: 0,
             measurement: measurement,
             quoteHash: quoteHash
         });

@@ -5,9 +5,9 @@ import { selectors } from "../../src/selectors.js";
 import ModelRegistryModule from "./ModelRegistry.js";
 
 /**
- * The inference ledger (with its attester registry), wired to the project's AccessManager:
- * TRUST_ADMIN (delayed) approves measurements and registers enclaves; GUARDIAN (immediate) revokes measurements,
- * disables enclaves and deactivates nodes.
+ * The inference ledger (with its attester registry and ZK verifier router), wired to the project's AccessManager:
+ * TRUST_ADMIN (delayed) approves measurements, registers enclaves and adds ZK verifiers; GUARDIAN (immediate) revokes
+ * measurements, disables enclaves, deactivates nodes and freezes ZK verifiers.
  *
  * Parameters, in seconds: `challengeWindow` (default 1 hour), `settlementWindow` (1 day), `roundDuration`
  * (1 hour), `heartbeatTtl` (1 hour, the freshness window OpenGradient's TEE registry uses).
@@ -27,7 +27,11 @@ export default buildModule("InferenceLedger", (m) => {
     "setTargetFunctionRole",
     [
       ledger,
-      selectors(["approveMeasurement(bytes32)", "registerEnclave(address,bytes32,uint8,uint64,bytes32)"]),
+      selectors([
+        "approveMeasurement(bytes32)",
+        "registerEnclave(address,bytes32,uint8,uint64,bytes32)",
+        "addVerifier(address,uint8)",
+      ]),
       Roles.TRUST_ADMIN,
     ],
     { id: "InferenceLedger_trustFunctions" },
@@ -37,7 +41,12 @@ export default buildModule("InferenceLedger", (m) => {
     "setTargetFunctionRole",
     [
       ledger,
-      selectors(["revokeMeasurement(bytes32)", "disableEnclave(address)", "guardianDeactivateNode(uint32)"]),
+      selectors([
+        "revokeMeasurement(bytes32)",
+        "disableEnclave(address)",
+        "guardianDeactivateNode(uint32)",
+        "freezeVerifier(address)",
+      ]),
       Roles.GUARDIAN,
     ],
     { id: "InferenceLedger_guardianFunctions" },

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IVerifierRouter
+/// @notice Which zero-knowledge verifier proves each model artifact's inferences (the pattern of RISC Zero's verifier
+/// router and SP1's gateway): a trust admin adds verifiers after a delay, an artifact's publisher binds the artifact
+/// to one verifier once, and a guardian can freeze a verifier at once, after which nothing settles through it and no
+/// artifact binds to it.
+/// @dev A verifier is a Groth16 verifier exported by snarkjs for a circuit that follows the Proofline ZKML
+/// public-signal layout (docs/HASHING.md): `[modelCommitment, inputHash, binding, outputs...]`. Adding it records how
+/// many output signals it has, which fixes its `verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[n])`
+/// selector. Binding caches the artifact's ZK commitment from the model registry (immutable there) so settlement
+/// does not call the registry.
+interface IVerifierRouter {
+    /// @notice Life cycle of a verifier. Frozen is final: a frozen verifier is never used again.
+    enum VerifierStatus {
+        None,
+        Active,
+        Frozen
+    }
+
+    /// @notice A verifier the router knows.
+    /// @param status Active or Frozen (None when unknown).
+    /// @param outputs How many output signals its circuit has (1 to 8).
+    /// @param selector Its `verifyProof` selector for `3 + outputs` public signals.
+    /// @param addedAt When it was added.
+    /// @param frozenAt When a guardian froze it (0 while active).
+    struct Verifier {
+        VerifierStatus status;
+        uint8 outputs;
+        bytes4 selector;
+        uint40 addedAt;
+        uint40 frozenAt;
+    }
+
+    /// @notice `verifier` may now be bound to artifacts; its circuit has `outputs` output signals.
+    event VerifierAdded(address indexed verifier, uint8 outputs);
+    /// @notice A guardian (`by`) froze `verifier`: nothing settles through it any more.
+    event VerifierFrozen(address indexed verifier, address indexed by);
+    /// @notice `artifactId`'s inferences are now proven by `verifier`, against the weights commitment `modelCommitment`.
+    event ArtifactBound(uint64 indexed artifactId, address indexed verifier, uint256 modelCommitment);
+
+    /// @notice `verifier` has no code.
+    error VerifierNotContract(address verifier);
+    /// @notice A verifier's circuit has 1 to `max` output signals.
+    error InvalidOutputCount(uint8 outputs, uint8 max);
+    /// @notice `verifier` was already added (or frozen).
+    error VerifierAlreadyAdded(address verifier);
+    /// @notice `verifier` is unknown to the router.
+    error UnknownVerifier(address verifier);
+    /// @notice `verifier` is frozen.
+    error VerifierIsFrozen(address verifier);
+    /// @notice Only the publisher of `artifactId`'s model may bind it.
+    error NotArtifactPublisher(uint64 artifactId, address caller);
+    /// @notice `artifactId` is not valid in the model registry (unknown or revoked).
+    error ArtifactNotBindable(uint64 artifactId);
+    /// @notice `artifactId` has no ZK commitment in the model registry, so no proof can bind to its weights.
+    error NoZkCommitment(uint64 artifactId);
+    /// @notice `artifactId` is bound already, to `verifier`: bindings never change.
+    error ArtifactAlreadyBound(uint64 artifactId, address verifier);
+    /// @notice `artifactId` is not bound to any verifier.
+    error ArtifactNotBound(uint64 artifactId);
+    /// @notice A proof must carry exactly the verifier's `expected` output signals.
+    error ZkOutputCountMismatch(uint256 expected, uint256 given);
+
+    /// @notice Adds `verifier`, whose circuit has `outputs` output signals. TRUST_ADMIN, with an execution delay.
+    function addVerifier(address verifier, uint8 outputs) external;
+
+    /// @notice Freezes `verifier` at once and for good. GUARDIAN, immediate.
+    function freezeVerifier(address verifier) external;
+
+    /// @notice Binds `artifactId` to the active `verifier`, once. Only the artifact's model publisher; the artifact
+    /// must be valid and carry a ZK commitment.
+    function bindArtifact(uint64 artifactId, address verifier) external;
+
+    /// @notice The verifier `verifier` (status None when unknown).
+    function getVerifier(address verifier) external view returns (Verifier memory);
+
+    /// @notice The verifier `artifactId` is bound to and the weights commitment proofs must match (0s when unbound).
+    function bindingOf(uint64 artifactId) external view returns (address verifier, uint256 modelCommitment);
+}

@@ -1,0 +1,290 @@
+import { expect } from "chai";
+import { TypedDataEncoder, Wallet, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { network } from "hardhat";
+
+import { BatchError, SettlementBatch, batchLeafHash } from "../../src/batch.js";
+import { answerDigest } from "../../src/commitments.js";
+import { BATCH_TYPES, Level, RecordState, Route, ledgerDomain, signBatch, type Answer } from "../../src/ledger.js";
+import { deployLedger } from "../../src/scenario.js";
+
+const connection = await network.create();
+const { networkHelpers } = connection;
+const ROUND = 3_600n;
+
+async function fixture() {
+  const scenario = await deployLedger(connection);
+  const { ledger, makeAnswer, submit } = scenario;
+  const ledgerAddress = await ledger.getAddress();
+  const digestOf = (answer: Answer) => answerDigest(answer.inputCommitment, answer.outputCommitment, answer.paymentRef);
+  /** Answers `count` TEE claims on artifact 1 (or the given route and subject). */
+  const answers = async (count: number, overrides: Partial<Answer> = {}) => {
+    const list: Answer[] = [];
+    for (let i = 0; i < count; i++) {
+      const answer = makeAnswer({ claimed: Level.TEE, ...overrides });
+      await submit(answer);
+      list.push(answer);
+    }
+    return list;
+  };
+  /** The current round's batch over `list`, signed by `signer` (the Local enclave by default) and committed. */
+  const commit = async (list: Answer[], signer = scenario.signers.enclave) => {
+    const round = await ledger.currentRound();
+    const batch = new SettlementBatch(
+      ledgerAddress,
+      round,
+      list.map((answer) => ({ inferenceId: answer.inferenceId, answerDigest: digestOf(answer) })),
+    );
+    await ledger.commitBatch(round, batch.root, await signBatch(signer, scenario.domain, round, batch.root));
+    return batch;
+  };
+  /** Moves to the next round, with fresh heartbeats from both enclaves. */
+  const nextRound = async () => {
+    await networkHelpers.time.increase(ROUND);
+    await scenario.beat(scenario.signers.enclave);
+    await scenario.beat(scenario.signers.proxyEnclave);
+  };
+  return { ...scenario, ledgerAddress, digestOf, answers, commit, nextRound };
+}
+const load = () => networkHelpers.loadFixture(fixture);
+
+describe("Batch settlement from enclave-signed Merkle roots", () => {
+  it("commits one root for a round's attestations, then settles each record with its leaf", async () => {
+    const { ledger, signers, domain, ledgerAddress, digestOf, answers, nextRound } = await load();
+    const list = await answers(5);
+    const round = await ledger.currentRound();
+    const batch = new SettlementBatch(
+      ledgerAddress,
+      round,
+      list.map((answer) => ({ inferenceId: answer.inferenceId, answerDigest: digestOf(answer) })),
+    );
+    await expect(ledger.commitBatch(round, batch.root, await signBatch(signers.enclave, domain, round, batch.root)))
+      .to.emit(ledger, "BatchCommitted")
+      .withArgs(signers.enclave.address, round, batch.root);
+    expect(await ledger.batchRoot(signers.enclave.address, round)).to.equal(batch.root);
+    expect((await ledger.getEnclave(signers.enclave.address)).lastBatchRound).to.equal(round);
+
+    await nextRound();
+    for (const answer of list) {
+      await expect(
+        ledger
+          .connect(signers.other)
+          .settleFromBatch(signers.enclave.address, round, answer.inferenceId, batch.proof(answer.inferenceId)),
+      )
+        .to.emit(ledger, "Attested")
+        .withArgs(answer.inferenceId, BigInt(Level.TEE), signers.enclave.address, batch.root, round)
+        .and.to.emit(ledger, "InferenceSettled")
+        .withArgs(answer.inferenceId, BigInt(Level.TEE), round);
+      const record = await ledger.getRecord(answer.inferenceId);
+      expect(record.state).to.equal(BigInt(RecordState.Settled));
+      expect(record.achieved).to.equal(BigInt(Level.TEE));
+      // The record keeps the round the enclave attested in, not the round it was relayed in.
+      expect(record.round).to.equal(round);
+    }
+  });
+
+  it("raises a ZKML claim to TEE without settling it", async () => {
+    const { ledger, signers, answers, commit } = await load();
+    const [answer] = await answers(1, { claimed: Level.ZKML });
+    const batch = await commit([answer]);
+    await expect(
+      ledger.settleFromBatch(signers.enclave.address, batch.round, answer.inferenceId, batch.proof(answer.inferenceId)),
+    ).to.not.emit(ledger, "InferenceSettled");
+    const record = await ledger.getRecord(answer.inferenceId);
+    expect(record.achieved).to.equal(BigInt(Level.TEE));
+    expect(record.state).to.equal(BigInt(RecordState.Answered));
+  });
+
+  it("uses a leaf once", async () => {
+    const { ledger, signers, answers, commit, nextRound } = await load();
+    const [answer] = await answers(1);
+    const batch = await commit([answer]);
+    const settle = () =>
+      ledger.settleFromBatch(signers.enclave.address, batch.round, answer.inferenceId, batch.proof(answer.inferenceId));
+    await settle();
+    await expect(settle())
+      .to.be.revertedWithCustomError(ledger, "NotPending")
+      .withArgs(answer.inferenceId, BigInt(RecordState.Settled));
+    // A ZKML claim raised to TEE stays pending, and its leaf still cannot raise it again.
+    const [zk] = await answers(1, { claimed: Level.ZKML });
+    await nextRound();
+    const second = await commit([zk]);
+    const settleZk = () =>
+      ledger.settleFromBatch(signers.enclave.address, second.round, zk.inferenceId, second.proof(zk.inferenceId));
+    await settleZk();
+    await expect(settleZk())
+      .to.be.revertedWithCustomError(ledger, "LevelNotRaised")
+      .withArgs(zk.inferenceId, BigInt(Level.TEE));
+  });
+
+  it("refuses a leaf from another round", async () => {
+    const { ledger, signers, answers, commit, nextRound } = await load();
+    const [first, second] = await answers(2);
+    const early = await commit([first]);
+    await nextRound();
+    const later = await commit([second]);
+    // first's leaf and proof, presented as part of the later round.
+    await expect(
+      ledger.settleFromBatch(signers.enclave.address, later.round, first.inferenceId, early.proof(first.inferenceId)),
+    )
+      .to.be.revertedWithCustomError(ledger, "NotInBatch")
+      .withArgs(first.inferenceId, signers.enclave.address, later.round);
+    // second's proof from the later tree, presented as part of the early round.
+    await expect(
+      ledger.settleFromBatch(signers.enclave.address, early.round, second.inferenceId, later.proof(second.inferenceId)),
+    )
+      .to.be.revertedWithCustomError(ledger, "NotInBatch")
+      .withArgs(second.inferenceId, signers.enclave.address, early.round);
+  });
+
+  it("refuses a leaf built for another contract, and a root signed for another contract", async () => {
+    const { ledger, signers, digestOf, answers } = await load();
+    const [answer] = await answers(1);
+    const round = await ledger.currentRound();
+    const elsewhere = Wallet.createRandom().address;
+    const foreign = new SettlementBatch(elsewhere, round, [
+      { inferenceId: answer.inferenceId, answerDigest: digestOf(answer) },
+    ]);
+    // Signed for another ledger's domain, the root does not recover to the enclave.
+    const otherDomain = ledgerDomain((await connection.ethers.provider.getNetwork()).chainId, elsewhere);
+    const foreignSignature = await signBatch(signers.enclave, otherDomain, round, foreign.root);
+    await expect(ledger.commitBatch(round, foreign.root, foreignSignature)).to.be.revertedWithCustomError(
+      ledger,
+      "EnclaveNotLive",
+    );
+    // Signed for this ledger, the root commits, but its leaves name the other ledger and settle nothing here.
+    const domain = ledgerDomain((await connection.ethers.provider.getNetwork()).chainId, await ledger.getAddress());
+    await ledger.commitBatch(round, foreign.root, await signBatch(signers.enclave, domain, round, foreign.root));
+    await expect(
+      ledger.settleFromBatch(signers.enclave.address, round, answer.inferenceId, foreign.proof(answer.inferenceId)),
+    )
+      .to.be.revertedWithCustomError(ledger, "NotInBatch")
+      .withArgs(answer.inferenceId, signers.enclave.address, round);
+  });
+
+  it("refuses a leaf whose content differs from the record's", async () => {
+    const { ledger, signers, answers, commit } = await load();
+    const [answer] = await answers(1);
+    const batch = await commit([{ ...answer, outputCommitment: keccak256(toUtf8Bytes("another output")) }]);
+    await expect(
+      ledger.settleFromBatch(signers.enclave.address, batch.round, answer.inferenceId, batch.proof(answer.inferenceId)),
+    ).to.be.revertedWithCustomError(ledger, "NotInBatch");
+  });
+
+  it("commits only a live enclave's non-zero root for the current round, once per round", async () => {
+    const { ledger, signers, domain } = await load();
+    const round = await ledger.currentRound();
+    const root = keccak256(toUtf8Bytes("root"));
+    await expect(
+      ledger.commitBatch(round, ZeroHash, await signBatch(signers.enclave, domain, round, ZeroHash)),
+    ).to.be.revertedWithCustomError(ledger, "ZeroBatchRoot");
+    await expect(ledger.commitBatch(round + 1n, root, await signBatch(signers.enclave, domain, round + 1n, root)))
+      .to.be.revertedWithCustomError(ledger, "BatchRoundNotCurrent")
+      .withArgs(round + 1n, round);
+    await expect(ledger.commitBatch(round, root, await signBatch(signers.node, domain, round, root)))
+      .to.be.revertedWithCustomError(ledger, "EnclaveNotLive")
+      .withArgs(signers.node.address);
+    await ledger.commitBatch(round, root, await signBatch(signers.enclave, domain, round, root));
+    const again = keccak256(toUtf8Bytes("another root"));
+    await expect(ledger.commitBatch(round, again, await signBatch(signers.enclave, domain, round, again)))
+      .to.be.revertedWithCustomError(ledger, "BatchAlreadyCommitted")
+      .withArgs(signers.enclave.address, round);
+  });
+
+  it("settles only while the enclave is live and bound to the record's subject", async () => {
+    const { ledger, signers, answers, commit } = await load();
+    const [local, another] = await answers(2);
+    const [proxied] = await answers(1, { route: Route.Proxy, subject: 1n });
+    // The proxy enclave's batch holds a Local record: the binding does not match.
+    const proxyBatch = await commit([local, proxied], signers.proxyEnclave);
+    await expect(
+      ledger.settleFromBatch(
+        signers.proxyEnclave.address,
+        proxyBatch.round,
+        local.inferenceId,
+        proxyBatch.proof(local.inferenceId),
+      ),
+    )
+      .to.be.revertedWithCustomError(ledger, "EnclaveBindingMismatch")
+      .withArgs(signers.proxyEnclave.address, BigInt(Route.Proxy), 1n);
+    await ledger.settleFromBatch(
+      signers.proxyEnclave.address,
+      proxyBatch.round,
+      proxied.inferenceId,
+      proxyBatch.proof(proxied.inferenceId),
+    );
+    // Disabling the enclave after it committed stops its batch at once.
+    const batch = await commit([local, another]);
+    await ledger.settleFromBatch(
+      signers.enclave.address,
+      batch.round,
+      local.inferenceId,
+      batch.proof(local.inferenceId),
+    );
+    await ledger.connect(signers.guardian).disableEnclave(signers.enclave.address);
+    await expect(
+      ledger.settleFromBatch(
+        signers.enclave.address,
+        batch.round,
+        another.inferenceId,
+        batch.proof(another.inferenceId),
+      ),
+    )
+      .to.be.revertedWithCustomError(ledger, "EnclaveNotLive")
+      .withArgs(signers.enclave.address);
+  });
+
+  it("a stale heartbeat stops an enclave's batch from settling", async () => {
+    const { ledger, signers, answers, commit } = await load();
+    const [answer] = await answers(1);
+    const batch = await commit([answer]);
+    await networkHelpers.time.increase(2n * ROUND);
+    await expect(
+      ledger.settleFromBatch(signers.enclave.address, batch.round, answer.inferenceId, batch.proof(answer.inferenceId)),
+    )
+      .to.be.revertedWithCustomError(ledger, "EnclaveNotLive")
+      .withArgs(signers.enclave.address);
+  });
+
+  it("refuses a round with no root, and reuses a root slot after BATCH_ROOT_SLOTS rounds", async () => {
+    const { ledger, signers, domain, beat, answers } = await load();
+    const [answer] = await answers(1);
+    const round = await ledger.currentRound();
+    await expect(ledger.settleFromBatch(signers.enclave.address, round, answer.inferenceId, []))
+      .to.be.revertedWithCustomError(ledger, "UnknownBatch")
+      .withArgs(signers.enclave.address, round);
+    const slots = await ledger.BATCH_ROOT_SLOTS();
+    const first = keccak256(toUtf8Bytes("first"));
+    await ledger.commitBatch(round, first, await signBatch(signers.enclave, domain, round, first));
+    await networkHelpers.time.increase(ROUND * slots);
+    await beat(signers.enclave);
+    const later = await ledger.currentRound();
+    expect(later).to.equal(round + slots);
+    const second = keccak256(toUtf8Bytes("second"));
+    await ledger.commitBatch(later, second, await signBatch(signers.enclave, domain, later, second));
+    expect(await ledger.batchRoot(signers.enclave.address, round)).to.equal(second);
+  });
+
+  it("matches the ledger's leaf and typed-data hashes", async () => {
+    const { ledger, domain, digestOf, answers } = await load();
+    const [answer] = await answers(1);
+    const round = await ledger.currentRound();
+    const entry = { inferenceId: answer.inferenceId, answerDigest: digestOf(answer) };
+    expect(await ledger.batchLeaf(round, entry.inferenceId, entry.answerDigest)).to.equal(
+      batchLeafHash(await ledger.getAddress(), round, entry),
+    );
+    const root = new SettlementBatch(await ledger.getAddress(), round, [entry]).root;
+    expect(await ledger.batchTypedDataHash(round, root)).to.equal(
+      TypedDataEncoder.hash(domain, BATCH_TYPES, { round, root }),
+    );
+  });
+
+  it("the client refuses empty batches, duplicates, bad rounds and unknown records", () => {
+    const entry = { inferenceId: keccak256("0x01"), answerDigest: keccak256("0x02") };
+    const ledger = Wallet.createRandom().address;
+    expect(() => new SettlementBatch(ledger, 1n, [])).to.throw(BatchError);
+    expect(() => new SettlementBatch(ledger, 1n, [entry, entry])).to.throw(BatchError, "twice");
+    expect(() => new SettlementBatch(ledger, 0n, [entry])).to.throw(BatchError, "round");
+    expect(() => new SettlementBatch(ledger, 2n ** 32n, [entry])).to.throw(BatchError, "round");
+    expect(() => new SettlementBatch(ledger, 1n, [entry]).proof(keccak256("0x03"))).to.throw(BatchError, "not in");
+  });
+});

@@ -1,0 +1,453 @@
+import { expect } from "chai";
+import { AbiCoder, ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
+import { network } from "hardhat";
+
+import { executeDelayed } from "../../src/admin.js";
+import {
+  InputCommitment,
+  InputKind,
+  OutputCommitment,
+  Provenance,
+  textPart,
+  type InputPartSpec,
+} from "../../src/commitments.js";
+import { consumerArgs } from "../../src/consumer.js";
+import { Level, RecordState, Route } from "../../src/ledger.js";
+import { RevocationReason } from "../../src/registry.js";
+import { RISK_SCORER_OUTPUTS, deployLedger } from "../../src/scenario.js";
+import {
+  inputHash,
+  proveRiskScore,
+  releaseProver,
+  riskScore,
+  riskScorePart,
+  verifyRiskProof,
+  zkBinding,
+  zkEvidence,
+  zkInputPart,
+  type RiskInput,
+  type RiskModel,
+  type ZkProof,
+} from "../../src/zkml.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+const FEATURES = [400n, 2n, 500n, 100n];
+
+async function fixture() {
+  const scenario = await deployLedger(connection);
+  const { ledger, signers } = scenario;
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const ledgerAddress = await ledger.getAddress();
+  const borrower = signers.other.address;
+  const lender = await ethers.deployContract("RiskScoreConsumer", [ledgerAddress, [1n], 3_600n]);
+
+  let salt = 1000n;
+  /** A model input about `borrower`. */
+  const riskInput = (features = FEATURES): RiskInput => ({ subject: borrower, features, salt: ++salt });
+
+  /**
+   * Answers a risk score for `input` on `artifact`: the input tree holds the prompt and the input hash, the output
+   * is the one risk-score part with `score` (the model's true output unless given).
+   */
+  const answerScore = async (
+    input: RiskInput,
+    options: { score?: bigint; claimed?: Level; artifact?: bigint; route?: Route; extraPart?: boolean } = {},
+  ) => {
+    const model = scenario.models[Number(options.artifact ?? 1n) - 1];
+    const score = options.score ?? riskScore(model, input);
+    const parts: InputPartSpec[] = [
+      { kind: InputKind.Prompt, name: "prompt", content: "score this borrower", provenance: Provenance.Unattested },
+      zkInputPart(inputHash(input)),
+    ];
+    const inputTree = new InputCommitment(parts);
+    const outputParts = [riskScorePart(input.subject, score)];
+    if (options.extraPart) outputParts.push(textPart("an unproven explanation"));
+    const output = new OutputCommitment(outputParts);
+    const answer = scenario.makeAnswer({
+      route: options.route ?? Route.Local,
+      subject: options.artifact ?? 1n,
+      claimed: options.claimed ?? Level.ZKML,
+      inputCommitment: inputTree.root,
+      outputCommitment: output.root,
+    });
+    await scenario.submit(answer);
+    return { answer, inputTree, output, score };
+  };
+
+  /** A real proof of `model` on `input` for the record `inferenceId`. */
+  const prove = (input: RiskInput, inferenceId: string, model: RiskModel = scenario.models[0]) =>
+    proveRiskScore(model, input, zkBinding(chainId, ledgerAddress, inferenceId));
+
+  const evidence = (proof: ZkProof, record: Awaited<ReturnType<typeof answerScore>>) =>
+    zkEvidence({
+      proof,
+      input: record.inputTree,
+      inputIndex: 1,
+      outputCommitment: record.output.root,
+      paymentRef: record.answer.paymentRef,
+    });
+
+  return { ...scenario, chainId, ledgerAddress, borrower, lender, riskInput, answerScore, prove, evidence };
+}
+const load = () => networkHelpers.loadFixture(fixture);
+
+describe("ZKML settlement with real Groth16 proofs", function () {
+  // Each proof takes about a second on two cores.
+  this.timeout(120_000);
+  after(releaseProver);
+
+  it("runs the whole path: artifact with ZK commitment, answer, prove, settle at ZKML, consume", async () => {
+    const { ledger, registry, lender, borrower, verifier, riskInput, answerScore, prove, evidence } = await load();
+    const [, modelCommitment] = await ledger.bindingOf(1n);
+    expect(modelCommitment).to.equal((await registry.getArtifact(1n)).zkCommitment);
+
+    const input = riskInput();
+    const record = await answerScore(input);
+    expect(record.score).to.equal(329n);
+    const proof = await prove(input, record.answer.inferenceId);
+    expect(await verifyRiskProof(proof)).to.equal(true);
+
+    const proofHash = keccak256(AbiCoder.defaultAbiCoder().encode(["uint256[8]"], [proof.proof]));
+    const round = await ledger.currentRound();
+    await expect(ledger.settleZk(record.answer.inferenceId, evidence(proof, record)))
+      .to.emit(ledger, "Attested")
+      .withArgs(record.answer.inferenceId, BigInt(Level.ZKML), verifier, proofHash, round)
+      .and.to.emit(ledger, "InferenceSettled")
+      .withArgs(record.answer.inferenceId, BigInt(Level.ZKML), round);
+    const stored = await ledger.getRecord(record.answer.inferenceId);
+    expect(stored.achieved).to.equal(BigInt(Level.ZKML));
+    expect(stored.state).to.equal(BigInt(RecordState.Settled));
+
+    await expect(lender.updateScore(...consumerArgs(record.answer, record.output, 0)))
+      .to.emit(lender, "ScoreUpdated")
+      .withArgs(borrower, 329n, BigInt(Level.ZKML), record.answer.inferenceId);
+    expect((await lender.scoreOf(borrower)).level).to.equal(BigInt(Level.ZKML));
+  });
+
+  it("refuses a proof for another input", async () => {
+    const { ledger, verifier, riskInput, answerScore, prove, evidence } = await load();
+    const input = riskInput();
+    const record = await answerScore(input);
+    const proof = await prove(riskInput([400n, 0n, 500n, 100n]), record.answer.inferenceId);
+    // The other input's hash is not in the record's input tree...
+    await expect(ledger.settleZk(record.answer.inferenceId, evidence(proof, record)))
+      .to.be.revertedWithCustomError(ledger, "ZkInputNotCommitted")
+      .withArgs(record.answer.inferenceId);
+    // ...and claiming the record's input hash for it fails the proof.
+    const forged = { ...evidence(proof, record), inputHash: inputHash(input) };
+    await expect(ledger.settleZk(record.answer.inferenceId, forged))
+      .to.be.revertedWithCustomError(ledger, "InvalidZkProof")
+      .withArgs(record.answer.inferenceId, verifier);
+  });
+
+  it("refuses a proof made with another artifact's weights", async () => {
+    const { ledger, models, verifier, riskInput, answerScore, prove, evidence } = await load();
+    const input = riskInput();
+    // Artifact 2's model scores this input 349; the record is artifact 1's, answered with 349 too.
+    const score = riskScore(models[1], input);
+    expect(score).to.equal(349n);
+    const record = await answerScore(input, { score });
+    const proof = await prove(input, record.answer.inferenceId, models[1]);
+    await expect(ledger.settleZk(record.answer.inferenceId, evidence(proof, record)))
+      .to.be.revertedWithCustomError(ledger, "InvalidZkProof")
+      .withArgs(record.answer.inferenceId, verifier);
+  });
+
+  it("refuses a proof of another output, and an output the proof does not cover", async () => {
+    const { ledger, verifier, riskInput, answerScore, prove, evidence } = await load();
+    const input = riskInput();
+    // The node committed a wrong score; the true proof's outputs are not the record's output.
+    const wrong = await answerScore(input, { score: 100n });
+    const proof = await prove(input, wrong.answer.inferenceId);
+    await expect(ledger.settleZk(wrong.answer.inferenceId, evidence(proof, wrong)))
+      .to.be.revertedWithCustomError(ledger, "ZkOutputNotCommitted")
+      .withArgs(wrong.answer.inferenceId);
+    // Claiming the record's (wrong) outputs for the true proof fails the proof.
+    const forged = { ...evidence(proof, wrong), outputs: [BigInt(input.subject), 100n] };
+    await expect(ledger.settleZk(wrong.answer.inferenceId, forged))
+      .to.be.revertedWithCustomError(ledger, "InvalidZkProof")
+      .withArgs(wrong.answer.inferenceId, verifier);
+    // An output with a part the proof does not cover cannot reach ZKML, even with the true score in part 0.
+    const partial = await answerScore(riskInput(), { extraPart: true });
+    const partialProof = await prove(input, partial.answer.inferenceId);
+    await expect(ledger.settleZk(partial.answer.inferenceId, evidence(partialProof, partial)))
+      .to.be.revertedWithCustomError(ledger, "ZkOutputNotCommitted")
+      .withArgs(partial.answer.inferenceId);
+  });
+
+  it("refuses a proof made for another record, even with identical commitments", async () => {
+    const { ledger, verifier, riskInput, answerScore, prove, evidence } = await load();
+    const input = riskInput();
+    const first = await answerScore(input);
+    const second = await answerScore(input);
+    expect(second.answer.inputCommitment).to.equal(first.answer.inputCommitment);
+    expect(second.answer.outputCommitment).to.equal(first.answer.outputCommitment);
+    const proof = await prove(input, first.answer.inferenceId);
+    const replay = { ...evidence(proof, first), commitments: { ...evidence(proof, first).commitments } };
+    replay.commitments.paymentRef = second.answer.paymentRef;
+    await expect(ledger.settleZk(second.answer.inferenceId, replay))
+      .to.be.revertedWithCustomError(ledger, "InvalidZkProof")
+      .withArgs(second.answer.inferenceId, verifier);
+    await ledger.settleZk(first.answer.inferenceId, evidence(proof, first));
+  });
+
+  it("a frozen verifier refuses: nothing settles through it and no artifact binds to it", async () => {
+    const { ledger, registry, verifier, signers, riskInput, answerScore, prove, evidence } = await load();
+    const input = riskInput();
+    const record = await answerScore(input);
+    const proof = await prove(input, record.answer.inferenceId);
+    await expect(ledger.connect(signers.guardian).freezeVerifier(verifier))
+      .to.emit(ledger, "VerifierFrozen")
+      .withArgs(verifier, signers.guardian.address);
+    await expect(ledger.settleZk(record.answer.inferenceId, evidence(proof, record)))
+      .to.be.revertedWithCustomError(ledger, "VerifierIsFrozen")
+      .withArgs(verifier);
+    await expect(ledger.connect(signers.guardian).freezeVerifier(verifier))
+      .to.be.revertedWithCustomError(ledger, "VerifierIsFrozen")
+      .withArgs(verifier);
+    const state = await ledger.getVerifier(verifier);
+    expect(state.status).to.equal(2n);
+    expect(state.frozenAt).to.be.greaterThan(0n);
+
+    await registry.connect(signers.publisher).registerArtifact(
+      1n,
+      {
+        blobId: keccak256(toUtf8Bytes("blob 3")),
+        contentDigest: keccak256(toUtf8Bytes("weights 3")),
+        format: "0x" + Buffer.from("circom-groth16").toString("hex").padEnd(32, "0"),
+        major: 1,
+        minor: 2,
+        patch: 0,
+        parentId: 1n,
+        zkCommitment: 3n,
+      },
+      false,
+    );
+    await expect(ledger.connect(signers.publisher).bindArtifact(3n, verifier))
+      .to.be.revertedWithCustomError(ledger, "VerifierIsFrozen")
+      .withArgs(verifier);
+  });
+
+  it("a ZK refutation rejects a wrong Vanilla answer during its window", async () => {
+    const { ledger, verifier, riskInput, answerScore, prove, evidence } = await load();
+    const input = riskInput();
+    const wrong = await answerScore(input, { score: 100n, claimed: Level.Vanilla });
+    const proof = await prove(input, wrong.answer.inferenceId);
+    const recorded = wrong.output.parts[0];
+    const proven = keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint16"], [input.subject, 329n]));
+    await expect(ledger.refuteZk(wrong.answer.inferenceId, evidence(proof, wrong), recorded, wrong.output.proof(0)))
+      .to.emit(ledger, "Refuted")
+      .withArgs(wrong.answer.inferenceId, BigInt(Level.ZKML), verifier, proven)
+      .and.to.emit(ledger, "InferenceRejected")
+      .withArgs(wrong.answer.inferenceId, 1n, BigInt(Level.Vanilla));
+    expect(await ledger.stateOf(wrong.answer.inferenceId)).to.equal(BigInt(RecordState.Rejected));
+  });
+
+  it("a refutation must show a different output, in the record, of the proof's media type", async () => {
+    const { ledger, riskInput, answerScore, prove, evidence } = await load();
+    const input = riskInput();
+    const right = await answerScore(input, { claimed: Level.Vanilla, extraPart: true });
+    const proof = await prove(input, right.answer.inferenceId);
+    const args = evidence(proof, right);
+    await expect(ledger.refuteZk(right.answer.inferenceId, args, right.output.parts[0], right.output.proof(0)))
+      .to.be.revertedWithCustomError(ledger, "SameOutput")
+      .withArgs(right.answer.inferenceId);
+    // The text part is not a Data part of the risk-score media type.
+    await expect(ledger.refuteZk(right.answer.inferenceId, args, right.output.parts[1], right.output.proof(1)))
+      .to.be.revertedWithCustomError(ledger, "ZkOutputNotCommitted")
+      .withArgs(right.answer.inferenceId);
+    // A part that is not in the record's output tree.
+    const invented = {
+      ...right.output.parts[0],
+      content: AbiCoder.defaultAbiCoder().encode(["address", "uint16"], [input.subject, 1n]),
+    };
+    await expect(ledger.refuteZk(right.answer.inferenceId, args, invented, right.output.proof(0)))
+      .to.be.revertedWithCustomError(ledger, "ZkOutputNotCommitted")
+      .withArgs(right.answer.inferenceId);
+  });
+
+  it("checks the record before the proof: route, commitments, binding, output count, state", async () => {
+    const { ledger, riskInput, answerScore, prove, evidence, advance } = await load();
+    const input = riskInput();
+    const record = await answerScore(input);
+    const proof = await prove(input, record.answer.inferenceId);
+    const args = evidence(proof, record);
+
+    await expect(
+      ledger.settleZk(record.answer.inferenceId, {
+        ...args,
+        commitments: { ...args.commitments, paymentRef: keccak256("0x01") },
+      }),
+    )
+      .to.be.revertedWithCustomError(ledger, "CommitmentsMismatch")
+      .withArgs(record.answer.inferenceId);
+    await expect(ledger.settleZk(record.answer.inferenceId, { ...args, outputs: [...args.outputs, 0n] }))
+      .to.be.revertedWithCustomError(ledger, "ZkOutputNotCommitted")
+      .withArgs(record.answer.inferenceId);
+
+    const proxied = await answerScore(input, { route: Route.Proxy, claimed: Level.TEE });
+    await expect(ledger.settleZk(proxied.answer.inferenceId, evidence(proof, proxied)))
+      .to.be.revertedWithCustomError(ledger, "ZkNeedsLocalRoute")
+      .withArgs(proxied.answer.inferenceId);
+
+    const unknown = keccak256(toUtf8Bytes("never answered"));
+    await expect(ledger.settleZk(unknown, args)).to.be.revertedWithCustomError(ledger, "UnknownInference");
+
+    await ledger.settleZk(record.answer.inferenceId, args);
+    await expect(ledger.settleZk(record.answer.inferenceId, args))
+      .to.be.revertedWithCustomError(ledger, "NotPending")
+      .withArgs(record.answer.inferenceId, BigInt(RecordState.Settled));
+
+    const late = await answerScore(riskInput());
+    await advance(86_401n);
+    await expect(ledger.settleZk(late.answer.inferenceId, evidence(proof, late))).to.be.revertedWithCustomError(
+      ledger,
+      "DeadlinePassed",
+    );
+  });
+
+  it("refuses an artifact without a binding, and outputs of the wrong count", async () => {
+    const { ledger, registry, signers, makeAnswer, submit, riskInput, answerScore, prove, evidence } = await load();
+    await registry.connect(signers.publisher).registerArtifact(
+      1n,
+      {
+        blobId: keccak256(toUtf8Bytes("blob 3")),
+        contentDigest: keccak256(toUtf8Bytes("weights 3")),
+        format: "0x" + Buffer.from("onnx").toString("hex").padEnd(32, "0"),
+        major: 2,
+        minor: 0,
+        patch: 0,
+        parentId: 0n,
+        zkCommitment: 0n,
+      },
+      false,
+    );
+    const input = riskInput();
+    const record = await answerScore(input);
+    const proof = await prove(input, record.answer.inferenceId);
+    const args = evidence(proof, record);
+    const unbound = makeAnswer({
+      subject: 3n,
+      claimed: Level.ZKML,
+      inputCommitment: record.answer.inputCommitment,
+      outputCommitment: record.answer.outputCommitment,
+    });
+    await submit(unbound);
+    await expect(
+      ledger.settleZk(unbound.inferenceId, {
+        ...args,
+        commitments: { ...args.commitments, paymentRef: unbound.paymentRef },
+      }),
+    )
+      .to.be.revertedWithCustomError(ledger, "ArtifactNotBound")
+      .withArgs(3n);
+
+    // A one-output evidence whose single part is committed: the verifier takes exactly two outputs.
+    const single = new OutputCommitment([
+      {
+        kind: 3,
+        mediaType: "application/vnd.proofline.risk-score+abi",
+        content: AbiCoder.defaultAbiCoder().encode(["uint256"], [329n]),
+      },
+    ]);
+    const oneOutput = makeAnswer({
+      claimed: Level.ZKML,
+      inputCommitment: record.answer.inputCommitment,
+      outputCommitment: single.root,
+    });
+    await submit(oneOutput);
+    await expect(
+      ledger.settleZk(oneOutput.inferenceId, {
+        ...args,
+        commitments: { ...args.commitments, output: single.root, paymentRef: oneOutput.paymentRef },
+        outputs: [329n],
+      }),
+    )
+      .to.be.revertedWithCustomError(ledger, "ZkOutputCountMismatch")
+      .withArgs(RISK_SCORER_OUTPUTS, 1n);
+  });
+
+  describe("the verifier router", () => {
+    it("adds a verifier only as a delayed TRUST_ADMIN action, once, with code and 1 to 8 outputs", async () => {
+      const { ledger, manager, verifier, signers, advance } = await load();
+      const other = await ethers.deployContract("RiskScorerVerifier");
+      const otherAddress = await other.getAddress();
+      await expect(ledger.connect(signers.trustAdmin).addVerifier(otherAddress, 2)).to.be.revertedWithCustomError(
+        manager,
+        "AccessManagerNotScheduled",
+      );
+      await expect(ledger.connect(signers.other).addVerifier(otherAddress, 2)).to.be.revertedWithCustomError(
+        ledger,
+        "AccessManagedUnauthorized",
+      );
+      const add = (address: string, outputs: number) =>
+        executeDelayed(
+          manager,
+          signers.trustAdmin,
+          ledger.target as string,
+          ledger.interface.encodeFunctionData("addVerifier", [address, outputs]),
+          advance,
+        );
+      await expect(add(signers.other.address, 2)).to.be.revertedWithCustomError(ledger, "VerifierNotContract");
+      await expect(add(otherAddress, 0)).to.be.revertedWithCustomError(ledger, "InvalidOutputCount").withArgs(0, 8);
+      await expect(add(otherAddress, 9)).to.be.revertedWithCustomError(ledger, "InvalidOutputCount").withArgs(9, 8);
+      await expect(add(verifier, 2)).to.be.revertedWithCustomError(ledger, "VerifierAlreadyAdded").withArgs(verifier);
+      await add(otherAddress, 2);
+      const state = await ledger.getVerifier(otherAddress);
+      expect(state.status).to.equal(1n);
+      expect(state.outputs).to.equal(2n);
+      expect(state.selector).to.equal(
+        ethers.id("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[5])").slice(0, 10),
+      );
+    });
+
+    it("freezes only known verifiers, and only as GUARDIAN", async () => {
+      const { ledger, verifier, signers } = await load();
+      await expect(ledger.connect(signers.trustAdmin).freezeVerifier(verifier)).to.be.revertedWithCustomError(
+        ledger,
+        "AccessManagedUnauthorized",
+      );
+      await expect(ledger.connect(signers.guardian).freezeVerifier(signers.other.address))
+        .to.be.revertedWithCustomError(ledger, "UnknownVerifier")
+        .withArgs(signers.other.address);
+    });
+
+    it("binds an artifact once, by its publisher, to a known verifier, when it has a ZK commitment", async () => {
+      const { ledger, registry, verifier, signers } = await load();
+      await expect(ledger.connect(signers.publisher).bindArtifact(1n, verifier))
+        .to.be.revertedWithCustomError(ledger, "ArtifactAlreadyBound")
+        .withArgs(1n, verifier);
+      const params = (zkCommitment: bigint, minor: number) => ({
+        blobId: keccak256(toUtf8Bytes(`blob ${minor}`)),
+        contentDigest: keccak256(toUtf8Bytes(`weights ${minor}`)),
+        format: "0x" + Buffer.from("circom-groth16").toString("hex").padEnd(32, "0"),
+        major: 1,
+        minor,
+        patch: 0,
+        parentId: 0n,
+        zkCommitment,
+      });
+      await registry.connect(signers.publisher).registerArtifact(1n, params(0n, 5), false);
+      await registry.connect(signers.publisher).registerArtifact(1n, params(42n, 6), false);
+      await expect(ledger.connect(signers.publisher).bindArtifact(3n, verifier))
+        .to.be.revertedWithCustomError(ledger, "NoZkCommitment")
+        .withArgs(3n);
+      await expect(ledger.connect(signers.other).bindArtifact(4n, verifier))
+        .to.be.revertedWithCustomError(ledger, "NotArtifactPublisher")
+        .withArgs(4n, signers.other.address);
+      await expect(ledger.connect(signers.publisher).bindArtifact(4n, signers.other.address))
+        .to.be.revertedWithCustomError(ledger, "UnknownVerifier")
+        .withArgs(signers.other.address);
+      await expect(ledger.connect(signers.publisher).bindArtifact(99n, verifier))
+        .to.be.revertedWithCustomError(ledger, "ArtifactNotBindable")
+        .withArgs(99n);
+      await registry.connect(signers.publisher).revokeArtifact(4n, RevocationReason.Defective);
+      await expect(ledger.connect(signers.publisher).bindArtifact(4n, verifier))
+        .to.be.revertedWithCustomError(ledger, "ArtifactNotBindable")
+        .withArgs(4n);
+      expect(await ledger.bindingOf(4n)).to.deep.equal([ZeroAddress, 0n]);
+    });
+  });
+});
