@@ -13,11 +13,29 @@ import { createRequire } from "node:module";
 import { AbiCoder, ContractFactory, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
-import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../src/commitments.js";
+import { SettlementBatch } from "../src/batch.js";
+import {
+  InputCommitment,
+  MEDIA_TYPES,
+  OutputCommitment,
+  answerDigest,
+  dataPart,
+  textPart,
+} from "../src/commitments.js";
 import { consumerArgs } from "../src/consumer.js";
 import { compareSnapshot, formatTable, intrinsicGas, type GasRow, type GasSnapshot } from "../src/gas.js";
-import { Level } from "../src/ledger.js";
+import { Level, signBatch } from "../src/ledger.js";
 import { deployLedger } from "../src/scenario.js";
+import {
+  inputHash,
+  proveRiskScore,
+  releaseProver,
+  riskScore,
+  riskScorePart,
+  zkBinding,
+  zkEvidence,
+  zkInputPart,
+} from "../src/zkml.js";
 
 const SNAPSHOT = new URL("../gas-snapshot.json", import.meta.url);
 const mode = process.env.BENCH_MODE ?? "print";
@@ -27,8 +45,14 @@ const committedWaiver = (name: string) => committedSnapshot.operations[name]?.wa
 
 const connection = await network.create();
 const { ethers } = connection;
-const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) =>
-  Number((await (await tx).wait())!.gasUsed);
+/** A transaction's gas, and its execution gas (without the 21k base and the calldata charge). */
+const measure = async (tx: Promise<{ data: string; wait(): Promise<{ gasUsed: bigint } | null> }>) => {
+  const sent = await tx;
+  const gas = Number((await sent.wait())!.gasUsed);
+  return { gas, execution: gas - intrinsicGas(sent.data) };
+};
+const gasOf = async (tx: Promise<{ data: string; wait(): Promise<{ gasUsed: bigint } | null> }>) =>
+  (await measure(tx)).gas;
 
 const rows: GasRow[] = [];
 const scenario = await deployLedger(connection);
@@ -38,10 +62,14 @@ const { ledger, makeAnswer, submit, attest, signers } = scenario;
 await submit(makeAnswer());
 
 const teeAnswer = makeAnswer({ claimed: Level.TEE });
-rows.push({ name: "ledger.answer (record + EIP-712 signature)", gas: await gasOf(submit(teeAnswer)), budget: 80_000 });
+rows.push({
+  name: "ledger.answer (record + EIP-712 signature)",
+  ...(await measure(submit(teeAnswer))),
+  budget: 80_000,
+});
 rows.push({
   name: "ledger.settleTee (enclave attestation)",
-  gas: await gasOf(ledger.settleTee(teeAnswer.inferenceId, await attest(signers.enclave, teeAnswer))),
+  ...(await measure(ledger.settleTee(teeAnswer.inferenceId, await attest(signers.enclave, teeAnswer)))),
   budget: 40_000,
 });
 
@@ -64,6 +92,79 @@ rows.push({
   gas: Number(checkGas) - intrinsicGas(checkTx.data),
   budget: 8_000,
 });
+
+// ZKML: a real Groth16 proof that artifact 1 scores a borrower's features, verified on-chain (5 public signals).
+const ledgerAddress = await ledger.getAddress();
+const chainId = (await ethers.provider.getNetwork()).chainId;
+const riskInput = { subject: signers.other.address, features: [400n, 2n, 500n, 100n], salt: 7n };
+const zkInput = new InputCommitment([zkInputPart(inputHash(riskInput))]);
+const zkOutput = new OutputCommitment([riskScorePart(riskInput.subject, riskScore(scenario.models[0], riskInput))]);
+const zkAnswer = makeAnswer({ claimed: Level.ZKML, inputCommitment: zkInput.root, outputCommitment: zkOutput.root });
+await submit(zkAnswer);
+const proof = await proveRiskScore(
+  scenario.models[0],
+  riskInput,
+  zkBinding(chainId, ledgerAddress, zkAnswer.inferenceId),
+);
+await releaseProver();
+const evidence = zkEvidence({
+  proof,
+  input: zkInput,
+  inputIndex: 0,
+  outputCommitment: zkOutput.root,
+  paymentRef: zkAnswer.paymentRef,
+});
+rows.push({
+  name: "ledger.settleZk (Groth16 proof, 5 public signals)",
+  ...(await measure(ledger.settleZk(zkAnswer.inferenceId, evidence))),
+  budget: 260_000,
+});
+
+// Batch settlement: one enclave-signed root over a round's 64 attestations, then one record settled from it
+// (a 6-sibling proof). Each enclave keeps 32 root slots: a slot's first commit writes a fresh slot, every later
+// commit overwrites one (the steady state, measured last).
+const batchAnswers: ReturnType<typeof makeAnswer>[] = [];
+for (let i = 0; i < 64; i++) {
+  const answer = makeAnswer({ claimed: Level.TEE });
+  await submit(answer);
+  batchAnswers.push(answer);
+}
+const commitRound = async (entries: typeof batchAnswers) => {
+  const round = await ledger.currentRound();
+  const batch = new SettlementBatch(
+    ledgerAddress,
+    round,
+    entries.map((a) => ({
+      inferenceId: a.inferenceId,
+      answerDigest: answerDigest(a.inputCommitment, a.outputCommitment, a.paymentRef),
+    })),
+  );
+  const signature = await signBatch(signers.enclave, scenario.domain, round, batch.root);
+  return { batch, ...(await measure(ledger.commitBatch(round, batch.root, signature))) };
+};
+const first = await commitRound(batchAnswers);
+const settled = batchAnswers[17].inferenceId;
+const settleFromBatch = await measure(
+  ledger.settleFromBatch(signers.enclave.address, first.batch.round, settled, first.batch.proof(settled)),
+);
+await scenario.advance(3_600n * BigInt(await ledger.BATCH_ROOT_SLOTS()));
+await scenario.beat(signers.enclave);
+const steady = await commitRound(batchAnswers.slice(0, 1));
+const { gas: steadyGas, execution: steadyExecution } = steady;
+const { gas: firstGas, execution: firstExecution } = first;
+rows.push({
+  name: "ledger.commitBatch (root slot reused, steady state)",
+  gas: steadyGas,
+  execution: steadyExecution,
+  budget: 50_000,
+});
+rows.push({
+  name: "ledger.commitBatch (first use of a root slot)",
+  gas: firstGas,
+  execution: firstExecution,
+  budget: 50_000,
+});
+rows.push({ name: "ledger.settleFromBatch (64-leaf batch)", ...settleFromBatch, budget: 45_000 });
 
 // EAS, from the build artifacts its npm package ships: one attestation carrying the same seven words as an answer.
 const require = createRequire(import.meta.url);

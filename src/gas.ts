@@ -1,8 +1,11 @@
 /** One benchmarked operation: gas used by its transaction, and its budget. */
 export interface GasRow {
   name: string;
+  /** Gas the budget is judged on: the whole transaction for transactions, execution for view checks. */
   gas: number;
   budget: number;
+  /** For a transaction: its gas without the 21,000 base and the calldata charge (shown, not judged). */
+  execution?: number;
   /** Why the operation may stay over budget (from gas-snapshot.json). */
   waiver?: string;
 }
@@ -28,19 +31,20 @@ export function intrinsicGas(data: string): number {
 /** A printable table of `rows`, each against its budget, plus `reference` and our cost as a ratio of it. */
 export function formatTable(rows: GasRow[], reference: { name: string; gas: number }, compared: GasRow): string {
   const width = Math.max(...rows.map((row) => row.name.length), reference.name.length) + 2;
-  const line = (name: string, gas: string, budget: string, status: string) =>
-    `${name.padEnd(width)}${gas.padStart(10)}${budget.padStart(10)}  ${status}`;
+  const line = (name: string, gas: string, execution: string, budget: string, status: string) =>
+    `${name.padEnd(width)}${gas.padStart(10)}${execution.padStart(11)}${budget.padStart(10)}  ${status}`;
   return [
-    line("operation", "gas", "budget", ""),
+    line("operation", "gas", "execution", "budget", ""),
     ...rows.map((row) =>
       line(
         row.name,
         String(row.gas),
+        row.execution === undefined ? "-" : String(row.execution),
         String(row.budget),
         row.gas <= row.budget ? "ok" : row.waiver ? "over budget (waived)" : "OVER BUDGET",
       ),
     ),
-    line(reference.name, String(reference.gas), "-", "reference"),
+    line(reference.name, String(reference.gas), "-", "-", "reference"),
     "",
     `${compared.name} costs ${((compared.gas / reference.gas) * 100).toFixed(1)}% of ${reference.name}`,
   ].join("\n");

@@ -16,6 +16,9 @@ echo "all files formatted"
 gate "lint: solhint, zero warnings"
 sh tooling/lint.sh
 
+gate "zk: committed circuit wasm, verification key and verifier match the committed proving key"
+sh tooling/zk-build.sh check
+
 gate "compile: every contract and test, zero compiler warnings"
 hardhat build --force >"$LOG_DIR/build.log" 2>&1 || { cat "$LOG_DIR/build.log"; exit 1; }
 grep -v '^npm warn' "$LOG_DIR/build.log" || true

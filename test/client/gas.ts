@@ -34,15 +34,15 @@ describe("gas benchmark checks", () => {
     const table = formatTable(
       [
         { name: "a", gas: 5, budget: 10 },
-        { name: "b", gas: 20, budget: 10, waiver: "why" },
+        { name: "b", gas: 20, budget: 10, waiver: "why", execution: 3 },
         { name: "c", gas: 20, budget: 10 },
       ],
       { name: "ref", gas: 50 },
       { name: "a", gas: 5, budget: 10 },
     );
-    expect(table).to.match(/a\s+5\s+10\s+ok/);
-    expect(table).to.match(/b\s+20\s+10\s+over budget \(waived\)/);
-    expect(table).to.match(/c\s+20\s+10\s+OVER BUDGET/);
+    expect(table).to.match(/a\s+5\s+-\s+10\s+ok/);
+    expect(table).to.match(/b\s+20\s+3\s+10\s+over budget \(waived\)/);
+    expect(table).to.match(/c\s+20\s+-\s+10\s+OVER BUDGET/);
     expect(table).to.contain("a costs 10.0% of ref");
   });
 });
