@@ -30,6 +30,16 @@ describe("gas benchmark checks", () => {
     expect(compareSnapshot(snapshot(10, 20), { operations: {}, reference: {} })[0]).to.match(/no longer measured/);
   });
 
+  it("lets a row with random calldata differ within its tolerance, and no further", () => {
+    const row = (gas: number) => ({
+      operations: { zk: { gas, budget: 100, waiver: "why", tolerance: 12 } },
+      reference: {},
+    });
+    expect(compareSnapshot(row(110), row(122))).to.deep.equal([]);
+    expect(compareSnapshot(row(110), row(98))).to.deep.equal([]);
+    expect(compareSnapshot(row(110), row(123))).to.have.length(2);
+  });
+
   it("prints each operation against its budget and the reference ratio", () => {
     const table = formatTable(
       [

@@ -369,6 +369,12 @@ describe("ZKML settlement with real Groth16 proofs", function () {
       .withArgs(RISK_SCORER_OUTPUTS, 1n);
   });
 
+  it("computes the binding signal the client computes", async () => {
+    const { ledger, chainId, ledgerAddress } = await load();
+    const id = keccak256(toUtf8Bytes("some inference"));
+    expect(await ledger.zkBinding(id)).to.equal(zkBinding(chainId, ledgerAddress, id));
+  });
+
   describe("the verifier router", () => {
     it("adds a verifier only as a delayed TRUST_ADMIN action, once, with code and 1 to 8 outputs", async () => {
       const { ledger, manager, verifier, signers, advance } = await load();
