@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {IERC3009} from "../interfaces/IERC3009.sol";
+import {IInferenceEscrow} from "../interfaces/IInferenceEscrow.sol";
+import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {CommitmentLib} from "../libraries/CommitmentLib.sol";
+import {InferenceRecord, RecordState, RecordStatus, Route, VerificationLevel} from "../types/InferenceTypes.sol";
+
+/// @title InferenceEscrow
+/// @notice Escrowed payment for inferences, released only on settlement at the paid level. See {IInferenceEscrow}.
+/// @dev Holds ETH and any number of ERC-20s. For every asset, the escrow's balance equals the amounts of its open
+/// requests plus the credits not yet withdrawn (the invariant test checks it after random sequences).
+contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    /// @inheritdoc IInferenceEscrow
+    uint40 public constant CLAIM_WINDOW = 1 days;
+
+    IInferenceLedger private immutable LEDGER;
+
+    uint256 private _requestCount;
+    mapping(uint256 requestId => Request request) private _requests;
+    mapping(address account => mapping(address asset => uint256 amount)) private _credits;
+
+    /// @param ledger_ The Proofline ledger whose records this escrow pays for.
+    constructor(IInferenceLedger ledger_) {
+        LEDGER = ledger_;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Opening and funding
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IInferenceEscrow
+    function open(RequestParams calldata params) external payable nonReentrant returns (uint256 requestId) {
+        _checkParams(params);
+        if (params.asset == address(0)) {
+            if (msg.value != params.amount) revert WrongValue(params.amount, msg.value);
+        } else {
+            if (msg.value != 0) revert WrongValue(0, msg.value);
+            _pull(params.asset, msg.sender, params.amount);
+        }
+        requestId = _open(params, msg.sender, FundingMethod.Direct, bytes32(0));
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function openWithPermit(
+        RequestParams calldata params,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 requestId) {
+        _checkParams(params);
+        if (params.asset == address(0)) revert AuthorizationNeedsToken();
+        // A permit someone else submitted first reverts here; the allowance it set is what counts.
+        try
+            IERC20Permit(params.asset).permit(msg.sender, address(this), params.amount, permitDeadline, v, r, s)
+        {} catch {} // solhint-disable-line no-empty-blocks
+        _pull(params.asset, msg.sender, params.amount);
+        requestId = _open(params, msg.sender, FundingMethod.Permit, bytes32(0));
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function openWithAuthorization(
+        RequestParams calldata params,
+        address from,
+        uint256 validAfter,
+        uint256 validBefore,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 requestId) {
+        _checkParams(params);
+        if (params.asset == address(0)) revert AuthorizationNeedsToken();
+        bytes32 nonce = _authorizationNonce(from, params);
+        uint256 before = IERC20(params.asset).balanceOf(address(this));
+        IERC3009(params.asset).receiveWithAuthorization(
+            from,
+            address(this),
+            params.amount,
+            validAfter,
+            validBefore,
+            nonce,
+            v,
+            r,
+            s
+        );
+        _checkReceived(params.asset, before, params.amount);
+        requestId = _open(params, from, FundingMethod.Authorization, nonce);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Release and refunds
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IInferenceEscrow
+    function release(uint256 requestId, bytes32 inferenceId, bytes32 outputCommitment) external nonReentrant {
+        Request storage request = _openRequest(requestId);
+        (RecordStatus memory status, InferenceRecord memory record) = _answer(
+            request,
+            requestId,
+            inferenceId,
+            outputCommitment
+        );
+        if (status.state != RecordState.Settled) revert NotSettled(inferenceId);
+        if (status.achieved < request.minLevel) {
+            revert LevelBelowPaid(inferenceId, status.achieved, request.minLevel);
+        }
+        uint256 settledAt = record.settledAt;
+        if (settledAt == 0) {
+            // A Vanilla claim settles when its challenge window passes, whether or not anyone finalized it.
+            (uint40 challengeWindow, , ) = LEDGER.windows();
+            settledAt = uint256(record.answeredAt) + challengeWindow + 1;
+        }
+        if (settledAt > request.deadline) revert SettledAfterDeadline(inferenceId, settledAt, request.deadline);
+
+        address payee = LEDGER.getNode(record.nodeId).operator;
+        uint256 amount = request.amount;
+        request.status = RequestStatus.Released;
+        _credits[payee][request.asset] += amount;
+        emit PaymentReleased(requestId, inferenceId, record.nodeId, payee, amount);
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function refundRejected(uint256 requestId, bytes32 inferenceId, bytes32 outputCommitment) external nonReentrant {
+        Request storage request = _openRequest(requestId);
+        (RecordStatus memory status, ) = _answer(request, requestId, inferenceId, outputCommitment);
+        if (status.state != RecordState.Rejected) revert NotRejected(inferenceId);
+        _refund(request, requestId, RefundReason.Rejected, inferenceId);
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function refundExpired(uint256 requestId) external nonReentrant {
+        Request storage request = _openRequest(requestId);
+        uint256 refundableAt = uint256(request.deadline) + CLAIM_WINDOW;
+        if (block.timestamp <= refundableAt) revert NotExpired(requestId, refundableAt);
+        _refund(request, requestId, RefundReason.Expired, bytes32(0));
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function withdraw(address asset, address to) external nonReentrant {
+        uint256 amount = _credits[msg.sender][asset];
+        if (amount == 0) revert NothingToWithdraw(asset);
+        _credits[msg.sender][asset] = 0;
+        emit Withdrawn(msg.sender, asset, amount, to);
+        if (asset == address(0)) {
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool sent, ) = to.call{value: amount}("");
+            if (!sent) revert EthTransferFailed(to);
+        } else {
+            IERC20(asset).safeTransfer(to, amount);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IInferenceEscrow
+    function ledger() external view returns (address) {
+        return address(LEDGER);
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function getRequest(uint256 requestId) external view returns (Request memory) {
+        return _requests[requestId];
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function requestRef(uint256 requestId) public view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), requestId));
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function authorizationNonce(address from, RequestParams calldata params) external view returns (bytes32) {
+        return _authorizationNonce(from, params);
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function creditOf(address account, address asset) external view returns (uint256) {
+        return _credits[account][asset];
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function requestCount() external view returns (uint256) {
+        return _requestCount;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal
+    // ---------------------------------------------------------------------------------------------------------------
+
+    function _checkParams(RequestParams calldata params) private view {
+        if (params.amount == 0) revert ZeroAmount();
+        if (
+            params.minLevel == VerificationLevel.None ||
+            (params.route == Route.Proxy && params.minLevel == VerificationLevel.ZKML)
+        ) revert InvalidMinLevel(params.route, params.minLevel);
+        if (params.route == Route.Local) {
+            if (!IModelRegistry(LEDGER.modelRegistry()).isValidArtifact(params.subject)) {
+                revert InvalidSubject(params.route, params.subject);
+            }
+        } else {
+            // providerName reverts for an unknown provider; its name is not needed here.
+            // solhint-disable-next-line no-empty-blocks
+            try LEDGER.providerName(params.subject) {} catch {
+                revert InvalidSubject(params.route, params.subject);
+            }
+        }
+        if (params.deadline <= block.timestamp) revert DeadlineInPast(params.deadline);
+        if (params.asset != address(0) && params.asset.code.length == 0) revert NotAToken(params.asset);
+    }
+
+    /// @dev Takes `amount` of `asset` from `from` and checks that all of it arrived.
+    function _pull(address asset, address from, uint256 amount) private {
+        uint256 before = IERC20(asset).balanceOf(address(this));
+        IERC20(asset).safeTransferFrom(from, address(this), amount);
+        _checkReceived(asset, before, amount);
+    }
+
+    function _checkReceived(address asset, uint256 before, uint256 amount) private view {
+        uint256 received = IERC20(asset).balanceOf(address(this)) - before;
+        if (received != amount) revert AmountNotReceived(amount, received);
+    }
+
+    function _open(
+        RequestParams calldata params,
+        address requester,
+        FundingMethod method,
+        bytes32 fundingRef
+    ) private returns (uint256 requestId) {
+        requestId = ++_requestCount;
+        _requests[requestId] = Request({
+            requester: requester,
+            deadline: params.deadline,
+            route: params.route,
+            minLevel: params.minLevel,
+            status: RequestStatus.Open,
+            nodeId: params.nodeId,
+            asset: params.asset,
+            subject: params.subject,
+            amount: params.amount,
+            inputCommitment: params.inputCommitment,
+            fundingRef: fundingRef
+        });
+        emit RequestOpened(requestId, requester, requestRef(requestId), params);
+        emit RequestFunded(requestId, method, params.asset, params.amount, fundingRef);
+    }
+
+    function _openRequest(uint256 requestId) private view returns (Request storage request) {
+        request = _requests[requestId];
+        if (request.status != RequestStatus.Open) {
+            if (request.status == RequestStatus.None) revert UnknownRequest(requestId);
+            revert RequestNotOpen(requestId, request.status);
+        }
+    }
+
+    /// @dev Reads `inferenceId` from the ledger and reverts unless it answers `request`: same route and subject, the
+    /// requested node (if any), and an answer digest over the request's input, `outputCommitment` and this request's
+    /// payment reference.
+    function _answer(
+        Request storage request,
+        uint256 requestId,
+        bytes32 inferenceId,
+        bytes32 outputCommitment
+    ) private view returns (RecordStatus memory status, InferenceRecord memory record) {
+        status = LEDGER.inspect(inferenceId);
+        if (status.state == RecordState.None) revert NotAnAnswer(requestId, inferenceId);
+        record = LEDGER.getRecord(inferenceId);
+        bytes32 digest = CommitmentLib.answerDigest(request.inputCommitment, outputCommitment, requestRef(requestId));
+        if (
+            status.answerDigest != digest ||
+            status.route != request.route ||
+            status.subject != request.subject ||
+            (request.nodeId != 0 && record.nodeId != request.nodeId)
+        ) revert NotAnAnswer(requestId, inferenceId);
+    }
+
+    function _refund(Request storage request, uint256 requestId, RefundReason reason, bytes32 inferenceId) private {
+        uint256 amount = request.amount;
+        request.status = RequestStatus.Refunded;
+        _credits[request.requester][request.asset] += amount;
+        emit PaymentRefunded(requestId, reason, inferenceId, amount);
+    }
+
+    function _authorizationNonce(address from, RequestParams calldata params) private view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), from, params));
+    }
+}
