@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IInferenceEscrow} from "../../contracts/interfaces/IInferenceEscrow.sol";
+import {IInferenceLedger} from "../../contracts/interfaces/IInferenceLedger.sol";
+import {TestUSDC} from "../../contracts/mocks/TestUSDC.sol";
+import {InferenceEscrow} from "../../contracts/payments/InferenceEscrow.sol";
+import {Answer, RecordState, RecordStatus, Route, VerificationLevel} from "../../contracts/types/InferenceTypes.sol";
+import {FuzzSelector} from "../utils/ProoflineTest.sol";
+import {LedgerFixture} from "../utils/LedgerFixture.sol";
+
+/// @notice A real ledger and escrow with a real ERC-20, and helpers to open, answer and settle paid requests. The
+/// handler is both the requester and (through the fixture's node) the node operator; withdrawals go to `SINK`.
+abstract contract EscrowFixture is LedgerFixture {
+    address internal constant SINK = address(0x51DE);
+    InferenceEscrow internal escrow;
+    TestUSDC internal usdc;
+
+    function _deployEscrow() internal {
+        _deployLedger();
+        escrow = new InferenceEscrow(IInferenceLedger(address(ledger)));
+        usdc = new TestUSDC(address(this));
+        vm.deal(address(this), 1e30);
+    }
+
+    function _open(bool eth, uint256 amount, VerificationLevel minLevel) internal returns (uint256 requestId) {
+        uint256 next = escrow.requestCount() + 1;
+        IInferenceEscrow.RequestParams memory params = IInferenceEscrow.RequestParams({
+            asset: eth ? address(0) : address(usdc),
+            amount: amount,
+            route: Route.Local,
+            subject: 1,
+            minLevel: minLevel,
+            nodeId: 0,
+            deadline: uint40(block.timestamp + 1 days),
+            inputCommitment: keccak256(abi.encode("request input", next))
+        });
+        if (eth) return escrow.open{value: amount}(params);
+        usdc.mint(address(this), amount);
+        usdc.approve(address(escrow), amount);
+        return escrow.open(params);
+    }
+
+    function _answerRequest(
+        uint256 requestId,
+        bytes32 inferenceId,
+        VerificationLevel claimed
+    ) internal returns (Answer memory answer) {
+        answer = Answer({
+            inferenceId: inferenceId,
+            route: Route.Local,
+            subject: 1,
+            claimed: claimed,
+            inputCommitment: escrow.getRequest(requestId).inputCommitment,
+            outputCommitment: keccak256(abi.encode("output", inferenceId)),
+            paymentRef: escrow.requestRef(requestId)
+        });
+        _submit(answer);
+    }
+}
+
+contract EscrowHandler is EscrowFixture {
+    struct Paid {
+        uint256 requestId;
+        Answer answer;
+    }
+
+    Paid[] internal answers;
+    uint256 public releases;
+    uint256 public refunds;
+    /// @notice Releases whose record was not settled at the paid level. Must stay 0.
+    uint256 public unearnedReleases;
+
+    constructor() {
+        _deployEscrow();
+    }
+
+    function contracts() external view returns (InferenceEscrow, TestUSDC, IInferenceLedger) {
+        return (escrow, usdc, IInferenceLedger(address(ledger)));
+    }
+
+    function open(uint256 amountSeed, bool eth, bool payForTee) external {
+        if (escrow.requestCount() >= 16) return;
+        _open(eth, bound(amountSeed, 1, 1e24), payForTee ? VerificationLevel.TEE : VerificationLevel.Vanilla);
+    }
+
+    function answer(uint256 requestSeed, bool claimTee) external {
+        uint256 count = escrow.requestCount();
+        if (count == 0 || answers.length >= 32) return;
+        uint256 requestId = 1 + (requestSeed % count);
+        bytes32 inferenceId = keccak256(abi.encode("escrow invariant", answers.length));
+        Answer memory answer_ = _answerRequest(
+            requestId,
+            inferenceId,
+            claimTee ? VerificationLevel.TEE : VerificationLevel.Vanilla
+        );
+        answers.push(Paid({requestId: requestId, answer: answer_}));
+    }
+
+    function settle(uint256 answerSeed) external {
+        if (answers.length == 0) return;
+        Answer memory answer_ = answers[answerSeed % answers.length].answer;
+        try
+            ledger.settleTee(answer_.inferenceId, _attestation(ENCLAVE_KEY, answer_, answer_.outputCommitment))
+        {} catch {} // solhint-disable-line no-empty-blocks
+    }
+
+    function reject(uint256 answerSeed) external {
+        if (answers.length == 0) return;
+        try ledger.reject(answers[answerSeed % answers.length].answer.inferenceId) {} catch {} // solhint-disable-line no-empty-blocks
+    }
+
+    function release(uint256 answerSeed) external {
+        if (answers.length == 0) return;
+        Paid memory paid = answers[answerSeed % answers.length];
+        try escrow.release(paid.requestId, paid.answer.inferenceId, paid.answer.outputCommitment) {
+            ++releases;
+            RecordStatus memory status = ledger.inspect(paid.answer.inferenceId);
+            if (status.state != RecordState.Settled || status.achieved < escrow.getRequest(paid.requestId).minLevel)
+                ++unearnedReleases;
+        } catch {} // solhint-disable-line no-empty-blocks
+    }
+
+    function refundRejected(uint256 answerSeed) external {
+        if (answers.length == 0) return;
+        Paid memory paid = answers[answerSeed % answers.length];
+        try escrow.refundRejected(paid.requestId, paid.answer.inferenceId, paid.answer.outputCommitment) {
+            ++refunds;
+        } catch {} // solhint-disable-line no-empty-blocks
+    }
+
+    function refundExpired(uint256 requestSeed) external {
+        uint256 count = escrow.requestCount();
+        if (count == 0) return;
+        try escrow.refundExpired(1 + (requestSeed % count)) {
+            ++refunds;
+        } catch {} // solhint-disable-line no-empty-blocks
+    }
+
+    function withdraw(bool eth) external {
+        try escrow.withdraw(eth ? address(0) : address(usdc), SINK) {} catch {} // solhint-disable-line no-empty-blocks
+    }
+
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 1, 2 days));
+        _beat(ENCLAVE_KEY);
+    }
+}
+
+/// @notice Random open / answer / settle / reject / release / refund / withdraw / time sequences: the escrow's balance
+/// of each asset always equals what it owes (open requests plus credits), nothing is paid twice or unearned, and
+/// every unit deposited is either still owed or withdrawn.
+contract InferenceEscrowInvariantTest is EscrowFixture {
+    EscrowHandler internal handler;
+
+    function setUp() public {
+        handler = new EscrowHandler();
+        (escrow, usdc, ) = handler.contracts();
+    }
+
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    function targetSelectors() public view returns (FuzzSelector[] memory selectors) {
+        bytes4[] memory functions = new bytes4[](9);
+        functions[0] = EscrowHandler.open.selector;
+        functions[1] = EscrowHandler.answer.selector;
+        functions[2] = EscrowHandler.settle.selector;
+        functions[3] = EscrowHandler.reject.selector;
+        functions[4] = EscrowHandler.release.selector;
+        functions[5] = EscrowHandler.refundRejected.selector;
+        functions[6] = EscrowHandler.refundExpired.selector;
+        functions[7] = EscrowHandler.withdraw.selector;
+        functions[8] = EscrowHandler.warp.selector;
+        selectors = new FuzzSelector[](1);
+        selectors[0] = FuzzSelector({addr: address(handler), selectors: functions});
+    }
+
+    function invariant_balancesEqualWhatIsOwed() public view {
+        uint256 owedEth = escrow.creditOf(address(handler), address(0));
+        uint256 owedToken = escrow.creditOf(address(handler), address(usdc));
+        uint256 depositedEth;
+        uint256 depositedToken;
+        uint256 settledOrRefunded;
+        for (uint256 id = 1; id <= escrow.requestCount(); ++id) {
+            IInferenceEscrow.Request memory request = escrow.getRequest(id);
+            bool eth = request.asset == address(0);
+            if (eth) depositedEth += request.amount;
+            else depositedToken += request.amount;
+            if (request.status == IInferenceEscrow.RequestStatus.Open) {
+                if (eth) owedEth += request.amount;
+                else owedToken += request.amount;
+            } else {
+                ++settledOrRefunded;
+            }
+        }
+        vm.assertEq(address(escrow).balance, owedEth, "ETH balance differs from what is owed");
+        vm.assertEq(usdc.balanceOf(address(escrow)), owedToken, "token balance differs from what is owed");
+        vm.assertEq(depositedEth, owedEth + SINK.balance, "ETH was lost or created");
+        vm.assertEq(depositedToken, owedToken + usdc.balanceOf(SINK), "tokens were lost or created");
+        vm.assertEq(handler.releases() + handler.refunds(), settledOrRefunded, "a request ended twice or silently");
+        vm.assertEq(handler.unearnedReleases(), 0, "paid below the paid level or before settlement");
+    }
+}
