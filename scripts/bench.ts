@@ -24,7 +24,8 @@ import {
 } from "../src/commitments.js";
 import { consumerArgs } from "../src/consumer.js";
 import { compareSnapshot, formatTable, intrinsicGas, type GasRow, type GasSnapshot } from "../src/gas.js";
-import { Level, signBatch } from "../src/ledger.js";
+import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
+import { Level, Route, signBatch } from "../src/ledger.js";
 import { deployLedger } from "../src/scenario.js";
 import {
   inputHash,
@@ -167,6 +168,55 @@ rows.push({
   budget: 50_000,
 });
 rows.push({ name: "ledger.settleFromBatch (64-leaf batch)", ...settleFromBatch, budget: 45_000 });
+
+// Escrow: a request funded by the requester's EIP-3009 authorization (submitted by a facilitator, as x402 does) and
+// one funded with ETH, each answered, TEE-settled and released. No budget is set for these; they are tracked.
+const usdc = await ethers.deployContract("TestUSDC", [signers.deployer.address]);
+const escrow = await ethers.deployContract("InferenceEscrow", [ledgerAddress]);
+const escrowAddress = await escrow.getAddress();
+const requester = signers.publisher;
+await usdc.mint(requester.address, 10n ** 12n);
+const usdcDomain = tokenDomain("Proofline Test USDC", "1", chainId, await usdc.getAddress());
+const requestParams = async (asset: string, amount: bigint, n: number): Promise<RequestParams> => ({
+  asset,
+  amount,
+  route: Route.Local,
+  subject: 1n,
+  minLevel: Level.TEE,
+  nodeId: 0n,
+  deadline: BigInt(await connection.networkHelpers.time.latest()) + 86_400n,
+  inputCommitment: ethers.id(`bench request ${n}`),
+});
+const paidAnswerAndRelease = async (requestId: bigint, params: RequestParams) => {
+  const paid = makeAnswer({
+    claimed: Level.TEE,
+    inputCommitment: params.inputCommitment,
+    paymentRef: requestRef(chainId, escrowAddress, requestId),
+  });
+  await submit(paid);
+  await ledger.settleTee(paid.inferenceId, await attest(signers.enclave, paid));
+  return measure(escrow.release(requestId, paid.inferenceId, paid.outputCommitment));
+};
+// Warm-up: the first request ever opened and the first credit pay for their first slots.
+const warm = await requestParams(ZeroAddress, 10n ** 15n, 0);
+await (await escrow.connect(requester).open(warm, { value: warm.amount })).wait();
+await paidAnswerAndRelease(1n, warm);
+const tokenParams = await requestParams(await usdc.getAddress(), 5_000_000n, 1);
+const auth = await signEscrowAuthorization(requester, usdcDomain, escrowAddress, tokenParams, 0n, tokenParams.deadline);
+rows.push({
+  name: "escrow.openWithAuthorization (ERC-20, EIP-3009)",
+  ...(await measure(
+    escrow
+      .connect(signers.trustAdmin)
+      .openWithAuthorization(tokenParams, auth.from, auth.validAfter, auth.validBefore, auth.v, auth.r, auth.s),
+  )),
+});
+const ethParams = await requestParams(ZeroAddress, 10n ** 15n, 2);
+rows.push({
+  name: "escrow.open (ETH)",
+  ...(await measure(escrow.connect(requester).open(ethParams, { value: ethParams.amount }))),
+});
+rows.push({ name: "escrow.release (settled at the paid level)", ...(await paidAnswerAndRelease(2n, tokenParams)) });
 
 // EAS, from the build artifacts its npm package ships: one attestation carrying the same seven words as an answer.
 const require = createRequire(import.meta.url);

@@ -3,7 +3,8 @@ export interface GasRow {
   name: string;
   /** Gas the budget is judged on: the whole transaction for transactions, execution for view checks. */
   gas: number;
-  budget: number;
+  /** The most gas the operation may use; absent for operations measured without a budget. */
+  budget?: number;
   /** For a transaction: its gas without the 21,000 base and the calldata charge (shown, not judged). */
   execution?: number;
   /** Why the operation may stay over budget (from gas-snapshot.json). */
@@ -21,7 +22,7 @@ export interface GasRow {
  * than its committed gas; without one, any operation over budget fails the check.
  */
 export interface GasSnapshot {
-  operations: Record<string, { gas: number; budget: number; waiver?: string; tolerance?: number }>;
+  operations: Record<string, { gas: number; budget?: number; waiver?: string; tolerance?: number }>;
   reference: Record<string, number>;
 }
 
@@ -45,8 +46,14 @@ export function formatTable(rows: GasRow[], reference: { name: string; gas: numb
         row.name,
         String(row.gas),
         row.execution === undefined ? "-" : String(row.execution),
-        String(row.budget),
-        row.gas <= row.budget ? "ok" : row.waiver ? "over budget (waived)" : "OVER BUDGET",
+        row.budget === undefined ? "-" : String(row.budget),
+        row.budget === undefined
+          ? "measured"
+          : row.gas <= row.budget
+            ? "ok"
+            : row.waiver
+              ? "over budget (waived)"
+              : "OVER BUDGET",
       ),
     ),
     line(reference.name, String(reference.gas), "-", "-", "reference"),
@@ -60,7 +67,7 @@ export function compareSnapshot(committed: GasSnapshot, measured: GasSnapshot): 
   const problems: string[] = [];
   for (const [name, { gas, budget, tolerance = 0 }] of Object.entries(measured.operations)) {
     const before = committed.operations[name];
-    if (gas > budget && !(before?.waiver && gas <= before.gas + tolerance)) {
+    if (budget !== undefined && gas > budget && !(before?.waiver && gas <= before.gas + tolerance)) {
       problems.push(`${name}: ${gas} gas is over its budget of ${budget}`);
     }
     if (before === undefined) problems.push(`${name}: missing from gas-snapshot.json (run npm run bench:update)`);

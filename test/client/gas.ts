@@ -40,6 +40,14 @@ describe("gas benchmark checks", () => {
     expect(compareSnapshot(row(110), row(123))).to.have.length(2);
   });
 
+  it("measures an operation without a budget, and still compares it with the snapshot", () => {
+    const row = (gas: number) => ({ operations: { open: { gas } }, reference: {} });
+    expect(compareSnapshot(row(500), row(500))).to.deep.equal([]);
+    expect(compareSnapshot(row(500), row(501))[0]).to.match(/snapshot says 500\/undefined/);
+    const table = formatTable([{ name: "open", gas: 500 }], { name: "ref", gas: 1000 }, { name: "open", gas: 500 });
+    expect(table).to.match(/open\s+500\s+-\s+-\s+measured/);
+  });
+
   it("prints each operation against its budget and the reference ratio", () => {
     const table = formatTable(
       [
