@@ -1,0 +1,16 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+import InferenceLedgerModule from "./InferenceLedger.js";
+
+/**
+ * The inference escrow with `TestUSDC`, a test token (ERC-20, EIP-2612, EIP-3009, 6 decimals) for networks without
+ * USDC: the built-in network and a local node. Parameter `tokenOwner` (default: the deploying account) mints it.
+ */
+export const LocalPaymentsModule = buildModule("LocalPayments", (m) => {
+  const { ledger } = m.useModule(InferenceLedgerModule);
+  const escrow = m.contract("InferenceEscrow", [ledger]);
+  const usdc = m.contract("TestUSDC", [m.getParameter("tokenOwner", m.getAccount(0))]);
+  return { escrow, usdc };
+});
+
+export default LocalPaymentsModule;
