@@ -13,7 +13,7 @@ import {
 } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState, Route } from "../../src/ledger.js";
-import { RevocationReason } from "../../src/registry.js";
+import { RevocationReason, toArtifactParams } from "../../src/registry.js";
 import { RISK_SCORER_OUTPUTS, deployLedger } from "../../src/scenario.js";
 import {
   inputHash,
@@ -89,7 +89,32 @@ async function fixture() {
       paymentRef: record.answer.paymentRef,
     });
 
-  return { ...scenario, chainId, ledgerAddress, borrower, lender, riskInput, answerScore, prove, evidence };
+  /** Registers another artifact of the model, version `version`, with `zkCommitment` (0: none). */
+  const registerArtifact = (version: string, zkCommitment: bigint) =>
+    scenario.registry.connect(signers.publisher).registerArtifact(
+      1n,
+      toArtifactParams({
+        blobId: keccak256(toUtf8Bytes(`blob ${version}`)),
+        contentDigest: keccak256(toUtf8Bytes(`weights ${version}`)),
+        format: "circom-groth16",
+        version,
+        zkCommitment,
+      }),
+      false,
+    );
+
+  return {
+    ...scenario,
+    chainId,
+    ledgerAddress,
+    borrower,
+    lender,
+    riskInput,
+    answerScore,
+    prove,
+    evidence,
+    registerArtifact,
+  };
 }
 const load = () => networkHelpers.loadFixture(fixture);
 
@@ -194,7 +219,7 @@ describe("ZKML settlement with real Groth16 proofs", function () {
   });
 
   it("a frozen verifier refuses: nothing settles through it and no artifact binds to it", async () => {
-    const { ledger, registry, verifier, signers, riskInput, answerScore, prove, evidence } = await load();
+    const { ledger, verifier, signers, riskInput, answerScore, prove, evidence, registerArtifact } = await load();
     const input = riskInput();
     const record = await answerScore(input);
     const proof = await prove(input, record.answer.inferenceId);
@@ -211,20 +236,7 @@ describe("ZKML settlement with real Groth16 proofs", function () {
     expect(state.status).to.equal(2n);
     expect(state.frozenAt).to.be.greaterThan(0n);
 
-    await registry.connect(signers.publisher).registerArtifact(
-      1n,
-      {
-        blobId: keccak256(toUtf8Bytes("blob 3")),
-        contentDigest: keccak256(toUtf8Bytes("weights 3")),
-        format: "0x" + Buffer.from("circom-groth16").toString("hex").padEnd(32, "0"),
-        major: 1,
-        minor: 2,
-        patch: 0,
-        parentId: 1n,
-        zkCommitment: 3n,
-      },
-      false,
-    );
+    await registerArtifact("1.2.0", 3n);
     await expect(ledger.connect(signers.publisher).bindArtifact(3n, verifier))
       .to.be.revertedWithCustomError(ledger, "VerifierIsFrozen")
       .withArgs(verifier);
@@ -309,21 +321,8 @@ describe("ZKML settlement with real Groth16 proofs", function () {
   });
 
   it("refuses an artifact without a binding, and outputs of the wrong count", async () => {
-    const { ledger, registry, signers, makeAnswer, submit, riskInput, answerScore, prove, evidence } = await load();
-    await registry.connect(signers.publisher).registerArtifact(
-      1n,
-      {
-        blobId: keccak256(toUtf8Bytes("blob 3")),
-        contentDigest: keccak256(toUtf8Bytes("weights 3")),
-        format: "0x" + Buffer.from("onnx").toString("hex").padEnd(32, "0"),
-        major: 2,
-        minor: 0,
-        patch: 0,
-        parentId: 0n,
-        zkCommitment: 0n,
-      },
-      false,
-    );
+    const { ledger, makeAnswer, submit, riskInput, answerScore, prove, evidence, registerArtifact } = await load();
+    await registerArtifact("2.0.0", 0n);
     const input = riskInput();
     const record = await answerScore(input);
     const proof = await prove(input, record.answer.inferenceId);
@@ -421,22 +420,12 @@ describe("ZKML settlement with real Groth16 proofs", function () {
     });
 
     it("binds an artifact once, by its publisher, to a known verifier, when it has a ZK commitment", async () => {
-      const { ledger, registry, verifier, signers } = await load();
+      const { ledger, registry, verifier, signers, registerArtifact } = await load();
       await expect(ledger.connect(signers.publisher).bindArtifact(1n, verifier))
         .to.be.revertedWithCustomError(ledger, "ArtifactAlreadyBound")
         .withArgs(1n, verifier);
-      const params = (zkCommitment: bigint, minor: number) => ({
-        blobId: keccak256(toUtf8Bytes(`blob ${minor}`)),
-        contentDigest: keccak256(toUtf8Bytes(`weights ${minor}`)),
-        format: "0x" + Buffer.from("circom-groth16").toString("hex").padEnd(32, "0"),
-        major: 1,
-        minor,
-        patch: 0,
-        parentId: 0n,
-        zkCommitment,
-      });
-      await registry.connect(signers.publisher).registerArtifact(1n, params(0n, 5), false);
-      await registry.connect(signers.publisher).registerArtifact(1n, params(42n, 6), false);
+      await registerArtifact("1.5.0", 0n);
+      await registerArtifact("1.6.0", 42n);
       await expect(ledger.connect(signers.publisher).bindArtifact(3n, verifier))
         .to.be.revertedWithCustomError(ledger, "NoZkCommitment")
         .withArgs(3n);
