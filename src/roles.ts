@@ -6,5 +6,6 @@ export const Roles = {
   ADMIN: 0n,
   GUARDIAN: 1n,
   TRUST_ADMIN: 2n,
+  FEE_ADMIN: 3n,
   PUBLIC: 2n ** 64n - 1n,
 } as const;

@@ -11,4 +11,7 @@ library Roles {
     uint64 internal constant GUARDIAN = 1;
     /// @notice Raises trust after a delay: approves enclave measurements, adds verifiers.
     uint64 internal constant TRUST_ADMIN = 2;
+    /// @notice Sets the twin market's fees: lowering applies at once; raising a fee or moving the fee destination
+    /// waits out the market's own timelock (`TwinMarket.FEE_DELAY`), so the role needs no execution delay.
+    uint64 internal constant FEE_ADMIN = 3;
 }

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ITwinMarket} from "../interfaces/ITwinMarket.sol";
+
+/// @title HostileReceiver
+/// @notice TEST ADVERSARY: a twin owner or fee destination that, when paid ETH, reverts, re-enters the market
+/// (withdrawing again and trading), or burns all the gas it is given. The market must never pay it inside a trade, so
+/// it can block only its own withdrawals, and re-entry must gain nothing.
+contract HostileReceiver {
+    /// @notice What to do on receiving ETH.
+    enum Mode {
+        Accept,
+        Revert,
+        Reenter,
+        BurnGas
+    }
+
+    ITwinMarket private immutable MARKET;
+    Mode public mode;
+    /// @notice Whether the last re-entry attempt succeeded.
+    bool public reentered;
+
+    error Refused();
+
+    constructor(ITwinMarket market) {
+        MARKET = market;
+    }
+
+    function setMode(Mode mode_) external {
+        mode = mode_;
+    }
+
+    /// @notice Creates `twin`, owned by this contract.
+    function createTwin(bytes16 twin) external {
+        MARKET.createTwin(twin);
+    }
+
+    /// @notice Withdraws this contract's subject fees to itself.
+    function withdrawSubjectFees() external {
+        MARKET.withdrawSubjectFees(address(this));
+    }
+
+    // solhint-disable-next-line no-complex-fallback
+    receive() external payable {
+        if (mode == Mode.Revert) revert Refused();
+        if (mode == Mode.Reenter) {
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool ok, ) = address(MARKET).call(abi.encodeCall(ITwinMarket.withdrawSubjectFees, (address(this))));
+            reentered = ok;
+        }
+        if (mode == Mode.BurnGas) {
+            // solhint-disable-next-line no-empty-blocks
+            while (true) {}
+        }
+    }
+}
