@@ -26,6 +26,7 @@ import { consumerArgs } from "../src/consumer.js";
 import { compareSnapshot, formatTable, intrinsicGas, type GasRow, type GasSnapshot } from "../src/gas.js";
 import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
 import { Level, Route, signBatch } from "../src/ledger.js";
+import TwinMarketModule from "../deploy/modules/TwinMarket.js";
 import { deployLedger } from "../src/scenario.js";
 import {
   inputHash,
@@ -218,6 +219,34 @@ rows.push({
   ...(await measure(escrow.connect(requester).open(ethParams, { value: ethParams.amount }))),
 });
 rows.push({ name: "escrow.release (settled at the paid level)", ...(await paidAnswerAndRelease(2n, tokenParams)) });
+
+// Twin market: one share bought by a holder paying exactly, and one share sold, at the 5% + 5% fee caps, on a twin
+// that has traded before (its supply, the holder's balance and the owner's fee credit are all non-zero).
+const { market: deployedMarket } = await connection.ignition.deploy(TwinMarketModule, {
+  parameters: { TwinMarket: { feeDestination: signers.deployer.address } },
+});
+const market = await ethers.getContractAt("TwinMarket", await deployedMarket.getAddress());
+const twin = "0x61646100000000000000000000000000"; // "ada"
+await (await market.connect(signers.publisher).createTwin(twin)).wait();
+const trader = signers.other;
+const tradeDeadline = async () => BigInt(await connection.networkHelpers.time.latest()) + 600n;
+const buyShares = async (amount: bigint) => {
+  const cost = await market.getBuyPriceAfterFees(twin, amount);
+  return market.connect(trader).buy(twin, amount, cost, await tradeDeadline(), { value: cost });
+};
+await (await buyShares(5n)).wait();
+rows.push({
+  name: "market.buy (1 share, existing holder, exact payment)",
+  ...(await measure(buyShares(1n))),
+  budget: 60_000,
+});
+const proceeds = await market.getSellPriceAfterFees(twin, 1n);
+rows.push({
+  name: "market.sell (1 share)",
+  ...(await measure(market.connect(trader).sell(twin, 1n, proceeds, await tradeDeadline()))),
+  budget: 65_000,
+  tolerance: 48,
+});
 
 // EAS, from the build artifacts its npm package ships: one attestation carrying the same seven words as an answer.
 const require = createRequire(import.meta.url);
