@@ -18,8 +18,9 @@ contract HostileReceiver {
 
     ITwinMarket private immutable MARKET;
     Mode public mode;
-    /// @notice Whether the last re-entry attempt succeeded.
-    bool public reentered;
+    /// @notice Whether the last re-entry withdrew subject fees, and whether it withdrew protocol fees.
+    bool public reenteredSubject;
+    bool public reenteredProtocol;
 
     error Refused();
 
@@ -46,8 +47,11 @@ contract HostileReceiver {
         if (mode == Mode.Revert) revert Refused();
         if (mode == Mode.Reenter) {
             // solhint-disable-next-line avoid-low-level-calls
-            (bool ok, ) = address(MARKET).call(abi.encodeCall(ITwinMarket.withdrawSubjectFees, (address(this))));
-            reentered = ok;
+            (reenteredSubject, ) = address(MARKET).call(
+                abi.encodeCall(ITwinMarket.withdrawSubjectFees, (address(this)))
+            );
+            // solhint-disable-next-line avoid-low-level-calls
+            (reenteredProtocol, ) = address(MARKET).call(abi.encodeCall(ITwinMarket.withdrawProtocolFees, ()));
         }
         if (mode == Mode.BurnGas) {
             // solhint-disable-next-line no-empty-blocks

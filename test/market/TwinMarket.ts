@@ -299,7 +299,7 @@ describe("TwinMarket", () => {
         expect(owed).to.be.greaterThan(0n);
         if (mode === 2) {
           await expect(hostile.withdrawSubjectFees()).to.changeEtherBalances(ethers, [hostile], [owed]);
-          expect(await hostile.reentered()).to.equal(false);
+          expect(await hostile.reenteredSubject()).to.equal(false);
         } else {
           await expect(hostile.withdrawSubjectFees({ gasLimit: 1_000_000n })).to.be.revertedWithCustomError(
             market,
@@ -321,6 +321,24 @@ describe("TwinMarket", () => {
       await expect(market.withdrawProtocolFees())
         .to.be.revertedWithCustomError(market, "EthTransferFailed")
         .withArgs(await hostile.getAddress());
+      await buy(alice, 1n);
+    });
+
+    it("a fee destination that re-enters is paid the protocol fees exactly once, and trades go on", async () => {
+      const { market, feeAdmin, alice, buy } = await load();
+      const hostile = await ethers.deployContract("HostileReceiver", [await market.getAddress()]);
+      await hostile.setMode(2);
+      await market.connect(feeAdmin).queueFeeDestination(await hostile.getAddress());
+      await networkHelpers.time.increase(FEE_DELAY);
+      await market.connect(feeAdmin).applyFeeChange(Setting.FeeDestination);
+      await buy(alice, 3n);
+      const [, accrued] = await market.feesOwed(alice.address);
+      await expect(market.connect(alice).withdrawProtocolFees()).to.changeEtherBalances(
+        ethers,
+        [hostile, market],
+        [accrued, -accrued],
+      );
+      expect(await hostile.reenteredProtocol()).to.equal(false);
       await buy(alice, 1n);
     });
   });
