@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { configVariable, defineConfig } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
+import { configVariable, defineConfig, task } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
@@ -20,8 +21,32 @@ const SOLC_PATH = require.resolve("solc/soljson.js");
 /** Base (OP Stack) supports every Prague-era opcode (PUSH0, MCOPY, transient storage), so Prague is the target. */
 const EVM_VERSION = "prague";
 
+/** `npx hardhat trail <inferenceId>`: an inference's history from chain data (scripts/trail.ts, src/trail.ts). */
+const trailTask = task("trail", "Rebuild an inference's history from chain data")
+  .addPositionalArgument({ name: "inferenceId", description: "The inference id (bytes32)" })
+  .addOption({
+    name: "ledger",
+    description: "Ledger address (default: this chain's Ignition deployment)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "escrow",
+    description: "Escrow address (default: this chain's Ignition deployment)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "fromBlock",
+    description: "First block to search for events",
+    type: ArgumentType.BIGINT,
+    defaultValue: 0n,
+  })
+  .addFlag({ name: "json", description: "Print JSON for tools instead of a table" })
+  .setAction(() => import("./scripts/trail.js"))
+  .build();
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: [trailTask],
   solidity: {
     // Deployed as-is from OpenZeppelin, so it must be compiled from the package.
     npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],

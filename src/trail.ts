@@ -1,0 +1,349 @@
+/**
+ * The trail of one inference: its whole history rebuilt from chain data alone (events and views), for auditors.
+ * `npx hardhat trail <inferenceId>` prints it as a table, or as JSON with `--json`; `buildTrail` is the API.
+ */
+import { Interface, type ContractRunner, type EventLog, type Log, type Provider } from "ethers";
+
+import { bytes32ToBlobId } from "./blobId.js";
+import { Level, RecordState, Route } from "./ledger.js";
+
+/** The contracts a trail reads. Only the ledger is required. */
+export interface TrailContracts {
+  ledger: TrailContract;
+  registry: TrailContract;
+  escrow?: TrailContract;
+}
+
+/** What the trail needs of a contract: an ethers `Contract` fits. */
+export interface TrailContract {
+  getAddress(): Promise<string>;
+  queryFilter(filter: unknown, fromBlock?: number): Promise<Array<EventLog | Log>>;
+  filters: Record<string, (...args: unknown[]) => unknown>;
+  interface: Interface;
+  runner: ContractRunner | null;
+  [method: string]: unknown;
+}
+
+export interface TrailEvent {
+  block: number;
+  time: number;
+  tx: string;
+}
+
+export interface Trail {
+  inferenceId: string;
+  state: keyof typeof RecordState;
+  claimed: keyof typeof Level;
+  achieved: keyof typeof Level;
+  answered: TrailEvent & {
+    nodeId: number;
+    nodeKey: string;
+    nodeOperator: string;
+    route: keyof typeof Route;
+    inputCommitment: string;
+    outputCommitment: string;
+    paymentRef: string;
+  };
+  /** For a Local route: the artifact that answered, and whether its model's label still points at it. */
+  artifact?: {
+    id: number;
+    modelId: number;
+    blobId: string;
+    contentDigest: string;
+    status: "Active" | "Deprecated" | "Revoked";
+    labelNow: number;
+    labelMovedSinceAnswer: boolean;
+  };
+  /** For a Proxy route: the provider called. */
+  provider?: { id: number; name: string };
+  /** Everything that proved a level, in order. */
+  proofs: Array<
+    TrailEvent & {
+      level: keyof typeof Level;
+      by: "enclave" | "enclave batch" | "zk verifier";
+      attester: string;
+      /** The enclave's measurement (TEE), or the proof's hash (ZKML). */
+      measurement?: string;
+      measurementRevoked?: boolean;
+      enclaveDisabled?: boolean;
+      proofHash?: string;
+      batchRoot?: string;
+      round: number;
+    }
+  >;
+  settled?: TrailEvent & { level: keyof typeof Level; round: number };
+  rejected?: TrailEvent & { reason: "DeadlineMissed" | "Refuted"; achieved: keyof typeof Level };
+  challenges: Array<TrailEvent & { level: keyof typeof Level; attester: string; otherOutput: string }>;
+  payment?: {
+    escrow: string;
+    requestId: number;
+    requester: string;
+    asset: string;
+    amount: string;
+    paidLevel: keyof typeof Level;
+    opened: TrailEvent;
+    released?: TrailEvent & { payee: string; amount: string; byThisInference: boolean };
+    refunded?: TrailEvent & { reason: "Rejected" | "Expired"; amount: string };
+  };
+  consumptions: Array<
+    TrailEvent & { consumer: string; partIndex: number; achieved: keyof typeof Level; beforeSettlement: boolean }
+  >;
+  /** What an auditor should look at. */
+  flags: string[];
+}
+
+export class TrailError extends Error {
+  override name = "TrailError";
+}
+
+const CONSUMED = new Interface([
+  "event InferenceConsumed(bytes32 indexed inferenceId, address indexed ledger, uint32 partIndex, uint8 achieved, bool beforeSettlement)",
+]);
+
+const levelName = (value: bigint | number) => Level[Number(value)] as keyof typeof Level;
+
+/** Rebuilds the history of `inferenceId` from events and views. `fromBlock` bounds the log searches. */
+export async function buildTrail(contracts: TrailContracts, inferenceId: string, fromBlock = 0): Promise<Trail> {
+  const { ledger, registry, escrow } = contracts;
+  const provider = ledger.runner?.provider as Provider | undefined;
+  if (!provider) throw new TrailError("the ledger contract needs a provider");
+  const call = <T>(contract: TrailContract, method: string, ...args: unknown[]) =>
+    (contract[method] as (...a: unknown[]) => Promise<T>)(...args);
+  const times = new Map<number, number>();
+  const at = async (log: EventLog | Log): Promise<TrailEvent> => {
+    if (!times.has(log.blockNumber)) times.set(log.blockNumber, (await provider.getBlock(log.blockNumber))!.timestamp);
+    return { block: log.blockNumber, time: times.get(log.blockNumber)!, tx: log.transactionHash };
+  };
+  const events = async (contract: TrailContract, name: string, ...args: unknown[]) =>
+    (await contract.queryFilter(contract.filters[name](...args), fromBlock)) as EventLog[];
+
+  const [answered] = await events(ledger, "Answered", inferenceId);
+  if (answered === undefined) throw new TrailError(`no inference ${inferenceId} on this ledger`);
+  const record = await call<{ claimed: bigint; achieved: bigint; subject: bigint; route: bigint; nodeId: bigint }>(
+    ledger,
+    "getRecord",
+    inferenceId,
+  );
+  const state = RecordState[Number(await call<bigint>(ledger, "stateOf", inferenceId))] as keyof typeof RecordState;
+  const node = await call<{ key: string; operator: string }>(ledger, "getNode", record.nodeId);
+  const route = Number(record.route) as Route;
+  const trail: Trail = {
+    inferenceId,
+    state,
+    claimed: levelName(record.claimed),
+    achieved: levelName(record.achieved),
+    answered: {
+      ...(await at(answered)),
+      nodeId: Number(record.nodeId),
+      nodeKey: node.key,
+      nodeOperator: node.operator,
+      route: Route[route] as keyof typeof Route,
+      inputCommitment: answered.args.inputCommitment,
+      outputCommitment: answered.args.outputCommitment,
+      paymentRef: answered.args.paymentRef,
+    },
+    proofs: [],
+    challenges: [],
+    consumptions: [],
+    flags: [],
+  };
+
+  if (route === Route.Local) {
+    const artifact = await call<{
+      blobId: string;
+      contentDigest: string;
+      modelId: bigint;
+      status: bigint;
+    }>(registry, "getArtifact", record.subject);
+    const labelNow = Number(await call<bigint>(registry, "currentArtifact", artifact.modelId));
+    trail.artifact = {
+      id: Number(record.subject),
+      modelId: Number(artifact.modelId),
+      blobId: bytes32ToBlobId(artifact.blobId),
+      contentDigest: artifact.contentDigest,
+      status: (["None", "Active", "Deprecated", "Revoked"] as const)[Number(artifact.status)] as
+        "Active" | "Deprecated" | "Revoked",
+      labelNow,
+      labelMovedSinceAnswer: (await events(registry, "LabelMoved", artifact.modelId)).some(
+        (move) => move.blockNumber > answered.blockNumber,
+      ),
+    };
+  } else {
+    trail.provider = { id: Number(record.subject), name: await call<string>(ledger, "providerName", record.subject) };
+  }
+
+  for (const attested of await events(ledger, "Attested", inferenceId)) {
+    const level = levelName(attested.args.level);
+    const attester = attested.args.attester as string;
+    const base = { ...(await at(attested)), level, attester, round: Number(attested.args.round) };
+    if (level === "ZKML") {
+      trail.proofs.push({ ...base, by: "zk verifier", proofHash: attested.args.evidence });
+      continue;
+    }
+    const enclave = await call<{ measurement: string; disabledAt: bigint }>(ledger, "getEnclave", attester);
+    const measurement = await call<{ revokedAt: bigint }>(ledger, "getMeasurement", enclave.measurement);
+    const batchRoot = BigInt(attested.args.evidence) === 0n ? undefined : (attested.args.evidence as string);
+    trail.proofs.push({
+      ...base,
+      by: batchRoot ? "enclave batch" : "enclave",
+      measurement: enclave.measurement,
+      measurementRevoked: measurement.revokedAt !== 0n,
+      enclaveDisabled: enclave.disabledAt !== 0n,
+      ...(batchRoot ? { batchRoot } : {}),
+    });
+  }
+  const [settled] = await events(ledger, "InferenceSettled", inferenceId);
+  if (settled) {
+    trail.settled = { ...(await at(settled)), level: levelName(settled.args.level), round: Number(settled.args.round) };
+  }
+  for (const refuted of await events(ledger, "Refuted", inferenceId)) {
+    trail.challenges.push({
+      ...(await at(refuted)),
+      level: levelName(refuted.args.level),
+      attester: refuted.args.attester,
+      otherOutput: refuted.args.otherOutput,
+    });
+  }
+  const [rejected] = await events(ledger, "InferenceRejected", inferenceId);
+  if (rejected) {
+    trail.rejected = {
+      ...(await at(rejected)),
+      reason: Number(rejected.args.reason) === 0 ? "DeadlineMissed" : "Refuted",
+      achieved: levelName(rejected.args.achieved),
+    };
+  }
+
+  if (escrow) {
+    const [opened] = await events(escrow, "RequestOpened", null, null, trail.answered.paymentRef);
+    if (opened) {
+      const requestId = opened.args.requestId as bigint;
+      const params = opened.args.params;
+      const [released] = await events(escrow, "PaymentReleased", requestId);
+      const [refunded] = await events(escrow, "PaymentRefunded", requestId);
+      trail.payment = {
+        escrow: await escrow.getAddress(),
+        requestId: Number(requestId),
+        requester: opened.args.requester,
+        asset: params.asset,
+        amount: params.amount.toString(),
+        paidLevel: levelName(params.minLevel),
+        opened: await at(opened),
+        ...(released
+          ? {
+              released: {
+                ...(await at(released)),
+                payee: released.args.payee,
+                amount: released.args.amount.toString(),
+                byThisInference: released.args.inferenceId === inferenceId,
+              },
+            }
+          : {}),
+        ...(refunded
+          ? {
+              refunded: {
+                ...(await at(refunded)),
+                reason: Number(refunded.args.reason) === 0 ? "Rejected" : "Expired",
+                amount: refunded.args.amount.toString(),
+              },
+            }
+          : {}),
+      };
+    }
+  }
+
+  const consumed = await provider.getLogs({
+    fromBlock,
+    topics: [CONSUMED.getEvent("InferenceConsumed")!.topicHash, inferenceId],
+  });
+  for (const log of consumed) {
+    const parsed = CONSUMED.parseLog(log)!;
+    if (parsed.args.ledger.toLowerCase() !== (await ledger.getAddress()).toLowerCase()) continue;
+    trail.consumptions.push({
+      ...(await at(log)),
+      consumer: log.address,
+      partIndex: Number(parsed.args.partIndex),
+      achieved: levelName(parsed.args.achieved),
+      beforeSettlement: parsed.args.beforeSettlement,
+    });
+  }
+
+  trail.flags = flagsOf(trail);
+  return trail;
+}
+
+/** What an auditor should worry about in `trail`. */
+export function flagsOf(trail: Trail): string[] {
+  const flags: string[] = [];
+  for (const use of trail.consumptions) {
+    if (use.beforeSettlement) flags.push(`acted on before settlement by ${use.consumer} (block ${use.block})`);
+  }
+  if (trail.state === "Rejected") flags.push(`claimed ${trail.claimed} but was rejected at ${trail.achieved}`);
+  else if (Level[trail.achieved] < Level[trail.claimed]) {
+    flags.push(`claimed ${trail.claimed}, proven only ${trail.achieved} so far`);
+  }
+  if (trail.artifact?.status === "Revoked") flags.push(`artifact ${trail.artifact.id} has been revoked since`);
+  if (trail.artifact?.labelMovedSinceAnswer) {
+    flags.push(`the model's label moved since the answer (now artifact ${trail.artifact.labelNow})`);
+  }
+  for (const proof of trail.proofs) {
+    if (proof.measurementRevoked) flags.push(`the measurement of enclave ${proof.attester} has been revoked since`);
+    if (proof.enclaveDisabled) flags.push(`enclave ${proof.attester} has been disabled since`);
+  }
+  for (const challenge of trail.challenges) flags.push(`refuted at ${challenge.level} by ${challenge.attester}`);
+  return flags;
+}
+
+/** A table for people. */
+export function formatTrail(trail: Trail): string {
+  const when = (event: TrailEvent) => `${new Date(event.time * 1000).toISOString()} (block ${event.block})`;
+  const rows: Array<[string, string]> = [
+    ["inference", trail.inferenceId],
+    ["state now", `${trail.state}: claimed ${trail.claimed}, achieved ${trail.achieved}`],
+    ["answered", `${when(trail.answered)} by node ${trail.answered.nodeId} (${trail.answered.nodeKey})`],
+    ["route", trail.answered.route],
+  ];
+  if (trail.artifact) {
+    const a = trail.artifact;
+    rows.push([
+      "artifact",
+      `${a.id} of model ${a.modelId}, ${a.status}, blob ${a.blobId}; label now at ${a.labelNow}` +
+        (a.labelMovedSinceAnswer ? " (moved since)" : ""),
+    ]);
+  }
+  if (trail.provider) rows.push(["provider", `${trail.provider.id} ${trail.provider.name}`]);
+  rows.push(
+    ["input", trail.answered.inputCommitment],
+    ["output", trail.answered.outputCommitment],
+    ["payment ref", trail.answered.paymentRef],
+  );
+  for (const proof of trail.proofs) {
+    const detail =
+      proof.by === "zk verifier"
+        ? `verifier ${proof.attester}, proof ${proof.proofHash}`
+        : `${proof.by} ${proof.attester}, measurement ${proof.measurement}` +
+          (proof.batchRoot ? `, batch root ${proof.batchRoot}` : "");
+    rows.push([`proved ${proof.level}`, `${when(proof)} round ${proof.round}: ${detail}`]);
+  }
+  for (const challenge of trail.challenges) {
+    rows.push([`refuted ${challenge.level}`, `${when(challenge)} by ${challenge.attester}: ${challenge.otherOutput}`]);
+  }
+  if (trail.settled)
+    rows.push(["settled", `${when(trail.settled)} at ${trail.settled.level}, round ${trail.settled.round}`]);
+  if (trail.rejected) rows.push(["rejected", `${when(trail.rejected)}: ${trail.rejected.reason}`]);
+  if (trail.payment) {
+    const p = trail.payment;
+    rows.push(["payment", `request ${p.requestId} on ${p.escrow}: ${p.amount} of ${p.asset} for ${p.paidLevel}+`]);
+    if (p.released) rows.push(["released", `${when(p.released)} ${p.released.amount} to ${p.released.payee}`]);
+    if (p.refunded) rows.push(["refunded", `${when(p.refunded)} ${p.refunded.amount} (${p.refunded.reason})`]);
+  }
+  for (const use of trail.consumptions) {
+    rows.push([
+      "consumed",
+      `${when(use)} by ${use.consumer}, part ${use.partIndex} at ${use.achieved}` +
+        (use.beforeSettlement ? " BEFORE SETTLEMENT" : ""),
+    ]);
+  }
+  for (const flag of trail.flags) rows.push(["FLAG", flag]);
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return rows.map(([k, v]) => `${k.padEnd(width)}${v}`).join("\n");
+}

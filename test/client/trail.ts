@@ -1,0 +1,185 @@
+import { expect } from "chai";
+import { ZeroAddress } from "ethers";
+import { network } from "hardhat";
+
+import { SettlementBatch } from "../../src/batch.js";
+import { OutputCommitment, answerDigest } from "../../src/commitments.js";
+import { consumerArgs } from "../../src/consumer.js";
+import { requestRef } from "../../src/escrow.js";
+import { Level, Route, signBatch } from "../../src/ledger.js";
+import { MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "../../src/scenario.js";
+import { buildTrail, flagsOf, formatTrail, TrailError, type Trail, type TrailContract } from "../../src/trail.js";
+import { riskScorePart } from "../../src/zkml.js";
+import { bytes32ToBlobId } from "../../src/blobId.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+async function fixture() {
+  const scenario = await deployLedger(connection);
+  const { ledger, registry, signers, makeAnswer, submit } = scenario;
+  const ledgerAddress = await ledger.getAddress();
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const escrow = await ethers.deployContract("InferenceEscrow", [ledgerAddress]);
+  const escrowAddress = await escrow.getAddress();
+  const lender = await ethers.deployContract("RiskScoreConsumer", [ledgerAddress, [1n], 3_600n]);
+  const contracts = {
+    ledger: ledger as unknown as TrailContract,
+    registry: registry as unknown as TrailContract,
+    escrow: escrow as unknown as TrailContract,
+  };
+
+  // A paid request, answered, settled from an enclave batch, consumed, paid; then the label moves and the
+  // enclave's measurement is revoked.
+  const params = {
+    asset: ZeroAddress,
+    amount: 10n ** 15n,
+    route: Route.Local,
+    subject: 1n,
+    minLevel: Level.TEE,
+    nodeId: 0n,
+    deadline: BigInt(await networkHelpers.time.latest()) + 86_400n,
+    inputCommitment: ethers.id("trail input"),
+  };
+  await escrow.connect(signers.publisher).open(params, { value: params.amount });
+  const output = new OutputCommitment([riskScorePart(signers.other.address, 250n)]);
+  const paid = makeAnswer({
+    claimed: Level.TEE,
+    inputCommitment: params.inputCommitment,
+    outputCommitment: output.root,
+    paymentRef: requestRef(chainId, escrowAddress, 1n),
+  });
+  await submit(paid);
+  const round = await ledger.currentRound();
+  const batch = new SettlementBatch(ledgerAddress, round, [
+    {
+      inferenceId: paid.inferenceId,
+      answerDigest: answerDigest(paid.inputCommitment, paid.outputCommitment, paid.paymentRef),
+    },
+  ]);
+  await ledger.commitBatch(round, batch.root, await signBatch(signers.enclave, scenario.domain, round, batch.root));
+  await ledger.settleFromBatch(signers.enclave.address, round, paid.inferenceId, batch.proof(paid.inferenceId));
+  await lender.updateScore(...consumerArgs(paid, output, 0));
+  await escrow.release(1n, paid.inferenceId, paid.outputCommitment);
+  await registry.connect(signers.publisher).moveLabel(1n, 2n);
+  await ledger.connect(signers.guardian).revokeMeasurement(MEASUREMENT);
+
+  // A TEE claim on a proxy route that missed its deadline, its request refunded.
+  const proxied = makeAnswer({ route: Route.Proxy, subject: 1n, claimed: Level.TEE });
+  await submit(proxied);
+  await networkHelpers.time.increase(SETTLEMENT_WINDOW + 1n);
+  await ledger.reject(proxied.inferenceId);
+
+  return { ...scenario, escrow, escrowAddress, lender, contracts, paid, batch, round, proxied };
+}
+const load = () => networkHelpers.loadFixture(fixture);
+
+describe("trail", () => {
+  it("rebuilds a paid, batch-settled, consumed inference field by field, with its flags", async () => {
+    const { contracts, paid, batch, round, signers, lender, escrowAddress, registry } = await load();
+    const trail: Trail = await buildTrail(contracts, paid.inferenceId);
+    expect(trail.state).to.equal("Settled");
+    expect([trail.claimed, trail.achieved]).to.deep.equal(["TEE", "TEE"]);
+    expect(trail.answered.nodeId).to.equal(1);
+    expect(trail.answered.nodeKey).to.equal(signers.node.address);
+    expect(trail.answered.nodeOperator).to.equal(signers.deployer.address);
+    expect(trail.answered.route).to.equal("Local");
+    expect(trail.answered.inputCommitment).to.equal(paid.inputCommitment);
+    expect(trail.answered.outputCommitment).to.equal(paid.outputCommitment);
+    expect(trail.answered.paymentRef).to.equal(paid.paymentRef);
+
+    const artifact = await registry.getArtifact(1n);
+    expect(trail.artifact).to.deep.equal({
+      id: 1,
+      modelId: 1,
+      blobId: bytes32ToBlobId(artifact.blobId),
+      contentDigest: artifact.contentDigest,
+      status: "Active",
+      labelNow: 2,
+      labelMovedSinceAnswer: true,
+    });
+    expect(trail.provider).to.equal(undefined);
+
+    expect(trail.proofs).to.have.length(1);
+    const [proof] = trail.proofs;
+    expect(proof.level).to.equal("TEE");
+    expect(proof.by).to.equal("enclave batch");
+    expect(proof.attester).to.equal(signers.enclave.address);
+    expect(proof.measurement).to.equal(MEASUREMENT);
+    expect(proof.measurementRevoked).to.equal(true);
+    expect(proof.enclaveDisabled).to.equal(false);
+    expect(proof.batchRoot).to.equal(batch.root);
+    expect(proof.round).to.equal(Number(round));
+    expect(trail.settled).to.include({ level: "TEE", round: Number(round) });
+    expect(trail.settled!.block).to.equal(proof.block);
+    expect(trail.rejected).to.equal(undefined);
+    expect(trail.challenges).to.deep.equal([]);
+
+    expect(trail.payment).to.include({
+      escrow: escrowAddress,
+      requestId: 1,
+      requester: signers.publisher.address,
+      asset: ZeroAddress,
+      amount: (10n ** 15n).toString(),
+      paidLevel: "TEE",
+    });
+    expect(trail.payment!.released).to.include({
+      payee: signers.deployer.address,
+      amount: (10n ** 15n).toString(),
+      byThisInference: true,
+    });
+    expect(trail.payment!.refunded).to.equal(undefined);
+
+    expect(trail.consumptions).to.have.length(1);
+    expect(trail.consumptions[0]).to.include({
+      consumer: await lender.getAddress(),
+      partIndex: 0,
+      achieved: "TEE",
+      beforeSettlement: false,
+    });
+    expect(trail.consumptions[0].block).to.be.greaterThan(trail.settled!.block);
+    expect(trail.answered.block).to.be.lessThan(proof.block);
+
+    expect(trail.flags).to.deep.equal([
+      "the model's label moved since the answer (now artifact 2)",
+      `the measurement of enclave ${signers.enclave.address} has been revoked since`,
+    ]);
+    const table = formatTrail(trail);
+    expect(table).to.contain("enclave batch");
+    expect(table).to.contain(batch.root);
+    expect(table).to.contain("FLAG");
+    expect(JSON.parse(JSON.stringify(trail))).to.deep.equal(trail);
+  });
+
+  it("shows a proxy claim that missed its deadline as rejected, claimed more than proven", async () => {
+    const { contracts, proxied } = await load();
+    const trail = await buildTrail(contracts, proxied.inferenceId);
+    expect(trail.state).to.equal("Rejected");
+    expect(trail.provider).to.deep.equal({ id: 1, name: "openai/gpt-4o-2024-08-06" });
+    expect(trail.artifact).to.equal(undefined);
+    expect(trail.rejected).to.include({ reason: "DeadlineMissed", achieved: "Vanilla" });
+    expect(trail.payment).to.equal(undefined);
+    expect(trail.flags).to.deep.equal(["claimed TEE but was rejected at Vanilla"]);
+    expect(formatTrail(trail)).to.contain("openai/gpt-4o-2024-08-06");
+  });
+
+  it("flags consumption before settlement and a claim not yet proven", () => {
+    const base = {
+      state: "Answered",
+      claimed: "TEE",
+      achieved: "Vanilla",
+      proofs: [],
+      challenges: [],
+      consumptions: [{ consumer: "0xC0", block: 9, beforeSettlement: true }],
+    } as unknown as Trail;
+    expect(flagsOf(base)).to.deep.equal([
+      "acted on before settlement by 0xC0 (block 9)",
+      "claimed TEE, proven only Vanilla so far",
+    ]);
+  });
+
+  it("refuses an unknown inference", async () => {
+    const { contracts } = await load();
+    await expect(buildTrail(contracts, ethers.id("never answered"))).to.be.rejectedWith(TrailError);
+  });
+});
