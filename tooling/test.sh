@@ -39,6 +39,10 @@ passed=$(sed -n 's/^\([0-9][0-9]*\) passing (.*solidity.*mocha.*$/\1/p' "$LOG_DI
 line_coverage=$(sed -n 's/^║ Total *│ *\([0-9.]*\) .*/\1/p' "$LOG_DIR/test.log" | tail -n 1)
 echo "contract line coverage: ${line_coverage:-unknown}%"
 
+gate "demo: the README's main command runs the whole lifecycle, every step checked"
+hardhat run scripts/demo.ts >"$LOG_DIR/demo.log" 2>&1 || { cat "$LOG_DIR/demo.log"; exit 1; }
+tail -n 1 "$LOG_DIR/demo.log"
+
 gate "gas: benchmark against budgets and the committed gas-snapshot.json"
 BENCH_MODE=check hardhat run scripts/bench.ts
 

@@ -1,0 +1,248 @@
+/**
+ * The whole Proofline lifecycle as a short story, on the built-in network: `npm run demo`.
+ *
+ * Every step checks that it did what it says and the script exits non-zero at the first one that did not. Deploys
+ * everything with Ignition (ledger, registry, verifier, escrow with a test USDC, twin market), then: a model with two
+ * artifacts under one label; a fast answer a settled-only consumer refuses; a TEE settlement it accepts; a real ZK
+ * proof settling another inference at ZKML; the label moving and a consumer pinned to the old artifact refusing the
+ * new one's output; an escrowed payment released on settlement and another refunded after its deadline; twin market
+ * trades, a fee increase a trader's limit protects against, and the increase applying after its delay; and the trail
+ * of one inference.
+ */
+import { ZeroAddress } from "ethers";
+import { network } from "hardhat";
+
+import { InputCommitment, OutputCommitment } from "../src/commitments.js";
+import { consumerArgs } from "../src/consumer.js";
+import { requestRef } from "../src/escrow.js";
+import { Level, RecordState, Route } from "../src/ledger.js";
+import { Roles } from "../src/roles.js";
+import { deployLedger } from "../src/scenario.js";
+import { selectors } from "../src/selectors.js";
+import { buildTrail, formatTrail, type TrailContract } from "../src/trail.js";
+import {
+  inputHash,
+  proveRiskScore,
+  releaseProver,
+  riskScore,
+  riskScorePart,
+  zkBinding,
+  zkEvidence,
+  zkInputPart,
+} from "../src/zkml.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+let step = 0;
+const say = (text: string) => console.log(`\n${++step}. ${text}`);
+const detail = (text: string) => console.log(`   ${text}`);
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`demo step ${step} failed: ${what}`);
+  detail(`ok: ${what}`);
+}
+/** Resolves to the custom error name a call reverts with (or "none"). */
+async function revertName(
+  contract: { interface: { parseError(data: string): { name: string } | null } },
+  call: Promise<unknown>,
+): Promise<string> {
+  try {
+    await call;
+    return "none";
+  } catch (error) {
+    const data = (error as { data?: string }).data;
+    return (data && contract.interface.parseError(data)?.name) || "unknown";
+  }
+}
+
+// Stop snarkjs's worker threads however the story ends, so the process exits with its status.
+process.on("exit", () => void releaseProver());
+
+say("Deploy the system on the built-in network");
+const scenario = await deployLedger(connection);
+const { ledger, registry, manager, signers, makeAnswer, submit, attest, models } = scenario;
+const ledgerAddress = await ledger.getAddress();
+const chainId = (await ethers.provider.getNetwork()).chainId;
+const escrow = await ethers.deployContract("InferenceEscrow", [ledgerAddress]);
+const usdc = await ethers.deployContract("TestUSDC", [signers.deployer.address]);
+// The market answers to the same AccessManager: FEE_ADMIN (here the trust admin's account) runs its fee functions.
+const market = await ethers.deployContract("TwinMarket", [
+  await manager.getAddress(),
+  signers.deployer.address,
+  10n ** 16n,
+  10n ** 16n,
+]);
+await manager.setTargetFunctionRole(
+  await market.getAddress(),
+  selectors([
+    "setFee(uint8,uint256)",
+    "queueFeeDestination(address)",
+    "cancelFeeChange(uint8)",
+    "applyFeeChange(uint8)",
+  ]),
+  Roles.FEE_ADMIN,
+);
+await manager.grantRole(Roles.FEE_ADMIN, signers.trustAdmin.address, 0);
+const lender = await ethers.deployContract("RiskScoreConsumer", [ledgerAddress, [1n], 86_400n]);
+detail(`ledger ${ledgerAddress}, registry ${await registry.getAddress()}`);
+detail(
+  `escrow ${await escrow.getAddress()} (test USDC ${await usdc.getAddress()}), market ${await market.getAddress()}`,
+);
+detail(`RiskScoreConsumer ${await lender.getAddress()}: TEE or better, settled only, pinned to artifact 1`);
+
+say('A publisher registers the model "risk-scorer" with two artifacts under one label');
+const model = await registry.getModel(1n);
+const [first, second] = [await registry.getArtifact(1n), await registry.getArtifact(2n)];
+detail(
+  `artifact 1 (v${first.major}.${first.minor}.${first.patch}) and 2 (v${second.major}.${second.minor}.${second.patch}), both ZK-provable`,
+);
+check(model.label === "risk-scorer" && model.currentArtifact === 1n, "the label points at artifact 1");
+
+say("A node answers fast; the settled-only consumer refuses to act on it");
+const borrower = signers.other.address;
+const scoreOutput = (score: bigint) => new OutputCommitment([riskScorePart(borrower, score)]);
+const fastOutput = scoreOutput(420n);
+const fast = makeAnswer({ claimed: Level.TEE, outputCommitment: fastOutput.root });
+await submit(fast);
+check((await ledger.stateOf(fast.inferenceId)) === BigInt(RecordState.Answered), "the record is Answered, not Settled");
+const refusal = await revertName(lender, lender.updateScore(...consumerArgs(fast, fastOutput, 0)));
+check(refusal === "InferenceNotSettled", `the consumer refuses: ${refusal}`);
+
+say("An enclave attests the record at TEE; the consumer acts");
+await ledger.settleTee(fast.inferenceId, await attest(signers.enclave, fast));
+check((await ledger.getRecord(fast.inferenceId)).achieved === BigInt(Level.TEE), "achieved TEE, Settled");
+await lender.updateScore(...consumerArgs(fast, fastOutput, 0));
+check((await lender.scoreOf(borrower)).score === 420n, "the borrower's score is 420, proven at TEE");
+
+say("A real Groth16 proof settles another inference at ZKML");
+const features = { subject: borrower, features: [400n, 2n, 500n, 100n], salt: 2026n };
+const zkInput = new InputCommitment([zkInputPart(inputHash(features))]);
+const zkOutput = scoreOutput(riskScore(models[0], features));
+const zk = makeAnswer({ claimed: Level.ZKML, inputCommitment: zkInput.root, outputCommitment: zkOutput.root });
+await submit(zk);
+detail("proving with snarkjs (about a second)...");
+const proof = await proveRiskScore(models[0], features, zkBinding(chainId, ledgerAddress, zk.inferenceId));
+await ledger.settleZk(
+  zk.inferenceId,
+  zkEvidence({ proof, input: zkInput, inputIndex: 0, outputCommitment: zkOutput.root, paymentRef: zk.paymentRef }),
+);
+check((await ledger.getRecord(zk.inferenceId)).achieved === BigInt(Level.ZKML), "achieved ZKML, Settled");
+await networkHelpers.time.increase(1n);
+await lender.updateScore(...consumerArgs(zk, zkOutput, 0));
+check(
+  (await lender.scoreOf(borrower)).level === BigInt(Level.ZKML),
+  `the score is now ${riskScore(models[0], features)}, proven at ZKML`,
+);
+
+say("The label moves to artifact 2; a consumer pinned to artifact 1 refuses artifact 2's output");
+await registry.connect(signers.publisher).moveLabel(1n, 2n);
+check((await registry.currentArtifact(1n)) === 2n, "the label now points at artifact 2 (LabelMoved emitted)");
+const newer = { subject: borrower, features: [100n, 0n, 200n, 300n], salt: 7n };
+const newerInput = new InputCommitment([zkInputPart(inputHash(newer))]);
+const newerOutput = scoreOutput(riskScore(models[1], newer));
+const moved = makeAnswer({
+  subject: 2n,
+  claimed: Level.ZKML,
+  inputCommitment: newerInput.root,
+  outputCommitment: newerOutput.root,
+});
+await submit(moved);
+const movedProof = await proveRiskScore(models[1], newer, zkBinding(chainId, ledgerAddress, moved.inferenceId));
+await ledger.settleZk(
+  moved.inferenceId,
+  zkEvidence({
+    proof: movedProof,
+    input: newerInput,
+    inputIndex: 0,
+    outputCommitment: newerOutput.root,
+    paymentRef: moved.paymentRef,
+  }),
+);
+const pinned = await revertName(lender, lender.updateScore(...consumerArgs(moved, newerOutput, 0)));
+check(pinned === "ArtifactNotPinned", `settled at ZKML, yet the pinned consumer refuses: ${pinned}`);
+
+say("Escrow: a payment released on settlement, another refunded after its deadline");
+const requester = signers.publisher;
+const request = async (id: bigint, amount: bigint) => {
+  const params = {
+    asset: ZeroAddress,
+    amount,
+    route: Route.Local,
+    subject: 1n,
+    minLevel: Level.TEE,
+    nodeId: 0n,
+    deadline: BigInt(await networkHelpers.time.latest()) + 3_600n,
+    inputCommitment: ethers.id(`demo request ${id}`),
+  };
+  await escrow.connect(requester).open(params, { value: amount });
+  return params;
+};
+const paidParams = await request(1n, 10n ** 16n);
+const paid = makeAnswer({
+  claimed: Level.TEE,
+  inputCommitment: paidParams.inputCommitment,
+  paymentRef: requestRef(chainId, await escrow.getAddress(), 1n),
+});
+await submit(paid);
+await ledger.settleTee(paid.inferenceId, await attest(signers.enclave, paid));
+await escrow.release(1n, paid.inferenceId, paid.outputCommitment);
+check(
+  (await escrow.creditOf(signers.deployer.address, ZeroAddress)) === paidParams.amount,
+  "request 1 paid 0.01 ETH to the node's operator once its answer settled at TEE",
+);
+await request(2n, 2n * 10n ** 16n);
+const early = await revertName(escrow, escrow.refundExpired(2n));
+check(early === "NotExpired", `request 2 cannot be refunded before its deadline and claim window: ${early}`);
+await networkHelpers.time.increase(3_600n + 86_400n + 1n);
+await escrow.refundExpired(2n);
+check(
+  (await escrow.creditOf(requester.address, ZeroAddress)) === 2n * 10n ** 16n,
+  "nobody answered request 2: the requester gets all 0.02 ETH back",
+);
+
+say("Twin market: a trade, a fee increase a trader's limit protects against, and the increase after its delay");
+const twin = "0x61646100000000000000000000000000";
+await market.connect(signers.publisher).createTwin(twin);
+const deadline = async () => BigInt(await networkHelpers.time.latest()) + 600n;
+const trader = signers.other;
+const cost = await market.getBuyPriceAfterFees(twin, 3n);
+await market.connect(trader).buy(twin, 3n, cost, await deadline(), { value: cost });
+check((await market.sharesOf(twin, trader.address)) === 3n, `bought 3 shares for ${ethers.formatEther(cost)} ETH`);
+const quote = await market.getBuyPriceAfterFees(twin, 1n);
+await market.connect(signers.trustAdmin).setFee(0, 5n * 10n ** 16n);
+const pending = await market.pendingChange(0);
+detail(`protocol fee 1% -> 5% queued, effective ${new Date(Number(pending.effectiveAt) * 1000).toISOString()}`);
+const tooEarly = await revertName(market, market.connect(signers.trustAdmin).applyFeeChange(0));
+check(tooEarly === "ChangeNotYetEffective", `the increase cannot apply before its time: ${tooEarly}`);
+await networkHelpers.time.increaseTo(pending.effectiveAt);
+await market.connect(signers.trustAdmin).applyFeeChange(0);
+check((await market.fees())[0] === 5n * 10n ** 16n, "after three days the increase applies");
+const limited = await revertName(
+  market,
+  market.connect(trader).buy(twin, 1n, quote, await deadline(), { value: quote * 2n }),
+);
+check(limited === "CostAboveLimit", `a buy limited to the old quote is refused, not overcharged: ${limited}`);
+
+say("The trail of the first inference, from chain data alone");
+await releaseProver();
+const trail = await buildTrail(
+  {
+    ledger: ledger as unknown as TrailContract,
+    registry: registry as unknown as TrailContract,
+    escrow: escrow as unknown as TrailContract,
+  },
+  fast.inferenceId,
+);
+console.log(
+  formatTrail(trail)
+    .split("\n")
+    .map((line) => `   ${line}`)
+    .join("\n"),
+);
+check(
+  trail.state === "Settled" && trail.consumptions.length === 1,
+  "the trail shows the settlement and the consumption",
+);
+check(trail.artifact?.labelMovedSinceAnswer === true, "and flags that the label moved since the answer");
+
+console.log(`\nAll ${step} steps did what they say.`);
