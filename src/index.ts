@@ -1,0 +1,24 @@
+/**
+ * Proofline's client library: everything an integrator needs off-chain, from one entry point.
+ *
+ * - Commitments (docs/HASHING.md): output and input Merkle commitments, parts and proofs, answer digests.
+ * - Blob ids: Walrus-style base64url text <-> bytes32.
+ * - Signing (EIP-712): answers, enclave attestations, heartbeats, settlement batches; escrow permits and EIP-3009
+ *   authorizations.
+ * - ZKML: the risk scorer's model, Poseidon commitments, real Groth16 proofs and their formatting for `settleZk`.
+ * - Batches: settlement Merkle trees and proofs for `commitBatch` / `settleFromBatch`.
+ * - Consumers: the arguments a consumer contract's check takes.
+ * - The trail: an inference's history from chain data.
+ */
+export * from "./admin.js";
+export * from "./batch.js";
+export * from "./blobId.js";
+export * from "./commitments.js";
+export * from "./consumer.js";
+export * from "./escrow.js";
+export * from "./ledger.js";
+export * from "./registry.js";
+export * from "./roles.js";
+export * from "./selectors.js";
+export * from "./trail.js";
+export * from "./zkml.js";
