@@ -44,9 +44,20 @@ const trailTask = task("trail", "Rebuild an inference's history from chain data"
   .setAction(() => import("./scripts/trail.js"))
   .build();
 
+/** `npx hardhat roles`: a deployment's addresses and who holds which power (scripts/roles.ts, src/deployments.ts). */
+const rolesTask = task("roles", "Print a deployment's contracts and who holds which role over them")
+  .addOption({
+    name: "deploymentId",
+    description: "Ignition deployment id (default: chain-<chainId> of the connected network)",
+    defaultValue: "",
+  })
+  .addFlag({ name: "json", description: "Print JSON for tools instead of a table" })
+  .setAction(() => import("./scripts/roles.js"))
+  .build();
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
-  tasks: [trailTask],
+  tasks: [trailTask, rolesTask],
   solidity: {
     // Deployed as-is from OpenZeppelin, so it must be compiled from the package.
     npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],

@@ -223,7 +223,10 @@ rows.push({ name: "escrow.release (settled at the paid level)", ...(await paidAn
 // Twin market: one share bought by a holder paying exactly, and one share sold, at the 5% + 5% fee caps, on a twin
 // that has traded before (its supply, the holder's balance and the owner's fee credit are all non-zero).
 const { market: deployedMarket } = await connection.ignition.deploy(TwinMarketModule, {
-  parameters: { TwinMarket: { feeDestination: signers.deployer.address } },
+  parameters: {
+    $global: { guardian: signers.deployer.address, trustAdmin: signers.deployer.address },
+    TwinMarket: { feeAdmin: signers.deployer.address, feeDestination: signers.deployer.address },
+  },
 });
 const market = await ethers.getContractAt("TwinMarket", await deployedMarket.getAddress());
 const twin = "0x61646100000000000000000000000000"; // "ada"

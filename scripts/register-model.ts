@@ -1,6 +1,7 @@
 /**
  * Registers a model with two artifacts under one label on the chosen network, moves the label, and prints the
- * result. On the built-in network it first deploys the registry with Ignition.
+ * result. It deploys the registry with Ignition first (a no-op where this network's deployment already has it), with
+ * the role holders of `deploy/parameters/<network>.json`.
  *
  *   npx hardhat run scripts/register-model.ts [--network localhost]
  */
@@ -9,11 +10,12 @@ import { network } from "hardhat";
 
 import ModelRegistryModule from "../deploy/modules/ModelRegistry.js";
 import { bytes32ToBlobId } from "../src/blobId.js";
+import { parametersFile } from "../src/deployments.js";
 import { toArtifactParams } from "../src/registry.js";
 
 const { ethers, ignition, networkName } = await network.create();
 const [publisher] = await ethers.getSigners();
-const { registry: deployed } = await ignition.deploy(ModelRegistryModule);
+const { registry: deployed } = await ignition.deploy(ModelRegistryModule, { parameters: parametersFile(networkName) });
 const registry = await ethers.getContractAt("ModelRegistry", await deployed.getAddress(), publisher);
 console.log(`ModelRegistry on ${networkName} at ${await registry.getAddress()}`);
 

@@ -3,10 +3,9 @@
  * history of one inference, rebuilt from chain data alone (logic in src/trail.ts). Addresses default to the Ignition
  * deployment of the connected chain (deploy/deployments/chain-<id>/deployed_addresses.json).
  */
-import { existsSync, readFileSync } from "node:fs";
-
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { defaultDeploymentId, findDeployed, readDeployedAddresses } from "../src/deployments.js";
 import { buildTrail, formatTrail, type TrailContract } from "../src/trail.js";
 
 interface TrailArguments {
@@ -20,14 +19,17 @@ interface TrailArguments {
 export default async function trail(args: TrailArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
   const { ethers } = await hre.network.connect();
   const chainId = (await ethers.provider.getNetwork()).chainId;
-  const file = `deploy/deployments/chain-${chainId}/deployed_addresses.json`;
-  const deployed: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  const ledgerAddress = args.ledger || deployed["InferenceLedger#InferenceLedger"];
-  if (!ledgerAddress) throw new Error(`no ledger address: pass --ledger, or deploy with Ignition first (${file})`);
+  const deploymentId = defaultDeploymentId(chainId);
+  const deployed = readDeployedAddresses(deploymentId);
+  const ledgerAddress = args.ledger || findDeployed(deployed, "InferenceLedger");
+  if (!ledgerAddress) {
+    throw new Error(
+      `no ledger address: pass --ledger, or deploy with Ignition first (deploy/deployments/${deploymentId})`,
+    );
+  }
   const ledger = await ethers.getContractAt("InferenceLedger", ledgerAddress);
   const registry = await ethers.getContractAt("ModelRegistry", await ledger.modelRegistry());
-  const escrowAddress =
-    args.escrow || deployed["Payments#InferenceEscrow"] || deployed["LocalPayments#InferenceEscrow"] || "";
+  const escrowAddress = args.escrow || findDeployed(deployed, "InferenceEscrow") || "";
   const escrow = escrowAddress ? await ethers.getContractAt("InferenceEscrow", escrowAddress) : undefined;
   const result = await buildTrail(
     {

@@ -9,12 +9,14 @@
  * - Batches: settlement Merkle trees and proofs for `commitBatch` / `settleFromBatch`.
  * - Consumers: the arguments a consumer contract's check takes.
  * - The trail: an inference's history from chain data.
+ * - Deployments: Ignition's recorded addresses and who holds which role over them.
  */
 export * from "./admin.js";
 export * from "./batch.js";
 export * from "./blobId.js";
 export * from "./commitments.js";
 export * from "./consumer.js";
+export * from "./deployments.js";
 export * from "./escrow.js";
 export * from "./ledger.js";
 export * from "./registry.js";

@@ -1,7 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
-import { Roles } from "../../src/roles.js";
-import { selectors } from "../../src/selectors.js";
+import { wireRoles } from "../wiring.js";
 import ModelRegistryModule from "./ModelRegistry.js";
 
 /**
@@ -22,34 +21,6 @@ export default buildModule("InferenceLedger", (m) => {
     m.getParameter("roundDuration", 3_600),
     m.getParameter("heartbeatTtl", 3_600),
   ]);
-  m.call(
-    accessManager,
-    "setTargetFunctionRole",
-    [
-      ledger,
-      selectors([
-        "approveMeasurement(bytes32)",
-        "registerEnclave(address,bytes32,uint8,uint64,bytes32)",
-        "addVerifier(address,uint8)",
-      ]),
-      Roles.TRUST_ADMIN,
-    ],
-    { id: "InferenceLedger_trustFunctions" },
-  );
-  m.call(
-    accessManager,
-    "setTargetFunctionRole",
-    [
-      ledger,
-      selectors([
-        "revokeMeasurement(bytes32)",
-        "disableEnclave(address)",
-        "guardianDeactivateNode(uint32)",
-        "freezeVerifier(address)",
-      ]),
-      Roles.GUARDIAN,
-    ],
-    { id: "InferenceLedger_guardianFunctions" },
-  );
+  wireRoles(m, accessManager, ledger, "InferenceLedger");
   return { accessManager, registry, ledger };
 });

@@ -1,16 +1,21 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { NetworkConnection } from "hardhat/types/network";
 
-import InferenceLedgerModule from "../../deploy/modules/InferenceLedger.js";
+import ProoflineLocalModule from "../../deploy/modules/ProoflineLocal.js";
+import roles from "../../scripts/roles.js";
+import { findDeployed, formatRoleReport, parametersFile, readDeployedAddresses } from "../../src/deployments.js";
 
 // The same Hardhat the tests run under (the package does not export its CLI file, so it is found by path).
 const HARDHAT_CLI = resolve("node_modules/hardhat/dist/src/cli.js");
 const PORT = 18545 + (process.pid % 1000);
 const DEPLOYMENT_ID = `localhost-test-${process.pid}`;
+const RESUMED_ID = `localhost-resumed-${process.pid}`;
 
 /** Starts `hardhat node` on PORT and resolves once it serves JSON-RPC. */
 function startNode(): Promise<ChildProcess> {
@@ -35,35 +40,106 @@ function startNode(): Promise<ChildProcess> {
 describe("deployment to a real JSON-RPC node (hardhat node on localhost)", function () {
   this.timeout(180_000);
   let node: ChildProcess | undefined;
+  let connection: NetworkConnection;
 
   before(async () => {
     node = await startNode();
+    connection = await network.create({ network: "localhost", override: { url: `http://127.0.0.1:${PORT}` } });
   });
 
   after(() => {
     node?.kill();
-    rmSync(`deploy/deployments/${DEPLOYMENT_ID}`, { recursive: true, force: true });
+    for (const id of [DEPLOYMENT_ID, RESUMED_ID]) rmSync(`deploy/deployments/${id}`, { recursive: true, force: true });
   });
 
-  it("deploys the ledger with Ignition over HTTP, and deploying again is a no-op", async () => {
-    const { ethers, ignition } = await network.create({
-      network: "localhost",
-      override: { url: `http://127.0.0.1:${PORT}` },
-    });
+  it("deploys the whole system with localhost.json over HTTP; deploying again is a no-op", async () => {
+    const { ethers, ignition } = connection;
     expect((await ethers.provider.getNetwork()).chainId).to.equal(31337n);
-    const first = await ignition.deploy(InferenceLedgerModule, { deploymentId: DEPLOYMENT_ID });
+    const parameters = parametersFile("localhost");
+    const first = await ignition.deploy(ProoflineLocalModule, { deploymentId: DEPLOYMENT_ID, parameters });
     const ledgerAddress = await first.ledger.getAddress();
     expect(await ethers.provider.getCode(ledgerAddress)).to.not.equal("0x");
     const blockAfterFirst = await ethers.provider.getBlockNumber();
 
-    const second = await ignition.deploy(InferenceLedgerModule, { deploymentId: DEPLOYMENT_ID });
+    const second = await ignition.deploy(ProoflineLocalModule, { deploymentId: DEPLOYMENT_ID, parameters });
     expect(await second.ledger.getAddress()).to.equal(ledgerAddress);
     expect(await ethers.provider.getBlockNumber()).to.equal(blockAfterFirst);
 
+    // Ignition recorded every address where `hardhat roles` and `hardhat trail` look for them.
+    const recorded = readDeployedAddresses(DEPLOYMENT_ID);
+    expect(findDeployed(recorded, "InferenceLedger")).to.equal(ledgerAddress);
+    expect(Object.keys(recorded)).to.have.length(7);
+
     const ledger = await ethers.getContractAt("InferenceLedger", ledgerAddress);
-    expect(await ledger.modelRegistry()).to.equal(await first.registry.getAddress());
-    const [, , , , node] = await ethers.getSigners();
-    await (await ledger.registerNode(node.address)).wait();
-    expect(await ledger.nodeIdOf(node.address)).to.equal(1n);
+    const [, , , , , , nodeKey] = await ethers.getSigners();
+    await (await ledger.registerNode(nodeKey.address)).wait();
+    expect(await ledger.nodeIdOf(nodeKey.address)).to.equal(1n);
+  });
+
+  it("`hardhat roles` prints the recorded addresses and who holds what; the deployer holds nothing", async () => {
+    const [deployer] = await connection.ethers.getSigners();
+    const parameters = JSON.parse(readFileSync(parametersFile("localhost"), "utf8")).$global;
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (text: string) => printed.push(text);
+    try {
+      const hre = { network: { connect: async () => connection } } as unknown as HardhatRuntimeEnvironment;
+      await roles({ deploymentId: DEPLOYMENT_ID, json: true }, hre);
+    } finally {
+      console.log = log;
+    }
+    const report = JSON.parse(printed.join("\n"));
+    expect(report.addresses).to.deep.equal(readDeployedAddresses(DEPLOYMENT_ID));
+    expect(report.wiredAsSpecified).to.equal(true);
+    expect(report.holders.map((h: { role: string; account: string }) => [h.role, h.account])).to.deep.equal([
+      ["ADMIN", parameters.admin],
+      ["GUARDIAN", parameters.guardian],
+      ["TRUST_ADMIN", parameters.trustAdmin],
+      ["FEE_ADMIN", parameters.feeAdmin],
+    ]);
+    expect(JSON.stringify(report.holders)).to.not.include(deployer.address);
+
+    const table = formatRoleReport("t", report.addresses, report);
+    expect(table).to.include(findDeployed(report.addresses, "InferenceLedger"));
+    expect(table).to.include("every restricted function is wired as src/roles.ts specifies");
+  });
+
+  it("a deployment that failed part-way resumes where it stopped once its parameters are fixed", async () => {
+    const { ethers, ignition } = connection;
+    const parameters = JSON.parse(readFileSync(parametersFile("localhost"), "utf8"));
+    // A protocol fee above the market's 5% cap: the market's constructor refuses it, after the parts that do not
+    // depend on the market have been deployed.
+    const broken = { ...parameters, TwinMarket: { protocolFee: 6n * 10n ** 16n } };
+    let failure: unknown;
+    try {
+      await ignition.deploy(ProoflineLocalModule, { deploymentId: RESUMED_ID, parameters: broken });
+    } catch (error) {
+      failure = error;
+    }
+    expect(String(failure)).to.match(/TwinMarket#TwinMarket.*FeeAboveCap/);
+    const partial = readDeployedAddresses(RESUMED_ID);
+    expect(findDeployed(partial, "AccessManager")).to.match(/^0x/);
+    expect(findDeployed(partial, "TwinMarket")).to.equal(undefined);
+
+    // Rerunning with fixed parameters is refused until the failed step is wiped from the journal, with the
+    // command the README gives; everything that succeeded stays.
+    let refused: unknown;
+    try {
+      await ignition.deploy(ProoflineLocalModule, { deploymentId: RESUMED_ID, parameters });
+    } catch (error) {
+      refused = error;
+    }
+    expect(String(refused)).to.match(/TwinMarket#TwinMarket: Argument at index 2 has been changed/);
+    const wiped = spawnSync(process.execPath, [HARDHAT_CLI, "ignition", "wipe", RESUMED_ID, "TwinMarket#TwinMarket"], {
+      encoding: "utf8",
+    });
+    expect(wiped.status, wiped.stderr + wiped.stdout).to.equal(0);
+
+    const resumed = await ignition.deploy(ProoflineLocalModule, { deploymentId: RESUMED_ID, parameters });
+    expect(await resumed.accessManager.getAddress()).to.equal(findDeployed(partial, "AccessManager"));
+    expect(await resumed.registry.getAddress()).to.equal(findDeployed(partial, "ModelRegistry"));
+    expect(await resumed.usdc.getAddress()).to.equal(findDeployed(partial, "TestUSDC"));
+    const market = await ethers.getContractAt("TwinMarket", await resumed.market.getAddress());
+    expect((await market.fees())[0]).to.equal(5n * 10n ** 16n);
   });
 });

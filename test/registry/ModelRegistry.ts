@@ -28,7 +28,7 @@ function artifact(seed: string, version: string, extra: Partial<ArtifactInput> =
 async function deployRegistry() {
   const [deployer, publisher, other, guardian] = await ethers.getSigners();
   const deployment = await ignition.deploy(ModelRegistryModule, {
-    parameters: { AccessManager: { guardian: guardian.address } },
+    parameters: { AccessManager: { guardian: guardian.address, trustAdmin: deployer.address } },
   });
   const registry = await ethers.getContractAt("ModelRegistry", await deployment.registry.getAddress());
   const asPublisher = registry.connect(publisher);

@@ -1,0 +1,42 @@
+/**
+ * `npx hardhat roles [--deployment-id <id>] [--network ...]`: a deployment's contracts with their addresses, and who
+ * holds which power over them, read back from chain data (logic in src/deployments.ts). The deployment defaults to
+ * the connected chain's Ignition deployment (deploy/deployments/chain-<id>/).
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import {
+  contractsOf,
+  defaultDeploymentId,
+  findDeployed,
+  formatRoleReport,
+  readDeployedAddresses,
+  readRoles,
+} from "../src/deployments.js";
+
+interface RolesArguments {
+  deploymentId: string;
+  json: boolean;
+}
+
+export default async function roles(args: RolesArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
+  const { ethers, networkName } = await hre.network.connect();
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const deploymentId = args.deploymentId || defaultDeploymentId(chainId);
+  const addresses = readDeployedAddresses(deploymentId);
+  const accessManager = findDeployed(addresses, "AccessManager");
+  if (accessManager === undefined) {
+    throw new Error(`no AccessManager in deploy/deployments/${deploymentId}: deploy with Ignition first`);
+  }
+  const report = await readRoles(ethers.provider, accessManager, contractsOf(addresses));
+  const title = `Proofline deployment ${deploymentId} on ${networkName} (chain ${chainId})`;
+  console.log(
+    args.json
+      ? JSON.stringify(
+          { deploymentId, chainId, addresses, ...report },
+          (_, v) => (typeof v === "bigint" ? `${v}` : v),
+          2,
+        )
+      : formatRoleReport(title, addresses, report),
+  );
+}
