@@ -20,7 +20,7 @@ interface RolesArguments {
 }
 
 export default async function roles(args: RolesArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
-  const { ethers, networkName } = await hre.network.connect();
+  const { ethers, networkName } = await hre.network.create();
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const deploymentId = args.deploymentId || defaultDeploymentId(chainId);
   const addresses = readDeployedAddresses(deploymentId);

@@ -17,7 +17,7 @@ interface TrailArguments {
 }
 
 export default async function trail(args: TrailArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
-  const { ethers } = await hre.network.connect();
+  const { ethers } = await hre.network.create();
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const deploymentId = defaultDeploymentId(chainId);
   const deployed = readDeployedAddresses(deploymentId);

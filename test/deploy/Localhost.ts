@@ -1,6 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
 
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -10,32 +9,11 @@ import type { NetworkConnection } from "hardhat/types/network";
 import ProoflineLocalModule from "../../deploy/modules/ProoflineLocal.js";
 import roles from "../../scripts/roles.js";
 import { findDeployed, formatRoleReport, parametersFile, readDeployedAddresses } from "../../src/deployments.js";
+import { runHardhat, startHardhatNode } from "../utils/hardhatNode.js";
 
-// The same Hardhat the tests run under (the package does not export its CLI file, so it is found by path).
-const HARDHAT_CLI = resolve("node_modules/hardhat/dist/src/cli.js");
 const PORT = 18545 + (process.pid % 1000);
 const DEPLOYMENT_ID = `localhost-test-${process.pid}`;
 const RESUMED_ID = `localhost-resumed-${process.pid}`;
-
-/** Starts `hardhat node` on PORT and resolves once it serves JSON-RPC. */
-function startNode(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, "node", "--port", String(PORT)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${output}`)), 60_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Started HTTP and WebSocket JSON-RPC server")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}:\n${output}`)));
-  });
-}
 
 describe("deployment to a real JSON-RPC node (hardhat node on localhost)", function () {
   this.timeout(180_000);
@@ -43,7 +21,7 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
   let connection: NetworkConnection;
 
   before(async () => {
-    node = await startNode();
+    node = await startHardhatNode(PORT);
     connection = await network.create({ network: "localhost", override: { url: `http://127.0.0.1:${PORT}` } });
   });
 
@@ -83,7 +61,7 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
     const log = console.log;
     console.log = (text: string) => printed.push(text);
     try {
-      const hre = { network: { connect: async () => connection } } as unknown as HardhatRuntimeEnvironment;
+      const hre = { network: { create: async () => connection } } as unknown as HardhatRuntimeEnvironment;
       await roles({ deploymentId: DEPLOYMENT_ID, json: true }, hre);
     } finally {
       console.log = log;
@@ -130,9 +108,7 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
       refused = error;
     }
     expect(String(refused)).to.match(/TwinMarket#TwinMarket: Argument at index 2 has been changed/);
-    const wiped = spawnSync(process.execPath, [HARDHAT_CLI, "ignition", "wipe", RESUMED_ID, "TwinMarket#TwinMarket"], {
-      encoding: "utf8",
-    });
+    const wiped = runHardhat(["ignition", "wipe", RESUMED_ID, "TwinMarket#TwinMarket"]);
     expect(wiped.status, wiped.stderr + wiped.stdout).to.equal(0);
 
     const resumed = await ignition.deploy(ProoflineLocalModule, { deploymentId: RESUMED_ID, parameters });
