@@ -5,6 +5,16 @@ import { resolve } from "node:path";
 export const HARDHAT_CLI = resolve("node_modules/hardhat/dist/src/cli.js");
 
 /**
+ * The environment for a Hardhat child process: this process's, without the `HARDHAT_*` variables the test runner
+ * sets (`HARDHAT_CONFIG` would point a child in another project at this project's config, `HARDHAT_COVERAGE` would
+ * instrument a child's build), so a child behaves as if a user had typed its command.
+ */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(HARDHAT_|HH_TEST$)/.test(key)));
+  return { ...env, ...extra };
+}
+
+/**
  * Starts `hardhat node` on `port` (with extra options such as `--chain-id`) and resolves once it serves JSON-RPC.
  * The caller kills the returned process.
  */
@@ -12,6 +22,7 @@ export function startHardhatNode(port: number, options: string[] = []): Promise<
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [HARDHAT_CLI, "node", "--port", String(port), ...options], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: childEnv(),
     });
     let output = "";
     const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${output}`)), 60_000);
@@ -32,7 +43,7 @@ export function runHardhat(args: string[], env: NodeJS.ProcessEnv = {}, input = 
   return spawnSync(process.execPath, [HARDHAT_CLI, ...args], {
     encoding: "utf8",
     input,
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     timeout: 300_000,
   });
 }
