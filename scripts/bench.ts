@@ -27,7 +27,7 @@ import { compareSnapshot, formatTable, intrinsicGas, type GasRow, type GasSnapsh
 import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
 import { Level, Route, signBatch } from "../src/ledger.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
-import { deployLedger } from "../src/scenario.js";
+import { deployScenario } from "../src/scenario.js";
 import {
   inputHash,
   proveRiskScore,
@@ -57,7 +57,7 @@ const gasOf = async (tx: Promise<{ data: string; wait(): Promise<{ gasUsed: bigi
   (await measure(tx)).gas;
 
 const rows: GasRow[] = [];
-const scenario = await deployLedger(connection);
+const scenario = await deployScenario(connection);
 const { ledger, makeAnswer, submit, attest, signers } = scenario;
 
 // Warm-up: the first record ever written pays for nothing extra, but keep every measured call a typical one.

@@ -16,9 +16,7 @@ import { InputCommitment, OutputCommitment } from "../src/commitments.js";
 import { consumerArgs } from "../src/consumer.js";
 import { requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
-import { Roles } from "../src/roles.js";
-import { deployLedger } from "../src/scenario.js";
-import { selectors } from "../src/selectors.js";
+import { deployScenario } from "../src/scenario.js";
 import { buildTrail, formatTrail, type TrailContract } from "../src/trail.js";
 import {
   inputHash,
@@ -59,31 +57,13 @@ async function revertName(
 process.on("exit", () => void releaseProver());
 
 say("Deploy the system on the built-in network");
-const scenario = await deployLedger(connection);
-const { ledger, registry, manager, signers, makeAnswer, submit, attest, models } = scenario;
+const scenario = await deployScenario(connection);
+const { ledger, registry, signers, makeAnswer, submit, attest, models } = scenario;
+const { escrow, usdc, market } = scenario;
 const ledgerAddress = await ledger.getAddress();
 const chainId = (await ethers.provider.getNetwork()).chainId;
-const escrow = await ethers.deployContract("InferenceEscrow", [ledgerAddress]);
-const usdc = await ethers.deployContract("TestUSDC", [signers.deployer.address]);
-// The market answers to the same AccessManager: FEE_ADMIN (here the trust admin's account) runs its fee functions.
-const market = await ethers.deployContract("TwinMarket", [
-  await manager.getAddress(),
-  signers.deployer.address,
-  10n ** 16n,
-  10n ** 16n,
-]);
-await manager.setTargetFunctionRole(
-  await market.getAddress(),
-  selectors([
-    "setFee(uint8,uint256)",
-    "queueFeeDestination(address)",
-    "cancelFeeChange(uint8)",
-    "applyFeeChange(uint8)",
-  ]),
-  Roles.FEE_ADMIN,
-);
-await manager.grantRole(Roles.FEE_ADMIN, signers.trustAdmin.address, 0);
 const lender = await ethers.deployContract("RiskScoreConsumer", [ledgerAddress, [1n], 86_400n]);
+detail("the whole system with Ignition (ProoflineLocal, deploy/parameters/default.json); the deployer keeps no role");
 detail(`ledger ${ledgerAddress}, registry ${await registry.getAddress()}`);
 detail(
   `escrow ${await escrow.getAddress()} (test USDC ${await usdc.getAddress()}), market ${await market.getAddress()}`,
@@ -209,13 +189,13 @@ const cost = await market.getBuyPriceAfterFees(twin, 3n);
 await market.connect(trader).buy(twin, 3n, cost, await deadline(), { value: cost });
 check((await market.sharesOf(twin, trader.address)) === 3n, `bought 3 shares for ${ethers.formatEther(cost)} ETH`);
 const quote = await market.getBuyPriceAfterFees(twin, 1n);
-await market.connect(signers.trustAdmin).setFee(0, 5n * 10n ** 16n);
+await market.connect(signers.feeAdmin).setFee(0, 5n * 10n ** 16n);
 const pending = await market.pendingChange(0);
 detail(`protocol fee 1% -> 5% queued, effective ${new Date(Number(pending.effectiveAt) * 1000).toISOString()}`);
-const tooEarly = await revertName(market, market.connect(signers.trustAdmin).applyFeeChange(0));
+const tooEarly = await revertName(market, market.connect(signers.feeAdmin).applyFeeChange(0));
 check(tooEarly === "ChangeNotYetEffective", `the increase cannot apply before its time: ${tooEarly}`);
 await networkHelpers.time.increaseTo(pending.effectiveAt);
-await market.connect(signers.trustAdmin).applyFeeChange(0);
+await market.connect(signers.feeAdmin).applyFeeChange(0);
 check((await market.fees())[0] === 5n * 10n ** 16n, "after three days the increase applies");
 const limited = await revertName(
   market,

@@ -1,17 +1,18 @@
+import { readFileSync } from "node:fs";
+
 import { keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import InferenceLedgerModule from "../deploy/modules/InferenceLedger.js";
-import ZkVerifiersModule from "../deploy/modules/ZkVerifiers.js";
+import ProoflineLocalModule from "../deploy/modules/ProoflineLocal.js";
 import { executeDelayed } from "./admin.js";
 import { answerDigest } from "./commitments.js";
+import { parametersFile } from "./deployments.js";
 import { Level, Route, ledgerDomain, signAnswer, signAttestation, signHeartbeat } from "./ledger.js";
 import type { Answer } from "./ledger.js";
 import { toArtifactParams } from "./registry.js";
 import { loadRiskModel, modelCommitment, weightsDigest, type RiskModel } from "./zkml.js";
 
 export const MEASUREMENT = keccak256(toUtf8Bytes("proofline enclave image v1"));
-export const TRUST_ADMIN_DELAY = 3_600n;
 export const CHALLENGE_WINDOW = 3_600n;
 export const SETTLEMENT_WINDOW = 86_400n;
 /** Output signals of the risk scorer circuit: subject and score. */
@@ -26,19 +27,34 @@ export function scenarioModels(): RiskModel[] {
   return [model, { ...model, b2: model.b2 + 20n * 65_536n }];
 }
 
+/** The role holders and delays the built-in network's deployment uses (`deploy/parameters/default.json`). */
+export function localRoles(): {
+  admin: string;
+  adminDelay: number;
+  guardian: string;
+  trustAdmin: string;
+  trustAdminDelay: number;
+  feeAdmin: string;
+  feeDestination: string;
+} {
+  return JSON.parse(readFileSync(parametersFile("default"), "utf8")).$global;
+}
+
 /**
- * A ready local deployment for tests, the gas benchmark and the demo: deploys the ledger with a model (two artifacts,
- * both ZK-provable by the risk scorer circuit and bound to its verifier), a provider, a node, and two live enclaves,
- * and returns helpers that build, sign and attest answers.
+ * A ready local deployment for tests, the gas benchmark and the demo: deploys the whole system with the
+ * `ProoflineLocal` module and `deploy/parameters/default.json` (the deployer ends with no role), then sets up a model
+ * (two artifacts, both ZK-provable by the risk scorer circuit and bound to its verifier), a provider, a node, and two
+ * live enclaves, and returns helpers that build, sign and attest answers. Role holders are the accounts the
+ * parameters file names; the other parts are played by Hardhat's accounts 0 to 7.
  */
-export async function deployLedger(connection: NetworkConnection) {
+export async function deployScenario(connection: NetworkConnection) {
   const { ethers, ignition, networkHelpers } = connection;
-  const [deployer, publisher, guardian, trustAdmin, node, enclave, proxyEnclave, other] = await ethers.getSigners();
-  const deployment = await ignition.deploy(InferenceLedgerModule, {
-    parameters: {
-      AccessManager: { guardian: guardian.address, trustAdmin: trustAdmin.address, trustAdminDelay: TRUST_ADMIN_DELAY },
-    },
-  });
+  const [deployer, publisher, , , node, enclave, proxyEnclave, other] = await ethers.getSigners();
+  const roles = localRoles();
+  const [admin, guardian, trustAdmin, feeAdmin] = await Promise.all(
+    [roles.admin, roles.guardian, roles.trustAdmin, roles.feeAdmin].map((address) => ethers.getSigner(address)),
+  );
+  const deployment = await ignition.deploy(ProoflineLocalModule, { parameters: parametersFile("default") });
   const manager = await ethers.getContractAt("AccessManager", await deployment.accessManager.getAddress());
   const registry = await ethers.getContractAt("ModelRegistry", await deployment.registry.getAddress());
   const ledger = await ethers.getContractAt("InferenceLedger", await deployment.ledger.getAddress());
@@ -79,8 +95,7 @@ export async function deployLedger(connection: NetworkConnection) {
     await executeDelayed(manager, trustAdmin, ledgerAddress, data, advance);
   }
 
-  const { riskScorerVerifier } = await ignition.deploy(ZkVerifiersModule);
-  const verifier = await riskScorerVerifier.getAddress();
+  const verifier = await deployment.riskScorerVerifier.getAddress();
   const addVerifier = ledger.interface.encodeFunctionData("addVerifier", [verifier, RISK_SCORER_OUTPUTS]);
   await executeDelayed(manager, trustAdmin, ledgerAddress, addVerifier, advance);
   await ledger.connect(publisher).bindArtifact(1n, verifier);
@@ -130,7 +145,10 @@ export async function deployLedger(connection: NetworkConnection) {
     models,
     domain,
     advance,
-    signers: { deployer, publisher, guardian, trustAdmin, node, enclave, proxyEnclave, other },
+    escrow: await ethers.getContractAt("InferenceEscrow", await deployment.escrow.getAddress()),
+    usdc: await ethers.getContractAt("TestUSDC", await deployment.usdc.getAddress()),
+    market: await ethers.getContractAt("TwinMarket", await deployment.market.getAddress()),
+    signers: { deployer, publisher, admin, guardian, trustAdmin, feeAdmin, node, enclave, proxyEnclave, other },
     beat,
     makeAnswer,
     submit,

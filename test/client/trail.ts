@@ -7,7 +7,7 @@ import { OutputCommitment, answerDigest } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { requestRef } from "../../src/escrow.js";
 import { Level, Route, signBatch } from "../../src/ledger.js";
-import { MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "../../src/scenario.js";
+import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
 import { buildTrail, flagsOf, formatTrail, TrailError, type Trail, type TrailContract } from "../../src/trail.js";
 import { riskScorePart } from "../../src/zkml.js";
 import { bytes32ToBlobId } from "../../src/blobId.js";
@@ -16,7 +16,7 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
 async function fixture() {
-  const scenario = await deployLedger(connection);
+  const scenario = await deployScenario(connection);
   const { ledger, registry, signers, makeAnswer, submit } = scenario;
   const ledgerAddress = await ledger.getAddress();
   const chainId = (await ethers.provider.getNetwork()).chainId;

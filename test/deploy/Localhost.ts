@@ -1,5 +1,7 @@
 import type { ChildProcess } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -84,10 +86,13 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
 
   it("a deployment that failed part-way resumes where it stopped once its parameters are fixed", async () => {
     const { ethers, ignition } = connection;
-    const parameters = JSON.parse(readFileSync(parametersFile("localhost"), "utf8"));
+    const parameters = parametersFile("localhost");
     // A protocol fee above the market's 5% cap: the market's constructor refuses it, after the parts that do not
     // depend on the market have been deployed.
-    const broken = { ...parameters, TwinMarket: { protocolFee: 6n * 10n ** 16n } };
+    const file = JSON.parse(readFileSync(parameters, "utf8"));
+    file.TwinMarket.protocolFee = "60000000000000000n";
+    const broken = join(mkdtempSync(join(tmpdir(), "proofline-")), "localhost.json");
+    writeFileSync(broken, JSON.stringify(file));
     let failure: unknown;
     try {
       await ignition.deploy(ProoflineLocalModule, { deploymentId: RESUMED_ID, parameters: broken });
@@ -116,6 +121,6 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
     expect(await resumed.registry.getAddress()).to.equal(findDeployed(partial, "ModelRegistry"));
     expect(await resumed.usdc.getAddress()).to.equal(findDeployed(partial, "TestUSDC"));
     const market = await ethers.getContractAt("TwinMarket", await resumed.market.getAddress());
-    expect((await market.fees())[0]).to.equal(5n * 10n ** 16n);
+    expect((await market.fees())[0]).to.equal(10n ** 16n);
   });
 });

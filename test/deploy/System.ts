@@ -16,6 +16,7 @@ import ProoflineModule from "../../deploy/modules/Proofline.js";
 import ProoflineLocalModule from "../../deploy/modules/ProoflineLocal.js";
 import { holdsAnyRole, parametersFile, readRoles } from "../../src/deployments.js";
 import { Roles } from "../../src/roles.js";
+import { localRoles } from "../../src/scenario.js";
 
 const connection = await network.create();
 const { ethers, ignition, networkHelpers } = connection;
@@ -216,7 +217,12 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
 
   describe("ProoflineLocal with deploy/parameters/default.json", () => {
     async function deploySystem() {
-      const [deployer, admin, guardian, trustAdmin, feeAdmin, feeDestination] = await ethers.getSigners();
+      const [deployer] = await ethers.getSigners();
+      const roles = localRoles();
+      const [admin, guardian, trustAdmin, feeAdmin] = await Promise.all(
+        [roles.admin, roles.guardian, roles.trustAdmin, roles.feeAdmin].map((a) => ethers.getSigner(a)),
+      );
+      const feeDestination = { address: roles.feeDestination };
       const deployment = await ignition.deploy(ProoflineLocalModule, { parameters: parametersFile("default") });
       const address = async (c: { getAddress(): Promise<string> }) => c.getAddress();
       const contracts = {

@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState } from "../../src/ledger.js";
-import { CHALLENGE_WINDOW, deployLedger } from "../../src/scenario.js";
+import { CHALLENGE_WINDOW, deployScenario } from "../../src/scenario.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -16,7 +16,7 @@ const REMOVE = 2n;
 const post = (text: string) => keccak256(toUtf8Bytes(text));
 
 async function fixture() {
-  const scenario = await deployLedger(connection);
+  const scenario = await deployScenario(connection);
   const queue = await ethers.deployContract("ModerationQueue", [await scenario.ledger.getAddress()]);
   /** A Vanilla answer whose part 0 judges `contentHash` with `verdict` (0 keep, 1 remove). */
   const judged = async (contentHash: string, verdict: number) => {

@@ -6,7 +6,7 @@ import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../../src/com
 import { executeDelayed } from "../../src/admin.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState, Route } from "../../src/ledger.js";
-import { MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "../../src/scenario.js";
+import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -15,7 +15,7 @@ const SCORE_TYPE = MEDIA_TYPES.riskScore;
 const MAX_AGE = 3_600n;
 
 async function fixture() {
-  const scenario = await deployLedger(connection);
+  const scenario = await deployScenario(connection);
   const lender = await ethers.deployContract("RiskScoreConsumer", [await scenario.ledger.getAddress(), [1n], MAX_AGE]);
   const borrower = scenario.signers.other.address;
   /** An answer scoring `borrower`, with the score in part 0 and an explanation in part 1. */

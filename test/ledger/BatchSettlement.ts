@@ -5,14 +5,14 @@ import { network } from "hardhat";
 import { BatchError, SettlementBatch, batchLeafHash } from "../../src/batch.js";
 import { answerDigest } from "../../src/commitments.js";
 import { BATCH_TYPES, Level, RecordState, Route, ledgerDomain, signBatch, type Answer } from "../../src/ledger.js";
-import { deployLedger } from "../../src/scenario.js";
+import { deployScenario } from "../../src/scenario.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
 const ROUND = 3_600n;
 
 async function fixture() {
-  const scenario = await deployLedger(connection);
+  const scenario = await deployScenario(connection);
   const { ledger, makeAnswer, submit } = scenario;
   const ledgerAddress = await ledger.getAddress();
   const digestOf = (answer: Answer) => answerDigest(answer.inputCommitment, answer.outputCommitment, answer.paymentRef);

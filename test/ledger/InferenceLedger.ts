@@ -15,11 +15,11 @@ import {
 } from "../../src/ledger.js";
 import { answerDigest } from "../../src/commitments.js";
 import { RevocationReason } from "../../src/registry.js";
-import { CHALLENGE_WINDOW, MEASUREMENT, SETTLEMENT_WINDOW, deployLedger } from "../../src/scenario.js";
+import { CHALLENGE_WINDOW, MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
-const fixture = () => deployLedger(connection);
+const fixture = () => deployScenario(connection);
 const load = () => networkHelpers.loadFixture(fixture);
 
 describe("InferenceLedger", () => {

@@ -14,7 +14,7 @@ import {
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState, Route } from "../../src/ledger.js";
 import { RevocationReason, toArtifactParams } from "../../src/registry.js";
-import { RISK_SCORER_OUTPUTS, deployLedger } from "../../src/scenario.js";
+import { RISK_SCORER_OUTPUTS, deployScenario } from "../../src/scenario.js";
 import {
   inputHash,
   proveRiskScore,
@@ -36,7 +36,7 @@ const { ethers, networkHelpers } = connection;
 const FEATURES = [400n, 2n, 500n, 100n];
 
 async function fixture() {
-  const scenario = await deployLedger(connection);
+  const scenario = await deployScenario(connection);
   const { ledger, signers } = scenario;
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const ledgerAddress = await ledger.getAddress();

@@ -14,7 +14,7 @@ import {
   type RequestParams,
 } from "../../src/escrow.js";
 import { Level, RecordState, Route, type Answer } from "../../src/ledger.js";
-import { CHALLENGE_WINDOW, SETTLEMENT_WINDOW, deployLedger } from "../../src/scenario.js";
+import { CHALLENGE_WINDOW, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -23,7 +23,7 @@ const DAY = 86_400n;
 const CLAIM_WINDOW = DAY;
 
 async function fixture() {
-  const scenario = await deployLedger(connection);
+  const scenario = await deployScenario(connection);
   const { ledger, signers } = scenario;
   const [requester, facilitator] = [signers.publisher, signers.trustAdmin];
   const usdc = await ethers.deployContract("TestUSDC", [signers.deployer.address]);
