@@ -38,6 +38,11 @@ passed=$(sed -n 's/^\([0-9][0-9]*\) passing (.*solidity.*mocha.*$/\1/p' "$LOG_DI
 [ -n "$passed" ] || { echo "no test summary found: did the test run crash?" >&2; exit 1; }
 line_coverage=$(sed -n 's/^║ Total *│ *\([0-9.]*\) .*/\1/p' "$LOG_DIR/test.log" | tail -n 1)
 echo "contract line coverage: ${line_coverage:-unknown}%"
+# Every contract line, mocks included, is run by some test; a drop means a test stopped exercising something.
+if [ "${line_coverage:-0}" != "100.00" ]; then
+  echo "contract line coverage is ${line_coverage:-unknown}%, not 100%: see the uncovered lines above" >&2
+  exit 1
+fi
 
 gate "demo: the README's main command runs the whole lifecycle, every step checked"
 hardhat run scripts/demo.ts >"$LOG_DIR/demo.log" 2>&1 || { cat "$LOG_DIR/demo.log"; exit 1; }

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { expect } from "chai";
 
 import { SOLC_VERSION } from "../../hardhat.config.js";
-import { HARDHAT_CLI, childEnv } from "../utils/hardhatNode.js";
+import { HARDHAT_CLI, foreignProjectEnv } from "../utils/hardhatNode.js";
 
 const ROOT = resolve(".");
 
@@ -49,7 +49,7 @@ console.log("client ok " + text);
 `;
 
 function run(command: string, args: string[], cwd: string) {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 300_000, env: childEnv() });
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 300_000, env: foreignProjectEnv() });
   expect(result.status, `${command} ${args.join(" ")}\n${result.stdout}\n${result.stderr}`).to.equal(0);
   return result.stdout;
 }

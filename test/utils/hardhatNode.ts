@@ -5,11 +5,15 @@ import { resolve } from "node:path";
 export const HARDHAT_CLI = resolve("node_modules/hardhat/dist/src/cli.js");
 
 /**
- * The environment for a Hardhat child process: this process's, without the `HARDHAT_*` variables the test runner
- * sets (`HARDHAT_CONFIG` would point a child in another project at this project's config, `HARDHAT_COVERAGE` would
- * instrument a child's build), so a child behaves as if a user had typed its command.
+ * The environment for a Hardhat child process in another project: this process's, without the `HARDHAT_*` variables
+ * the test runner sets (`HARDHAT_CONFIG` would point the child at this project's config), so the child behaves as if
+ * a user had typed its command there.
+ *
+ * Children in this project keep them instead (see `runHardhat`): under `--coverage` the runner builds instrumented
+ * artifacts, and a child built without coverage would overwrite them with plain ones, silently dropping the coverage
+ * of every test that runs after it.
  */
-export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function foreignProjectEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(HARDHAT_|HH_TEST$)/.test(key)));
   return { ...env, ...extra };
 }
@@ -22,7 +26,6 @@ export function startHardhatNode(port: number, options: string[] = []): Promise<
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [HARDHAT_CLI, "node", "--port", String(port), ...options], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: childEnv(),
     });
     let output = "";
     const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${output}`)), 60_000);
@@ -38,12 +41,15 @@ export function startHardhatNode(port: number, options: string[] = []): Promise<
   });
 }
 
-/** Runs the Hardhat CLI in this project, as a user would type `npx hardhat <args>`, feeding `input` to its stdin. */
+/**
+ * Runs the Hardhat CLI in this project, as a user would type `npx hardhat <args>`, feeding `input` to its stdin. It
+ * inherits the runner's `HARDHAT_*` variables, so it builds exactly as the runner did (see `foreignProjectEnv`).
+ */
 export function runHardhat(args: string[], env: NodeJS.ProcessEnv = {}, input = ""): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [HARDHAT_CLI, ...args], {
     encoding: "utf8",
     input,
-    env: childEnv(env),
+    env: { ...process.env, ...env },
     timeout: 300_000,
   });
 }
