@@ -36,7 +36,7 @@ const trailTask = task("trail", "Rebuild an inference's history from chain data"
   })
   .addOption({
     name: "fromBlock",
-    description: "First block to search for events",
+    description: "First block to search for events (default: the deployment's first block, from its journal)",
     type: ArgumentType.BIGINT,
     defaultValue: 0n,
   })
@@ -50,6 +50,12 @@ const rolesTask = task("roles", "Print a deployment's contracts and who holds wh
     name: "deploymentId",
     description: "Ignition deployment id (default: chain-<chainId> of the connected network)",
     defaultValue: "",
+  })
+  .addOption({
+    name: "fromBlock",
+    description: "First block to search for role events (default: the deployment's first block, from its journal)",
+    type: ArgumentType.BIGINT,
+    defaultValue: 0n,
   })
   .addFlag({ name: "json", description: "Print JSON for tools instead of a table" })
   .setAction(() => import("./scripts/roles.js"))

@@ -8,6 +8,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import {
   contractsOf,
   defaultDeploymentId,
+  deploymentStartBlock,
   findDeployed,
   formatRoleReport,
   readDeployedAddresses,
@@ -16,6 +17,7 @@ import {
 
 interface RolesArguments {
   deploymentId: string;
+  fromBlock: bigint;
   json: boolean;
 }
 
@@ -28,7 +30,9 @@ export default async function roles(args: RolesArguments, hre: HardhatRuntimeEnv
   if (accessManager === undefined) {
     throw new Error(`no AccessManager in deploy/deployments/${deploymentId}: deploy with Ignition first`);
   }
-  const report = await readRoles(ethers.provider, accessManager, contractsOf(addresses));
+  // Role events start with the deployment: search from its first block (the journal's), unless told otherwise.
+  const fromBlock = args.fromBlock > 0n ? Number(args.fromBlock) : (deploymentStartBlock(deploymentId) ?? 0);
+  const report = await readRoles(ethers.provider, accessManager, contractsOf(addresses), fromBlock);
   const title = `Proofline deployment ${deploymentId} on ${networkName} (chain ${chainId})`;
   console.log(
     args.json

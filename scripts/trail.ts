@@ -5,7 +5,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { defaultDeploymentId, findDeployed, readDeployedAddresses } from "../src/deployments.js";
+import { defaultDeploymentId, deploymentStartBlock, findDeployed, readDeployedAddresses } from "../src/deployments.js";
 import { buildTrail, formatTrail, type TrailContract } from "../src/trail.js";
 
 interface TrailArguments {
@@ -38,7 +38,11 @@ export default async function trail(args: TrailArguments, hre: HardhatRuntimeEnv
       escrow: escrow as unknown as TrailContract | undefined,
     },
     args.inferenceId,
-    Number(args.fromBlock),
+    // Without --from-block, start where this chain's deployment did (its journal) when the ledger is that
+    // deployment's, else at block 0.
+    args.fromBlock > 0n
+      ? Number(args.fromBlock)
+      : ((args.ledger ? undefined : deploymentStartBlock(deploymentId)) ?? 0),
   );
   console.log(args.json ? JSON.stringify(result, null, 2) : formatTrail(result));
 }

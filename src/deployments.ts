@@ -31,6 +31,23 @@ export function readDeployedAddresses(deploymentId: string, ignitionDir = IGNITI
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
 }
 
+/**
+ * The block of a deployment's first confirmed transaction, from Ignition's journal
+ * (`<ignitionDir>/deployments/<id>/journal.jsonl`): where event searches over the deployment's contracts can start,
+ * instead of block 0, which public RPC endpoints often refuse to scan. `undefined` without a journal.
+ */
+export function deploymentStartBlock(deploymentId: string, ignitionDir = IGNITION_DIR): number | undefined {
+  const file = join(ignitionDir, "deployments", deploymentId, "journal.jsonl");
+  if (!existsSync(file)) return undefined;
+  let first: number | undefined;
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.includes('"receipt"')) continue;
+    const block = (JSON.parse(line) as { receipt?: { blockNumber?: number } }).receipt?.blockNumber;
+    if (typeof block === "number" && (first === undefined || block < first)) first = block;
+  }
+  return first;
+}
+
 /** The first address recorded under any of `contractName`'s future ids (`<any module>#<contractName>`). */
 export function findDeployed(addresses: Record<string, string>, contractName: string): string | undefined {
   const key = Object.keys(addresses).find((futureId) => futureId.split("#")[1] === contractName);

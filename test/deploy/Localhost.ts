@@ -10,7 +10,13 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import ProoflineLocalModule from "../../deploy/modules/ProoflineLocal.js";
 import roles from "../../scripts/roles.js";
-import { findDeployed, formatRoleReport, parametersFile, readDeployedAddresses } from "../../src/deployments.js";
+import {
+  deploymentStartBlock,
+  findDeployed,
+  formatRoleReport,
+  parametersFile,
+  readDeployedAddresses,
+} from "../../src/deployments.js";
 import { runHardhat, startHardhatNode } from "../utils/hardhatNode.js";
 
 const PORT = 18545 + (process.pid % 1000);
@@ -36,7 +42,10 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
     const { ethers, ignition } = connection;
     expect((await ethers.provider.getNetwork()).chainId).to.equal(31337n);
     const parameters = parametersFile("localhost");
+    const blockBefore = await ethers.provider.getBlockNumber();
     const first = await ignition.deploy(ProoflineLocalModule, { deploymentId: DEPLOYMENT_ID, parameters });
+    // The journal tells where the deployment starts, so event searches need not scan from block 0.
+    expect(deploymentStartBlock(DEPLOYMENT_ID)).to.equal(blockBefore + 1);
     const ledgerAddress = await first.ledger.getAddress();
     expect(await ethers.provider.getCode(ledgerAddress)).to.not.equal("0x");
     const blockAfterFirst = await ethers.provider.getBlockNumber();
@@ -64,7 +73,7 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
     console.log = (text: string) => printed.push(text);
     try {
       const hre = { network: { create: async () => connection } } as unknown as HardhatRuntimeEnvironment;
-      await roles({ deploymentId: DEPLOYMENT_ID, json: true }, hre);
+      await roles({ deploymentId: DEPLOYMENT_ID, fromBlock: 0n, json: true }, hre);
     } finally {
       console.log = log;
     }
