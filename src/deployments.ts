@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 
 import { Contract, type ContractRunner, type Provider } from "ethers";
 
+import { queryInRanges } from "./logs.js";
 import { RoleWiring, roleName, type WiredContract } from "./roles.js";
 import { selectors } from "./selectors.js";
 
@@ -102,7 +103,7 @@ export interface RoleReport {
  * function's role with `getTargetFunctionRole`; the market's fee destination and the test token's owner.
  *
  * `contracts` maps contract names (as in `RoleWiring`, plus `TwinMarket` and `TestUSDC`) to addresses; missing
- * ones are skipped. `fromBlock` bounds the event search on long chains.
+ * ones are skipped. `fromBlock` bounds the event search on long chains; a range the endpoint refuses is split.
  */
 export async function readRoles(
   runner: ContractRunner & { provider: Provider | null },
@@ -111,7 +112,12 @@ export async function readRoles(
   fromBlock = 0,
 ): Promise<RoleReport> {
   const manager = new Contract(accessManager, ACCESS_MANAGER_ABI, runner);
-  const grants = await manager.queryFilter(manager.filters.RoleGranted(), fromBlock);
+  const toBlock = await runner.provider!.getBlockNumber();
+  const grants = await queryInRanges(
+    (from, to) => manager.queryFilter(manager.filters.RoleGranted(), from, to),
+    fromBlock,
+    toBlock,
+  );
   const seen = new Set<string>();
   const holders: RoleHolder[] = [];
   for (const grant of grants) {

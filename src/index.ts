@@ -19,6 +19,7 @@ export * from "./consumer.js";
 export * from "./deployments.js";
 export * from "./escrow.js";
 export * from "./ledger.js";
+export * from "./logs.js";
 export * from "./registry.js";
 export * from "./roles.js";
 export * from "./selectors.js";

@@ -6,6 +6,7 @@ import { Interface, type ContractRunner, type EventLog, type Log, type Provider 
 
 import { bytes32ToBlobId } from "./blobId.js";
 import { Level, RecordState, Route } from "./ledger.js";
+import { queryInRanges } from "./logs.js";
 
 /** The contracts a trail reads. Only the ledger is required. */
 export interface TrailContracts {
@@ -17,7 +18,7 @@ export interface TrailContracts {
 /** What the trail needs of a contract: an ethers `Contract` fits. */
 export interface TrailContract {
   getAddress(): Promise<string>;
-  queryFilter(filter: unknown, fromBlock?: number): Promise<Array<EventLog | Log>>;
+  queryFilter(filter: unknown, fromBlock?: number, toBlock?: number): Promise<Array<EventLog | Log>>;
   filters: Record<string, (...args: unknown[]) => unknown>;
   interface: Interface;
   runner: ContractRunner | null;
@@ -114,8 +115,14 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
     if (!times.has(log.blockNumber)) times.set(log.blockNumber, (await provider.getBlock(log.blockNumber))!.timestamp);
     return { block: log.blockNumber, time: times.get(log.blockNumber)!, tx: log.transactionHash };
   };
+  // Every search covers the same blocks, and is split whenever the endpoint refuses its range (src/logs.ts).
+  const toBlock = await provider.getBlockNumber();
   const events = async (contract: TrailContract, name: string, ...args: unknown[]) =>
-    (await contract.queryFilter(contract.filters[name](...args), fromBlock)) as EventLog[];
+    (await queryInRanges(
+      (from, to) => contract.queryFilter(contract.filters[name](...args), from, to),
+      fromBlock,
+      toBlock,
+    )) as EventLog[];
 
   const [answered] = await events(ledger, "Answered", inferenceId);
   if (answered === undefined) throw new TrailError(`no inference ${inferenceId} on this ledger`);
@@ -251,10 +258,12 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
     }
   }
 
-  const consumed = await provider.getLogs({
+  const consumedTopics = [CONSUMED.getEvent("InferenceConsumed")!.topicHash, inferenceId];
+  const consumed = await queryInRanges(
+    (from, to) => provider.getLogs({ fromBlock: from, toBlock: to, topics: consumedTopics }),
     fromBlock,
-    topics: [CONSUMED.getEvent("InferenceConsumed")!.topicHash, inferenceId],
-  });
+    toBlock,
+  );
   for (const log of consumed) {
     const parsed = CONSUMED.parseLog(log)!;
     if (parsed.args.ledger.toLowerCase() !== (await ledger.getAddress()).toLowerCase()) continue;

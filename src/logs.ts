@@ -1,0 +1,22 @@
+/**
+ * Log searches that survive RPC endpoints' limits. Many public and hosted endpoints refuse an `eth_getLogs` call
+ * whose block range or result set is too large (the limits differ per provider and are not discoverable), so a
+ * search over a long-lived deployment fails as a whole. `queryInRanges` runs the search over the whole range first
+ * and, whenever the endpoint refuses it, over each half in turn, down to single blocks; only a refusal of a single
+ * block is an error. Results keep block order.
+ */
+export async function queryInRanges<T>(
+  query: (fromBlock: number, toBlock: number) => Promise<T[]>,
+  fromBlock: number,
+  toBlock: number,
+): Promise<T[]> {
+  if (toBlock < fromBlock) return [];
+  try {
+    return await query(fromBlock, toBlock);
+  } catch (error) {
+    if (fromBlock === toBlock) throw error;
+    const middle = fromBlock + Math.floor((toBlock - fromBlock) / 2);
+    const first = await queryInRanges(query, fromBlock, middle);
+    return first.concat(await queryInRanges(query, middle + 1, toBlock));
+  }
+}
