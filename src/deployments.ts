@@ -18,6 +18,14 @@ export function parametersFile(networkName: string, ignitionDir = IGNITION_DIR):
   return resolve(ignitionDir, "parameters", `${networkName}.json`);
 }
 
+/** A parameters file as Ignition reads it: module id (or `$global`) -> parameter name -> value. */
+export type DeploymentParameters = Record<string, Record<string, unknown>>;
+
+/** The parameters of a network (`deploy/parameters/<network name>.json`), parsed. */
+export function readParameters(networkName: string, ignitionDir = IGNITION_DIR): DeploymentParameters {
+  return JSON.parse(readFileSync(parametersFile(networkName, ignitionDir), "utf8")) as DeploymentParameters;
+}
+
 /** Ignition's default deployment id for a chain, `chain-<chainId>`: the folder its journal and addresses go to. */
 export function defaultDeploymentId(chainId: bigint | number): string {
   return `chain-${chainId}`;

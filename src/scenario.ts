@@ -1,12 +1,10 @@
-import { readFileSync } from "node:fs";
-
 import { keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import ProoflineLocalModule from "../deploy/modules/ProoflineLocal.js";
 import { executeDelayed } from "./admin.js";
 import { answerDigest } from "./commitments.js";
-import { parametersFile } from "./deployments.js";
+import { parametersFile, readParameters } from "./deployments.js";
 import { Level, Route, ledgerDomain, signAnswer, signAttestation, signHeartbeat } from "./ledger.js";
 import type { Answer } from "./ledger.js";
 import { toArtifactParams } from "./registry.js";
@@ -37,7 +35,7 @@ export function localRoles(): {
   feeAdmin: string;
   feeDestination: string;
 } {
-  return JSON.parse(readFileSync(parametersFile("default"), "utf8")).$global;
+  return readParameters("default").$global as ReturnType<typeof localRoles>;
 }
 
 /**

@@ -1,13 +1,11 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 
 import { expect } from "chai";
 import { JsonRpcProvider, Wallet } from "ethers";
 
-import { parametersFile } from "../../src/deployments.js";
 import { runHardhat, startHardhatNode } from "../utils/hardhatNode.js";
+import { editedParametersFile } from "../utils/parameters.js";
 
 const PORT = 19545 + (process.pid % 1000);
 const DEPLOYMENT_ID = `base-sepolia-rehearsal-${process.pid}`;
@@ -58,10 +56,9 @@ describe("Base Sepolia rehearsal: the README's deploy command against a local ch
   before(async () => {
     node = await startHardhatNode(PORT, ["--chain-id", "84532", "--chain-type", "op"]);
     // Step 2 of the walkthrough: the committed file plus the deployer's role holders under `$global`.
-    const file = JSON.parse(readFileSync(parametersFile("baseSepolia"), "utf8"));
-    file.$global = { ...file.$global, ...holders };
-    parameters = join(mkdtempSync(join(tmpdir(), "proofline-")), "baseSepolia.json");
-    writeFileSync(parameters, JSON.stringify(file, null, 2));
+    parameters = editedParametersFile("baseSepolia", (file) => {
+      file.$global = { ...file.$global, ...holders };
+    });
   });
 
   after(() => {

@@ -1,7 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -16,8 +14,10 @@ import {
   formatRoleReport,
   parametersFile,
   readDeployedAddresses,
+  readParameters,
 } from "../../src/deployments.js";
 import { runHardhat, startHardhatNode } from "../utils/hardhatNode.js";
+import { editedParametersFile } from "../utils/parameters.js";
 
 const PORT = 18545 + (process.pid % 1000);
 const DEPLOYMENT_ID = `localhost-test-${process.pid}`;
@@ -67,7 +67,7 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
 
   it("`hardhat roles` prints the recorded addresses and who holds what; the deployer holds nothing", async () => {
     const [deployer] = await connection.ethers.getSigners();
-    const parameters = JSON.parse(readFileSync(parametersFile("localhost"), "utf8")).$global;
+    const parameters = readParameters("localhost").$global;
     const printed: string[] = [];
     const log = console.log;
     console.log = (text: string) => printed.push(text);
@@ -98,10 +98,9 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
     const parameters = parametersFile("localhost");
     // A protocol fee above the market's 5% cap: the market's constructor refuses it, after the parts that do not
     // depend on the market have been deployed.
-    const file = JSON.parse(readFileSync(parameters, "utf8"));
-    file.TwinMarket.protocolFee = "60000000000000000n";
-    const broken = join(mkdtempSync(join(tmpdir(), "proofline-")), "localhost.json");
-    writeFileSync(broken, JSON.stringify(file));
+    const broken = editedParametersFile("localhost", (file) => {
+      file.TwinMarket.protocolFee = "60000000000000000n";
+    });
     let failure: unknown;
     try {
       await ignition.deploy(ProoflineLocalModule, { deploymentId: RESUMED_ID, parameters: broken });

@@ -1,7 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
 import {
   isFuture,
   isModuleParameterRuntimeValue,
@@ -14,17 +10,15 @@ import hre, { network } from "hardhat";
 
 import ProoflineModule from "../../deploy/modules/Proofline.js";
 import ProoflineLocalModule from "../../deploy/modules/ProoflineLocal.js";
-import { holdsAnyRole, parametersFile, readRoles } from "../../src/deployments.js";
+import { holdsAnyRole, parametersFile, readParameters, readRoles } from "../../src/deployments.js";
 import { Roles } from "../../src/roles.js";
 import { localRoles } from "../../src/scenario.js";
+import { editedParametersFile } from "../utils/parameters.js";
 
 const connection = await network.create();
 const { ethers, ignition, networkHelpers } = connection;
 
 type AnyModule = IgnitionModule<string, string, IgnitionModuleResult<string>>;
-type Parameters = Record<string, Record<string, unknown>>;
-
-const readParameters = (name: string): Parameters => JSON.parse(readFileSync(parametersFile(name), "utf8"));
 
 /** Every future of a module and its submodules, once each (submodules are shared between parts). */
 function futuresOf(module: AnyModule): Future[] {
@@ -194,19 +188,18 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
     it("the Proofline module deploys with baseSepolia.json plus role holders, USDC bound to Circle's address", async () => {
       const [, admin, guardian, trustAdmin, feeAdmin, feeDestination] = await ethers.getSigners();
       // What the README tells a deployer to do: add the role holders under `$global`, then deploy with the file.
-      const parameters = readParameters("baseSepolia");
-      parameters.$global = {
-        ...parameters.$global,
-        admin: admin.address,
-        guardian: guardian.address,
-        trustAdmin: trustAdmin.address,
-        feeAdmin: feeAdmin.address,
-        feeDestination: feeDestination.address,
-      };
-      const file = join(mkdtempSync(join(tmpdir(), "proofline-")), "baseSepolia.json");
-      writeFileSync(file, JSON.stringify(parameters, null, 2));
+      const file = editedParametersFile("baseSepolia", (parameters) => {
+        parameters.$global = {
+          ...parameters.$global,
+          admin: admin.address,
+          guardian: guardian.address,
+          trustAdmin: trustAdmin.address,
+          feeAdmin: feeAdmin.address,
+          feeDestination: feeDestination.address,
+        };
+      });
       const deployment = await ignition.deploy(ProoflineModule, { parameters: file });
-      expect(await deployment.usdc.getAddress()).to.equal(parameters.Payments.usdc);
+      expect(await deployment.usdc.getAddress()).to.equal(readParameters("baseSepolia").Payments.usdc);
       const manager = await ethers.getContractAt("AccessManager", await deployment.accessManager.getAddress());
       const [isAdmin, adminDelay] = await manager.hasRole(Roles.ADMIN, admin.address);
       expect([isAdmin, adminDelay]).to.deep.equal([true, 86_400n]);
