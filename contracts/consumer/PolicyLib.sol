@@ -24,7 +24,7 @@ library PolicyLib {
         OutputPart calldata part,
         bytes32[] calldata proof
     ) internal view returns (RecordStatus memory record) {
-        record = ledger.inspect(inferenceId);
+        record = _inspect(ledger, inferenceId);
         RecordState state = record.state;
         if (state == RecordState.None) revert IInferenceConsumer.InferenceUnknown(inferenceId);
         if (state == RecordState.Rejected) revert IInferenceConsumer.InferenceWasRejected(inferenceId);
@@ -47,5 +47,22 @@ library PolicyLib {
         if (!CommitmentLib.verifyOutputPart(commitments.output, part, proof)) {
             revert IInferenceConsumer.OutputPartNotCommitted(inferenceId, part.index);
         }
+    }
+
+    /// @dev `ledger.inspect(inferenceId)`, with the six static words of its answer copied straight into the returned
+    /// struct (a memory struct of value types is laid out as their ABI encoding), skipping the re-encoding a
+    /// high-level call does. A Proofline ledger's `inspect` never reverts; any other answer is {LedgerUnreadable}.
+    function _inspect(IInferenceLedger ledger, bytes32 inferenceId) private view returns (RecordStatus memory record) {
+        bytes4 selector = IInferenceLedger.inspect.selector;
+        bool ok;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), inferenceId)
+            ok := staticcall(gas(), ledger, ptr, 0x24, record, 0xc0)
+            ok := and(ok, iszero(lt(returndatasize(), 0xc0)))
+        }
+        if (!ok) revert IInferenceConsumer.LedgerUnreadable(address(ledger));
     }
 }

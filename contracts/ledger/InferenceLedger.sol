@@ -326,17 +326,14 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
     }
 
     /// @inheritdoc IInferenceLedger
-    function inspect(bytes32 inferenceId) external view returns (RecordStatus memory) {
+    function inspect(bytes32 inferenceId) external view returns (RecordStatus memory status) {
         InferenceRecord storage record = _records[inferenceId];
-        return
-            RecordStatus({
-                state: _effectiveState(record),
-                achieved: record.achieved,
-                route: record.route,
-                subject: record.subject,
-                answeredAt: record.answeredAt,
-                answerDigest: record.answerDigest
-            });
+        status.state = _effectiveState(record);
+        status.achieved = record.achieved;
+        status.route = record.route;
+        status.subject = record.subject;
+        status.answeredAt = record.answeredAt;
+        status.answerDigest = record.answerDigest;
     }
 
     /// @inheritdoc IInferenceLedger

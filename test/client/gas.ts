@@ -25,7 +25,14 @@ describe("gas benchmark checks", () => {
   });
 
   it("fails on a stale, missing or extra snapshot entry", () => {
-    expect(compareSnapshot(snapshot(10, 20), snapshot(11, 20))[0]).to.match(/snapshot says 10\/20/);
+    expect(compareSnapshot(snapshot(10, 20), snapshot(11, 20))[0]).to.match(/snapshot says 10\/undefined\/20/);
+    const withTransaction = (transaction: number): GasSnapshot => ({
+      operations: { op: { gas: 10, transaction, budget: 20 } },
+      reference: {},
+    });
+    expect(compareSnapshot(withTransaction(30), withTransaction(30))).to.deep.equal([]);
+    expect(compareSnapshot(withTransaction(30), withTransaction(31))[0]).to.match(/snapshot says 10\/30\/20/);
+    expect(compareSnapshot(snapshot(10, 20), withTransaction(30))[0]).to.match(/measured 10\/30\/20/);
     expect(compareSnapshot({ operations: {}, reference: {} }, snapshot(10, 20))[0]).to.match(/missing/);
     expect(compareSnapshot(snapshot(10, 20), { operations: {}, reference: {} })[0]).to.match(/no longer measured/);
   });
@@ -43,8 +50,12 @@ describe("gas benchmark checks", () => {
   it("measures an operation without a budget, and still compares it with the snapshot", () => {
     const row = (gas: number) => ({ operations: { open: { gas } }, reference: {} });
     expect(compareSnapshot(row(500), row(500))).to.deep.equal([]);
-    expect(compareSnapshot(row(500), row(501))[0]).to.match(/snapshot says 500\/undefined/);
-    const table = formatTable([{ name: "open", gas: 500 }], { name: "ref", gas: 1000 }, { name: "open", gas: 500 });
+    expect(compareSnapshot(row(500), row(501))[0]).to.match(/snapshot says 500\/undefined\/undefined/);
+    const table = formatTable(
+      [{ name: "open", gas: 500 }],
+      { name: "ref", gas: 1000, transaction: 1200 },
+      { name: "open", gas: 500, transaction: 600 },
+    );
     expect(table).to.match(/open\s+500\s+-\s+-\s+measured/);
   });
 
@@ -52,15 +63,16 @@ describe("gas benchmark checks", () => {
     const table = formatTable(
       [
         { name: "a", gas: 5, budget: 10 },
-        { name: "b", gas: 20, budget: 10, waiver: "why", execution: 3 },
+        { name: "b", gas: 20, budget: 10, waiver: "why", transaction: 41 },
         { name: "c", gas: 20, budget: 10 },
       ],
-      { name: "ref", gas: 50 },
-      { name: "a", gas: 5, budget: 10 },
+      { name: "ref", gas: 50, transaction: 80 },
+      { name: "a", gas: 5, transaction: 20, budget: 10 },
     );
     expect(table).to.match(/a\s+5\s+-\s+10\s+ok/);
-    expect(table).to.match(/b\s+20\s+3\s+10\s+over budget \(waived\)/);
+    expect(table).to.match(/b\s+20\s+41\s+10\s+over budget \(waived\)/);
     expect(table).to.match(/c\s+20\s+-\s+10\s+OVER BUDGET/);
-    expect(table).to.contain("a costs 10.0% of ref");
+    expect(table).to.match(/ref\s+50\s+80\s+-\s+reference/);
+    expect(table).to.contain("a costs 10.0% of ref in execution gas, 25.0% as a whole transaction");
   });
 });

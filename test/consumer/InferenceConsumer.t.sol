@@ -140,6 +140,24 @@ contract InferenceConsumerTest is LedgerFixture {
     // Each condition, in the documented order
     // ----------------------------------------------------------------------------------------------------------
 
+    function test_ledgerUnreadable() public {
+        Answer memory answer = _makeAnswer(keccak256("asked elsewhere"), Route.Local, 1, VerificationLevel.TEE, 0);
+        Policy memory lax = _policy(VerificationLevel.Vanilla, true, false);
+        // An address with no code answers nothing; a contract without `inspect` reverts.
+        IInferenceLedger[2] memory notLedgers = [
+            IInferenceLedger(address(0xdead)),
+            IInferenceLedger(address(registry))
+        ];
+        for (uint256 i = 0; i < notLedgers.length; ++i) {
+            PolicyHarness consumer = new PolicyHarness(notLedgers[i], lax, new uint64[](0));
+            _expectConsumeRevert(
+                consumer,
+                answer,
+                abi.encodeWithSelector(IInferenceConsumer.LedgerUnreadable.selector, address(notLedgers[i]))
+            );
+        }
+    }
+
     function test_unknownInference() public {
         PolicyHarness consumer = _consumer(_policy(VerificationLevel.Vanilla, true, false));
         Answer memory answer = _makeAnswer(keccak256("never answered"), Route.Local, 1, VerificationLevel.TEE, 0);
