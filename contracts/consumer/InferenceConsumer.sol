@@ -25,10 +25,11 @@ import {PolicyLib} from "./PolicyLib.sol";
 /// }
 /// ```
 ///
-/// @dev The policy and up to four pinned artifact ids are immutables, so checking costs one ledger call and no
-/// storage read of the consumer's own. A consumer that must change its pins overrides {_isPinned}. Settled-only is
-/// the default; acting before settlement needs `allowUnsettled`, and each such use is flagged in
-/// {InferenceConsumed}. Single use costs one storage write per consumption.
+/// @dev The policy and up to four pinned artifact ids are immutables, so checking costs one ledger call and, unless
+/// the policy is single-use, no storage read of the consumer's own. A consumer that must change its pins overrides
+/// {_isPinned}. Settled-only is the default; acting before settlement needs `allowUnsettled`, and each such use is
+/// flagged in {InferenceConsumed}. Single use reads the consumer's used flag on every check and writes it on every
+/// consumption.
 abstract contract InferenceConsumer is IInferenceConsumer {
     IInferenceLedger private immutable LEDGER;
     VerificationLevel private immutable MIN_LEVEL;
