@@ -50,8 +50,9 @@ library PolicyLib {
     }
 
     /// @dev `ledger.inspect(inferenceId)`, with the six static words of its answer copied straight into the returned
-    /// struct (a memory struct of value types is laid out as their ABI encoding), skipping the re-encoding a
-    /// high-level call does. A Proofline ledger's `inspect` never reverts; any other answer is {LedgerUnreadable}.
+    /// struct (a memory struct of value types is laid out as their ABI encoding), skipping the decoding a high-level
+    /// call does. The words are trusted as the consumer's chosen ledger wrote them. A Proofline ledger's `inspect`
+    /// never reverts, so a call that reverts or answers fewer than six words is {LedgerUnreadable}.
     function _inspect(IInferenceLedger ledger, bytes32 inferenceId) private view returns (RecordStatus memory record) {
         bytes4 selector = IInferenceLedger.inspect.selector;
         bool ok;
