@@ -74,8 +74,11 @@ rows.push({
   budget: 40_000,
 });
 
-// Consumer policy check: the RiskScoreConsumer example (TEE minimum, settled only, pinned artifact, max age, single
-// use) checking a settled record and a two-part output proof, as `checkInference` sent as a transaction.
+// Consumer policy check, measured inside a consumer (contracts/bench/PolicyCheckProbe.sol): the gas the check adds
+// to a consumer's own function, from the cold ledger call to the output part's Merkle proof. The policy is the
+// RiskScoreConsumer example's (TEE minimum, settled only, one pinned artifact, one-hour maximum age); the record is
+// settled and the part has a two-part output proof. Single use adds a read of the consumer's own flag (and, when
+// consuming, a 22,100-gas write), shown apart. The last row is the example's `checkInference` sent as a transaction.
 const lender = await ethers.deployContract("RiskScoreConsumer", [await ledger.getAddress(), [1n], 3_600n]);
 const output = new OutputCommitment([
   dataPart(MEDIA_TYPES.riskScore, ["address", "uint16"], [signers.other.address, 250]),
@@ -84,10 +87,16 @@ const output = new OutputCommitment([
 const scored = makeAnswer({ claimed: Level.TEE, outputCommitment: output.root });
 await submit(scored);
 await ledger.settleTee(scored.inferenceId, await attest(signers.enclave, scored));
+const probeCheck = async (singleUse: boolean) => {
+  const policy = { minLevel: Level.TEE, allowUnsettled: false, pinArtifacts: true, singleUse, maxAge: 3_600n };
+  const probe = await ethers.deployContract("PolicyCheckProbe", [await ledger.getAddress(), policy, [1n]]);
+  return Number(await probe.measureCheck.staticCall(...consumerArgs(scored, output, 0)));
+};
+rows.push({ name: "consumer policy check (inside a consumer)", gas: await probeCheck(false), budget: 8_000 });
+rows.push({ name: "consumer policy check, single use (inside a consumer)", gas: await probeCheck(true) });
 rows.push({
-  name: "consumer.checkInference (policy check)",
+  name: "consumer.checkInference (RiskScoreConsumer, as a transaction)",
   ...(await measure(lender.checkInference.send(...consumerArgs(scored, output, 0)))),
-  budget: 8_000,
 });
 
 // ZKML: a real Groth16 proof that artifact 1 scores a borrower's features, verified on-chain (5 public signals).

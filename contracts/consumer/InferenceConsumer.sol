@@ -76,9 +76,8 @@ abstract contract InferenceConsumer is IInferenceConsumer {
         AnswerCommitments calldata commitments,
         OutputPart calldata part,
         bytes32[] calldata proof
-    ) external view returns (RecordStatus memory record) {
-        record = _check(inferenceId, commitments, part, proof);
-        if (SINGLE_USE && _consumed[inferenceId]) revert InferenceAlreadyConsumed(inferenceId);
+    ) external view returns (RecordStatus memory) {
+        return _check(inferenceId, commitments, part, proof);
     }
 
     /// @inheritdoc IInferenceConsumer
@@ -88,14 +87,7 @@ abstract contract InferenceConsumer is IInferenceConsumer {
 
     /// @inheritdoc IInferenceConsumer
     function policy() public view returns (Policy memory) {
-        return
-            Policy({
-                minLevel: MIN_LEVEL,
-                allowUnsettled: ALLOW_UNSETTLED,
-                pinArtifacts: PIN_ARTIFACTS,
-                singleUse: SINGLE_USE,
-                maxAge: MAX_AGE
-            });
+        return _policy();
     }
 
     /// @inheritdoc IInferenceConsumer
@@ -122,10 +114,7 @@ abstract contract InferenceConsumer is IInferenceConsumer {
         bytes32[] calldata proof
     ) internal returns (RecordStatus memory record) {
         record = _check(inferenceId, commitments, part, proof);
-        if (SINGLE_USE) {
-            if (_consumed[inferenceId]) revert InferenceAlreadyConsumed(inferenceId);
-            _consumed[inferenceId] = true;
-        }
+        if (SINGLE_USE) _consumed[inferenceId] = true;
         emit InferenceConsumed(
             inferenceId,
             address(LEDGER),
@@ -135,17 +124,29 @@ abstract contract InferenceConsumer is IInferenceConsumer {
         );
     }
 
+    /// @dev The policy from the immutables, filled into the one struct the call allocates.
+    function _policy() private view returns (Policy memory policy_) {
+        policy_.minLevel = MIN_LEVEL;
+        policy_.allowUnsettled = ALLOW_UNSETTLED;
+        policy_.pinArtifacts = PIN_ARTIFACTS;
+        policy_.singleUse = SINGLE_USE;
+        policy_.maxAge = MAX_AGE;
+    }
+
     /// @notice Whether `artifactId` is pinned. Override to pin from storage instead of the immutables.
     function _isPinned(uint64 artifactId) internal view virtual returns (bool) {
         return artifactId == PIN_0 || artifactId == PIN_1 || artifactId == PIN_2 || artifactId == PIN_3;
     }
 
+    /// @notice Checks `inferenceId` and `part` against the policy, as {checkInference} does, without consuming it.
+    /// Reverts with the named error of the first condition that fails.
     function _check(
         bytes32 inferenceId,
         AnswerCommitments calldata commitments,
         OutputPart calldata part,
         bytes32[] calldata proof
-    ) private view returns (RecordStatus memory) {
-        return PolicyLib.check(LEDGER, policy(), _isPinned, inferenceId, commitments, part, proof);
+    ) internal view returns (RecordStatus memory record) {
+        PolicyLib.check(LEDGER, _policy(), _isPinned, inferenceId, commitments, part, proof, record);
+        if (SINGLE_USE && _consumed[inferenceId]) revert InferenceAlreadyConsumed(inferenceId);
     }
 }

@@ -195,6 +195,12 @@ interface IInferenceLedger is IAttesterRegistry, IVerifierRouter {
     /// achieved level, route, subject, answer time and answer digest. An unknown id reads state `None`.
     function inspect(bytes32 inferenceId) external view returns (RecordStatus memory status);
 
+    /// @notice {inspect} for a caller that holds the answer's commitments: when `digest` is the record's answer
+    /// digest ({answerDigest} of its commitments) the record is found with one storage read instead of two.
+    /// Otherwise it answers exactly what {inspect} answers, whose `answerDigest` then differs from `digest` (or whose
+    /// state is `None`). Never reverts.
+    function lookupByDigest(bytes32 inferenceId, bytes32 digest) external view returns (RecordStatus memory status);
+
     /// @notice When the record's window closes: the challenge window for a Vanilla claim, the settlement deadline
     /// otherwise.
     function deadlineOf(bytes32 inferenceId) external view returns (uint256);

@@ -61,11 +61,14 @@ struct RecordStatus {
     bytes32 answerDigest;
 }
 
-/// @notice The stored record of an inference: two slots.
-/// @dev The commitments are stored as one digest, `keccak256(abi.encode(input, output, paymentRef))`; their values
-/// are in the {IInferenceLedger.Answered} event and are passed back in calldata where a check needs them.
+/// @notice The record of an inference, as {IInferenceLedger.getRecord} returns it.
+/// @dev Stored in two slots: the digest under the inference id, and the other fields (one slot) under the inference
+/// id and the digest, so a caller holding the commitments finds the record with one read
+/// ({IInferenceLedger.lookupByDigest}). The commitments are stored as one digest,
+/// `keccak256(abi.encode(input, output, paymentRef))`; their values are in the {IInferenceLedger.Answered} event and
+/// are passed back in calldata where a check needs them.
 struct InferenceRecord {
-    // slot 0: subject (8) | nodeId (4) | answeredAt (5) | settledAt (5) | round (4) | route, claimed, achieved, state (4)
+    // packed: subject (8) | nodeId (4) | answeredAt (5) | settledAt (5) | round (4) | route, claimed, achieved, state (4)
     uint64 subject;
     uint32 nodeId;
     uint40 answeredAt;
@@ -75,6 +78,6 @@ struct InferenceRecord {
     VerificationLevel claimed;
     VerificationLevel achieved;
     RecordState state;
-    // slot 1
+    // its own slot, keyed by inference id
     bytes32 answerDigest;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {PolicyCheckProbe} from "../../contracts/bench/PolicyCheckProbe.sol";
 import {InferenceConsumer} from "../../contracts/consumer/InferenceConsumer.sol";
 import {IInferenceConsumer, Policy} from "../../contracts/interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "../../contracts/interfaces/IInferenceLedger.sol";
@@ -220,6 +221,29 @@ contract InferenceConsumerTest is LedgerFixture {
         RecordStatus memory record = consumer.consume(answer.inferenceId, _commitments(answer), textPart, textProof);
         vm.assertEq(uint256(record.state), uint256(RecordState.Answered), "acted before settlement");
         vm.assertTrue(consumer.consumed(answer.inferenceId), "marked used");
+    }
+
+    /// @notice The gas benchmark's probe runs the same check: it measures a passing check and reverts as the check.
+    function test_policyCheckProbe_measuresTheCheck() public {
+        PolicyCheckProbe probe = new PolicyCheckProbe(
+            ledger,
+            _policy(VerificationLevel.Vanilla, false, true),
+            _pins(1)
+        );
+        Answer memory answer = _answered(keccak256("probe"), Route.Local, 1, VerificationLevel.Vanilla);
+        AnswerCommitments memory commitments = _commitments(answer);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IInferenceConsumer.InferenceNotSettled.selector,
+                answer.inferenceId,
+                RecordState.Answered
+            )
+        );
+        probe.measureCheck(answer.inferenceId, commitments, textPart, textProof);
+        vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
+        uint256 used = probe.measureCheck(answer.inferenceId, commitments, textPart, textProof);
+        vm.assertGt(used, 0, "no gas measured");
+        vm.assertLt(used, 20_000, "not the check alone");
     }
 
     function test_levelTooLow() public {

@@ -2,7 +2,14 @@
 pragma solidity 0.8.30;
 
 import {InferenceLedger} from "../../contracts/ledger/InferenceLedger.sol";
-import {Answer, InferenceRecord, RecordState, Route, VerificationLevel} from "../../contracts/types/InferenceTypes.sol";
+import {
+    Answer,
+    InferenceRecord,
+    RecordState,
+    RecordStatus,
+    Route,
+    VerificationLevel
+} from "../../contracts/types/InferenceTypes.sol";
 import {FuzzSelector} from "../utils/ProoflineTest.sol";
 import {LedgerFixture} from "../utils/LedgerFixture.sol";
 
@@ -224,6 +231,29 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
             if (record.state != RecordState.Answered) {
                 vm.assertEq(uint256(now_), uint256(record.state), "stateOf disagrees with a final state");
             }
+            _assertStatusViews(inferenceId, record, now_);
         }
+    }
+
+    /// @dev `inspect` and `lookupByDigest` (which unpack the record's slot by hand) agree with `getRecord` and
+    /// `stateOf`, in whatever state the sequence left the record; a wrong digest reads as `inspect`.
+    function _assertStatusViews(bytes32 inferenceId, InferenceRecord memory record, RecordState now_) private view {
+        RecordStatus memory status = ledger.inspect(inferenceId);
+        vm.assertEq(uint256(status.state), uint256(now_), "inspect: state");
+        vm.assertEq(uint256(status.achieved), uint256(record.achieved), "inspect: achieved");
+        vm.assertEq(uint256(status.route), uint256(record.route), "inspect: route");
+        vm.assertEq(status.subject, record.subject, "inspect: subject");
+        vm.assertEq(status.answeredAt, record.answeredAt, "inspect: answeredAt");
+        vm.assertEq(status.answerDigest, record.answerDigest, "inspect: digest");
+        vm.assertEq(
+            keccak256(abi.encode(ledger.lookupByDigest(inferenceId, record.answerDigest))),
+            keccak256(abi.encode(status)),
+            "lookupByDigest disagrees with inspect"
+        );
+        vm.assertEq(
+            keccak256(abi.encode(ledger.lookupByDigest(inferenceId, ~record.answerDigest))),
+            keccak256(abi.encode(status)),
+            "a wrong digest does not read as inspect"
+        );
     }
 }

@@ -24,7 +24,7 @@ const load = () => networkHelpers.loadFixture(fixture);
 
 describe("InferenceLedger", () => {
   describe("answer", () => {
-    it("stores a two-slot record, achieved Vanilla, and emits every field", async () => {
+    it("stores a two-slot record (digest by id, fields by id and digest), achieved Vanilla, and emits every field", async () => {
       const { ledger, makeAnswer, submit } = await load();
       const answer = makeAnswer({ claimed: Level.TEE });
       await expect(submit(answer))
@@ -228,6 +228,44 @@ describe("InferenceLedger", () => {
       await expect(
         ledger.settleTee(late.inferenceId, await attest(signers.enclave, late)),
       ).to.be.revertedWithCustomError(ledger, "DeadlinePassed");
+    });
+  });
+
+  describe("inspect and lookupByDigest", () => {
+    it("answers the record's status by id, and by id and answer digest with the same words", async () => {
+      const { ledger, makeAnswer, submit, advance } = await load();
+      const answer = makeAnswer({ claimed: Level.Vanilla });
+      await submit(answer);
+      const digest = answerDigest(answer.inputCommitment, answer.outputCommitment, answer.paymentRef);
+      const record = await ledger.getRecord(answer.inferenceId);
+      const expected = [BigInt(RecordState.Answered), BigInt(Level.Vanilla), BigInt(answer.route), answer.subject];
+      const status = await ledger.inspect(answer.inferenceId);
+      expect([...status]).to.deep.equal([...expected, record.answeredAt, digest]);
+      expect([...(await ledger.lookupByDigest(answer.inferenceId, digest))]).to.deep.equal([...status]);
+      // A Vanilla claim past its challenge window reads Settled before anyone finalizes it.
+      await advance(CHALLENGE_WINDOW + 1n);
+      expect((await ledger.lookupByDigest(answer.inferenceId, digest)).state).to.equal(BigInt(RecordState.Settled));
+      expect((await ledger.inspect(answer.inferenceId)).state).to.equal(BigInt(RecordState.Settled));
+    });
+
+    it("answers as inspect for another digest (so the caller sees the mismatch) and None for an unknown id", async () => {
+      const { ledger, makeAnswer, submit } = await load();
+      const answer = makeAnswer();
+      await submit(answer);
+      const other = keccak256(toUtf8Bytes("other commitments"));
+      const status = await ledger.lookupByDigest(answer.inferenceId, other);
+      expect([...status]).to.deep.equal([...(await ledger.inspect(answer.inferenceId))]);
+      expect(status.answerDigest).to.not.equal(other);
+      const unknown = await ledger.lookupByDigest(keccak256(toUtf8Bytes("never answered")), other);
+      expect([...unknown]).to.deep.equal([0n, 0n, 0n, 0n, 0n, ZeroHash]);
+    });
+
+    it("keeps lookupByDigest the lowest selector, the first the dispatcher compares", async () => {
+      const { ledger } = await load();
+      const selectors: string[] = [];
+      ledger.interface.forEachFunction((fn) => selectors.push(fn.selector));
+      selectors.sort();
+      expect(selectors[0]).to.equal(ledger.interface.getFunction("lookupByDigest")!.selector);
     });
   });
 
