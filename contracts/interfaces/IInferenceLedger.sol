@@ -32,8 +32,9 @@ import {IVerifierRouter} from "./IVerifierRouter.sol";
 ///
 /// Warning: achieved levels say what was proven, never what was claimed. A TEE attestation proves that approved code
 /// in an enclave produced the output; it does not prove the model is right, and on a Proxy route it proves only the
-/// pipe to the named provider. The storage keeps two slots per record: the commitments live in the {Answered} event
-/// and in `answerDigest`, and checks that need them take them back as arguments.
+/// pipe to the named provider. The storage keeps two slots per record, the answer digest under the inference id and
+/// the other fields under the id and the digest: the commitments live in the {Answered} event and in `answerDigest`,
+/// and checks that need them take them back as arguments ({lookupByDigest} finds a record in one read that way).
 interface IInferenceLedger is IAttesterRegistry, IVerifierRouter {
     /// @notice Why a record was rejected.
     enum RejectionReason {
