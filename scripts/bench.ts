@@ -76,8 +76,8 @@ rows.push({
 
 // Consumer policy check, measured inside a consumer (contracts/bench/PolicyCheckProbe.sol): the gas the check adds
 // to a consumer's own function, from the cold ledger call to the output part's Merkle proof. The policy is the
-// RiskScoreConsumer example's (TEE minimum, settled only, one pinned artifact, one-hour maximum age); the record is
-// settled and the part has a two-part output proof. Single use adds a read of the consumer's own flag (and, when
+// RiskScoreConsumer example's without its single use (TEE minimum, settled only, one pinned artifact, one-hour
+// maximum age); the record is settled and the part has a two-part output proof. Single use adds a read of the consumer's own flag (and, when
 // consuming, a 22,100-gas write), shown apart. The last row is the example's `checkInference` sent as a transaction.
 const lender = await ethers.deployContract("RiskScoreConsumer", [await ledger.getAddress(), [1n], 3_600n]);
 const output = new OutputCommitment([

@@ -44,7 +44,8 @@ interface IInferenceConsumer {
     /// @notice Artifacts are pinned iff the policy says so, with 1 to 4 non-zero ids.
     error PolicyPinsInvalid();
 
-    /// @notice `ledger` did not answer {IInferenceLedger.lookupByDigest} with a record status: it is not a Proofline ledger.
+    /// @notice `ledger` did not answer {IInferenceLedger.lookupByDigest} with a record status: it is not a Proofline
+    /// ledger.
     error LedgerUnreadable(address ledger);
     /// @notice The ledger has no record `inferenceId`.
     error InferenceUnknown(bytes32 inferenceId);

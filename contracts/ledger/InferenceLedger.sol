@@ -485,8 +485,9 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
         ) revert EnclaveNotLive(enclave);
     }
 
-    /// @dev Checks `evidence` against `record` (a Local record, answer digest `digest`, whose commitments it carries, whose input tree holds
-    /// its input hash) and runs the artifact's verifier. Returns the verifier and the proof's hash.
+    /// @dev Checks `evidence` against `record` (a Local record with answer digest `digest`, whose commitments it
+    /// carries, whose input tree holds its input hash) and runs the artifact's verifier. Returns the verifier and the
+    /// proof's hash.
     function _checkZkProof(
         StoredRecord storage record,
         bytes32 digest,

@@ -68,7 +68,8 @@ struct RecordStatus {
 /// `keccak256(abi.encode(input, output, paymentRef))`; their values are in the {IInferenceLedger.Answered} event and
 /// are passed back in calldata where a check needs them.
 struct InferenceRecord {
-    // packed: subject (8) | nodeId (4) | answeredAt (5) | settledAt (5) | round (4) | route, claimed, achieved, state (4)
+    // packed: subject (8) | nodeId (4) | answeredAt (5) | settledAt (5) | round (4) | route, claimed, achieved,
+    // state (1 each)
     uint64 subject;
     uint32 nodeId;
     uint40 answeredAt;
