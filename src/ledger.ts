@@ -33,7 +33,10 @@ export interface Answer {
   paymentRef: string;
 }
 
-/** EIP-712 types; they must match ANSWER_TYPEHASH, ATTESTATION_TYPEHASH and the heartbeat type in the contracts. */
+/**
+ * EIP-712 types; they must match the ledger's ANSWER_TYPEHASH, ATTESTATION_TYPEHASH and BATCH_TYPEHASH and the
+ * attester registry's heartbeat type.
+ */
 export const ANSWER_TYPES = {
   Answer: [
     { name: "inferenceId", type: "bytes32" },
@@ -74,6 +77,11 @@ export function ledgerDomain(chainId: bigint, ledgerAddress: string): TypedDataD
   return { name: "Proofline InferenceLedger", version: "1", chainId, verifyingContract: ledgerAddress };
 }
 
+/** The attester registry's EIP-712 domain, under which enclaves sign heartbeats. */
+export function attesterRegistryDomain(chainId: bigint, registryAddress: string): TypedDataDomain {
+  return { name: "Proofline AttesterRegistry", version: "1", chainId, verifyingContract: registryAddress };
+}
+
 /** A node's EIP-712 signature over `answer`. */
 export function signAnswer(node: Signer, domain: TypedDataDomain, answer: Answer): Promise<string> {
   return node.signTypedData(domain, ANSWER_TYPES, answer);
@@ -88,7 +96,7 @@ export function signAttestation(
   return enclave.signTypedData(domain, ATTESTATION_TYPES, attestation);
 }
 
-/** An enclave's signed liveness heartbeat at `timestamp`. */
+/** An enclave's signed liveness heartbeat at `timestamp`, under the attester registry's domain. */
 export async function signHeartbeat(enclave: Signer, domain: TypedDataDomain, timestamp: bigint): Promise<string> {
   return enclave.signTypedData(domain, HEARTBEAT_TYPES, { enclave: await enclave.getAddress(), timestamp });
 }

@@ -28,18 +28,13 @@ export const RoleWiring = {
   ModelRegistry: {
     GUARDIAN: ["guardianRevokeArtifact(uint64,uint8)"],
   },
-  InferenceLedger: {
-    TRUST_ADMIN: [
-      "approveMeasurement(bytes32)",
-      "registerEnclave(address,bytes32,uint8,uint64,bytes32)",
-      "addVerifier(address,uint8)",
-    ],
-    GUARDIAN: [
-      "revokeMeasurement(bytes32)",
-      "disableEnclave(address)",
-      "guardianDeactivateNode(uint32)",
-      "freezeVerifier(address)",
-    ],
+  AttesterRegistry: {
+    TRUST_ADMIN: ["approveMeasurement(bytes32)", "registerEnclave(address,bytes32,uint8,uint64,bytes32)"],
+    GUARDIAN: ["revokeMeasurement(bytes32)", "disableEnclave(address)", "guardianDeactivateNode(uint32)"],
+  },
+  VerifierRouter: {
+    TRUST_ADMIN: ["addVerifier(address,uint8)"],
+    GUARDIAN: ["freezeVerifier(address)"],
   },
   TwinMarket: {
     FEE_ADMIN: [

@@ -5,7 +5,15 @@ import ProoflineLocalModule from "../deploy/modules/ProoflineLocal.js";
 import { executeDelayed } from "./admin.js";
 import { answerDigest } from "./commitments.js";
 import { parametersFile, readParameters } from "./deployments.js";
-import { Level, Route, ledgerDomain, signAnswer, signAttestation, signHeartbeat } from "./ledger.js";
+import {
+  Level,
+  Route,
+  attesterRegistryDomain,
+  ledgerDomain,
+  signAnswer,
+  signAttestation,
+  signHeartbeat,
+} from "./ledger.js";
 import type { Answer } from "./ledger.js";
 import { toArtifactParams } from "./registry.js";
 import { loadRiskModel, modelCommitment, weightsDigest, type RiskModel } from "./zkml.js";
@@ -41,8 +49,8 @@ export function localRoles(): {
 /**
  * A ready local deployment for tests, the gas benchmark and the demo: deploys the whole system with the
  * `ProoflineLocal` module and `deploy/parameters/default.json` (the deployer ends with no role), then sets up a model
- * (two artifacts, both ZK-provable by the risk scorer circuit and bound to its verifier), a provider, a node, and two
- * live enclaves, and returns helpers that build, sign and attest answers. Role holders are the accounts the
+ * (two artifacts, both ZK-provable by the risk scorer circuit and bound to its verifier in the router), a provider, a
+ * node and two live development enclaves (local keys standing in for hardware enclaves) in the attester registry, and returns helpers that build, sign and attest answers. Role holders are the accounts the
  * parameters file names; the other parts are played by Hardhat's accounts 0 to 7.
  */
 export async function deployScenario(connection: NetworkConnection) {
@@ -55,9 +63,14 @@ export async function deployScenario(connection: NetworkConnection) {
   const deployment = await ignition.deploy(ProoflineLocalModule, { parameters: parametersFile("default") });
   const manager = await ethers.getContractAt("AccessManager", await deployment.accessManager.getAddress());
   const registry = await ethers.getContractAt("ModelRegistry", await deployment.registry.getAddress());
+  const attesters = await ethers.getContractAt("AttesterRegistry", await deployment.attesters.getAddress());
+  const router = await ethers.getContractAt("VerifierRouter", await deployment.router.getAddress());
   const ledger = await ethers.getContractAt("InferenceLedger", await deployment.ledger.getAddress());
-  const ledgerAddress = await ledger.getAddress();
-  const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, ledgerAddress);
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = ledgerDomain(chainId, await ledger.getAddress());
+  const attestersAddress = await attesters.getAddress();
+  const routerAddress = await router.getAddress();
+  const heartbeatDomain = attesterRegistryDomain(chainId, attestersAddress);
   const advance = (seconds: bigint) => networkHelpers.time.increase(seconds);
 
   await registry.connect(publisher).createModel("risk-scorer", "ipfs://card");
@@ -74,37 +87,37 @@ export async function deployScenario(connection: NetworkConnection) {
     });
     await registry.connect(publisher).registerArtifact(1n, params, i === 0);
   }
-  await ledger.connect(other).registerProvider("openai/gpt-4o-2024-08-06");
-  await ledger.connect(deployer).registerNode(node.address);
+  await attesters.connect(other).registerProvider("openai/gpt-4o-2024-08-06");
+  await attesters.connect(deployer).registerNode(node.address);
 
-  const approve = ledger.interface.encodeFunctionData("approveMeasurement", [MEASUREMENT]);
-  await executeDelayed(manager, trustAdmin, ledgerAddress, approve, advance);
+  const approve = attesters.interface.encodeFunctionData("approveMeasurement", [MEASUREMENT]);
+  await executeDelayed(manager, trustAdmin, attestersAddress, approve, advance);
   for (const [key, route, subject] of [
     [enclave.address, Route.Local, 1n],
     [proxyEnclave.address, Route.Proxy, 1n],
   ] as const) {
-    const data = ledger.interface.encodeFunctionData("registerEnclave", [
+    const data = attesters.interface.encodeFunctionData("registerEnclave", [
       key,
       MEASUREMENT,
       route,
       subject,
       keccak256(toUtf8Bytes(`quote of ${key}`)),
     ]);
-    await executeDelayed(manager, trustAdmin, ledgerAddress, data, advance);
+    await executeDelayed(manager, trustAdmin, attestersAddress, data, advance);
   }
 
   const verifier = await deployment.riskScorerVerifier.getAddress();
-  const addVerifier = ledger.interface.encodeFunctionData("addVerifier", [verifier, RISK_SCORER_OUTPUTS]);
-  await executeDelayed(manager, trustAdmin, ledgerAddress, addVerifier, advance);
-  await ledger.connect(publisher).bindArtifact(1n, verifier);
-  await ledger.connect(publisher).bindArtifact(2n, verifier);
+  const addVerifier = router.interface.encodeFunctionData("addVerifier", [verifier, RISK_SCORER_OUTPUTS]);
+  await executeDelayed(manager, trustAdmin, routerAddress, addVerifier, advance);
+  await router.connect(publisher).bindArtifact(1n, verifier);
+  await router.connect(publisher).bindArtifact(2n, verifier);
 
   // Heartbeats last: every delayed action above moves time forward.
   const beat = async (signer: Signer) => {
     const timestamp = BigInt(await networkHelpers.time.latest()) + 1n;
     await networkHelpers.time.setNextBlockTimestamp(timestamp);
-    const signature = await signHeartbeat(signer, domain, timestamp);
-    await ledger.heartbeat(await signer.getAddress(), timestamp, signature);
+    const signature = await signHeartbeat(signer, heartbeatDomain, timestamp);
+    await attesters.heartbeat(await signer.getAddress(), timestamp, signature);
   };
   await beat(enclave);
   await beat(proxyEnclave);
@@ -138,10 +151,13 @@ export async function deployScenario(connection: NetworkConnection) {
     networkHelpers,
     manager,
     registry,
+    attesters,
+    router,
     ledger,
     verifier,
     models,
     domain,
+    heartbeatDomain,
     advance,
     escrow: await ethers.getContractAt("InferenceEscrow", await deployment.escrow.getAddress()),
     usdc: await ethers.getContractAt("TestUSDC", await deployment.usdc.getAddress()),

@@ -11,9 +11,8 @@ import {RecordState, RecordStatus, Route, VerificationLevel} from "../types/Infe
 /// @notice The policy check of a Proofline consumer, for contracts that cannot inherit `InferenceConsumer`.
 /// @dev One ledger call ({IInferenceLedger.lookupByDigest}: one storage read there, since the answer digest is
 /// part of the record's storage key), then pure checks in the order {IInferenceConsumer} lists. Whether the artifact
-/// is pinned is the caller's question, answered by `isPinned`. On the example policy (TEE, settled only, one pinned
-/// artifact, maximum age) the whole check costs ~7.8k gas inside a consumer, 4,700 of it the cold ledger account
-/// and the record's cold slot (README, Gas).
+/// is pinned is the caller's question, answered by `isPinned`. Most of the check's cost is the cold ledger account
+/// and the record's cold slot; docs/GAS.md has the measured figures.
 library PolicyLib {
     /// @notice Reverts with the named error of the first condition `inferenceId` and `part` fail under `policy`;
     /// otherwise writes the record's status (its `state` is `Settled` when final) into `record`, a struct the caller
@@ -30,7 +29,7 @@ library PolicyLib {
         RecordStatus memory record
     ) internal view {
         bytes32 digest = CommitmentLib.digest(commitments);
-        _inspect(ledger, inferenceId, digest, record);
+        _lookup(ledger, inferenceId, digest, record);
         // The words as the ledger answered them, each read once; enums compare by their numeric order.
         (uint256 state, uint256 achieved, uint256 route, uint64 subject, uint40 answeredAt) = _fields(record);
         if (state == uint8(RecordState.None)) revert IInferenceConsumer.InferenceUnknown(inferenceId);
@@ -74,7 +73,7 @@ library PolicyLib {
     /// `record` (a memory struct of value types is laid out as their ABI encoding), skipping the decoding a high-level
     /// call does. The words are trusted as the consumer's chosen ledger wrote them. A Proofline ledger's
     /// `lookupByDigest` never reverts, so a call that reverts or answers fewer than six words is {LedgerUnreadable}.
-    function _inspect(
+    function _lookup(
         IInferenceLedger ledger,
         bytes32 inferenceId,
         bytes32 digest,

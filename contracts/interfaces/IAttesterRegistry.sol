@@ -33,17 +33,14 @@ interface IAttesterRegistry {
     /// @param measurement The code measurement (PCR-style hash) it runs.
     /// @param quoteHash Hash of the attestation quote the trust admin checked.
     /// @param measurementId The registry's id of `measurement` (read on the settlement path instead of the hash).
-    /// @param lastBatchRound The newest round it committed a settlement batch for (0 before any).
     struct Enclave {
         // slot 0: subject (8) | lastHeartbeat (5) | disabledAt (5) | measurementId (4) | route (1) | registered (1)
-        //         | lastBatchRound (4)
         uint64 subject;
         uint40 lastHeartbeat;
         uint40 disabledAt;
         uint32 measurementId;
         Route route;
         bool registered;
-        uint32 lastBatchRound;
         // slots 1-2
         bytes32 measurement;
         bytes32 quoteHash;
@@ -56,11 +53,18 @@ interface IAttesterRegistry {
         uint40 revokedAt;
     }
 
+    /// @notice `operator` registered `key` as node `nodeId`.
     event NodeRegistered(uint32 indexed nodeId, address indexed key, address indexed operator);
+    /// @notice `by` (its operator or a guardian) deactivated node `nodeId` for good.
     event NodeDeactivated(uint32 indexed nodeId, address indexed by);
+    /// @notice Provider `providerId` was registered under `name`.
     event ProviderRegistered(uint64 indexed providerId, string name);
+    /// @notice `measurement` was approved: enclaves running it may be registered.
     event MeasurementApproved(bytes32 indexed measurement);
+    /// @notice A guardian (`by`) revoked `measurement`: no enclave running it is live from now on.
     event MeasurementRevoked(bytes32 indexed measurement, address indexed by);
+    /// @notice `enclave` was registered, running `measurement`, bound to (`route`, `subject`), after the trust admin
+    /// checked the quote hashed as `quoteHash`.
     event EnclaveRegistered(
         address indexed enclave,
         bytes32 indexed measurement,
@@ -68,7 +72,9 @@ interface IAttesterRegistry {
         uint64 indexed subject,
         bytes32 quoteHash
     );
+    /// @notice A guardian (`by`) disabled `enclave` for good.
     event EnclaveDisabled(address indexed enclave, address indexed by);
+    /// @notice `enclave` signed a liveness heartbeat at `timestamp`.
     event Heartbeat(address indexed enclave, uint40 timestamp);
 
     /// @notice The zero address is not a key.
@@ -101,6 +107,12 @@ interface IAttesterRegistry {
     error StaleHeartbeat(uint40 timestamp, uint40 lastHeartbeat);
     /// @notice A heartbeat's signature was not made by the enclave key.
     error InvalidHeartbeatSignature(address enclave, address signer);
+    /// @notice An enclave must be bound to a valid subject: a valid artifact (Local) or a registered provider (Proxy).
+    error EnclaveSubjectInvalid(Route route, uint64 subject);
+    /// @notice A heartbeat must keep an enclave live for at least one second.
+    error ZeroHeartbeatTtl();
+    /// @notice The model registry given at construction, `registry`, has no code.
+    error AttesterRegistryNeedsModelRegistry(address registry);
 
     /// @notice Registers `key` as a node signing key operated by the caller.
     function registerNode(address key) external returns (uint32 nodeId);
@@ -142,18 +154,40 @@ interface IAttesterRegistry {
     /// @notice How long a heartbeat keeps an enclave live, in seconds.
     function heartbeatTtl() external view returns (uint40);
 
+    /// @notice The model registry whose artifacts are valid Local subjects.
+    function modelRegistry() external view returns (address);
+
+    /// @notice The node `nodeId`. Reverts with {UnknownNode}.
     function getNode(uint32 nodeId) external view returns (Node memory);
 
-    /// @notice The node id of `key`, or 0.
+    /// @notice The node id of `key`, active or not, or 0.
     function nodeIdOf(address key) external view returns (uint32);
 
+    /// @notice The node id of `key` while it is an active node key, or 0: whether its signature counts as an answer.
+    function activeNodeId(address key) external view returns (uint32);
+
+    /// @notice The enclave `enclave`. Reverts with {UnknownEnclave}.
     function getEnclave(address enclave) external view returns (Enclave memory);
 
+    /// @notice The state of `measurement` (all zero when it was never approved).
     function getMeasurement(bytes32 measurement) external view returns (Measurement memory);
 
     /// @notice The provider's name. Reverts with {UnknownProvider}.
     function providerName(uint64 providerId) external view returns (string memory);
 
-    /// @notice Whether `enclave` could attest now: registered, enabled, measurement approved and unrevoked, live.
+    /// @notice Whether `enclave` could attest now: registered, enabled, measurement approved and unrevoked, and a
+    /// heartbeat within {heartbeatTtl}. The one implementation of enclave liveness.
     function isEnclaveLive(address enclave) external view returns (bool);
+
+    /// @notice What a settlement needs about `enclave`, in one call: whether it is live (as {isEnclaveLive}) and
+    /// what it is bound to. An unknown enclave reads not live, bound to (Local, 0).
+    function enclaveStatus(address enclave) external view returns (bool live, Route route, uint64 subject);
+
+    /// @notice Whether `subject` names something of `route`'s kind that may be answered for now: an artifact that
+    /// exists and is not revoked in the model registry (Local), or a registered provider (Proxy). The one
+    /// implementation of subject validity, read by the ledger and the escrow.
+    function isValidSubject(Route route, uint64 subject) external view returns (bool);
+
+    /// @notice The EIP-712 digest an enclave signs for a heartbeat at `timestamp` (this registry's domain).
+    function heartbeatTypedDataHash(address enclave, uint40 timestamp) external view returns (bytes32);
 }

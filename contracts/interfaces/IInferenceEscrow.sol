@@ -109,7 +109,9 @@ interface IInferenceEscrow {
     event Withdrawn(address indexed account, address indexed asset, uint256 amount, address to);
 
     /// @notice A price must be more than zero.
-    error ZeroAmount();
+    error EscrowZeroAmount();
+    /// @notice The ledger given at construction, `ledger`, has no code.
+    error EscrowNeedsLedger(address ledger);
     /// @notice The paid level must be Vanilla or more, and ZKML only on a Local route.
     error InvalidMinLevel(Route route, VerificationLevel minLevel);
     /// @notice `subject` is not a valid artifact (Local) or registered provider (Proxy).
@@ -142,9 +144,9 @@ interface IInferenceEscrow {
     /// @notice A request can be refunded as expired only after `refundableAt`.
     error NotExpired(uint256 requestId, uint256 refundableAt);
     /// @notice The caller has nothing of `asset` to withdraw.
-    error NothingToWithdraw(address asset);
+    error EscrowNothingToWithdraw(address asset);
     /// @notice Sending ETH to `to` failed; the credit is kept.
-    error EthTransferFailed(address to);
+    error EscrowEthTransferFailed(address to);
 
     /// @notice Opens a request paid with ETH (`msg.value` = amount) or an ERC-20 the caller approved.
     function open(RequestParams calldata params) external payable returns (uint256 requestId);

@@ -11,12 +11,14 @@ import {
 } from "../types/InferenceTypes.sol";
 import {OutputPart} from "../types/CommitmentTypes.sol";
 import {ZkEvidence} from "../types/SettlementTypes.sol";
-import {IAttesterRegistry} from "./IAttesterRegistry.sol";
-import {IVerifierRouter} from "./IVerifierRouter.sol";
 
 /// @title IInferenceLedger
 /// @notice One stored, de-duplicated record per inference, separating what was answered from what was proven.
 /// @dev Life cycle:
+/// The ledger holds records only. Who may sign (node keys, live enclaves) and what may be answered (valid artifacts
+/// and providers) it asks the attester registry ({attesterRegistry}); whether a ZK proof holds it asks the verifier
+/// router ({verifierRouter}). It has no admin and no restricted function.
+///
 /// - `answer`: a registered node's EIP-712 signature over the {Answer} records it as `Answered`, achieved Vanilla.
 /// - `settleTee`: a live enclave bound to the record's artifact or provider signs the record's content; achieved
 ///   becomes TEE. A record reaches `Settled` when achieved reaches claimed.
@@ -35,7 +37,7 @@ import {IVerifierRouter} from "./IVerifierRouter.sol";
 /// pipe to the named provider. The storage keeps two slots per record, the answer digest under the inference id and
 /// the other fields under the id and the digest: the commitments live in the {Answered} event and in `answerDigest`,
 /// and checks that need them take them back as arguments ({lookupByDigest} finds a record in one read that way).
-interface IInferenceLedger is IAttesterRegistry, IVerifierRouter {
+interface IInferenceLedger {
     /// @notice Why a record was rejected.
     enum RejectionReason {
         DeadlineMissed,
@@ -90,8 +92,8 @@ interface IInferenceLedger is IAttesterRegistry, IVerifierRouter {
     error NotActiveNode(address signer);
     /// @notice A node must claim Vanilla or more, and ZKML only on a Local route.
     error InvalidClaim(Route route, VerificationLevel claimed);
-    /// @notice `artifactId` is unknown or revoked in the model registry.
-    error InvalidArtifact(uint64 artifactId);
+    /// @notice The answer's subject is not valid for its route (an unknown or revoked artifact, an unknown provider).
+    error InvalidAnswerSubject(Route route, uint64 subject);
     /// @notice The record is `state`, and the action needs an unsettled `Answered` record.
     error NotPending(bytes32 inferenceId, RecordState state);
     /// @notice The action needed to happen by `deadline`.
@@ -128,6 +130,11 @@ interface IInferenceLedger is IAttesterRegistry, IVerifierRouter {
     error UnknownBatch(address enclave, uint32 round);
     /// @notice The leaf of `inferenceId` (its round and answer digest) is not in `enclave`'s root for `round`.
     error NotInBatch(bytes32 inferenceId, address enclave, uint32 round);
+    /// @notice A constructor dependency (model registry, attester registry or verifier router), `dependency`, has no
+    /// code.
+    error LedgerDependencyMissing(address dependency);
+    /// @notice Every window and the round length must be at least one second.
+    error LedgerWindowZero(uint40 challengeWindow, uint40 settlementWindow, uint40 roundDuration);
 
     /// @notice Records `answer`, signed under EIP-712 by an active node key. Anyone may submit it.
     /// @dev Refuses an id recorded before, a revoked or unknown artifact, an unknown provider, and a claim below
@@ -202,6 +209,14 @@ interface IInferenceLedger is IAttesterRegistry, IVerifierRouter {
     /// state is `None`). Never reverts.
     function lookupByDigest(bytes32 inferenceId, bytes32 digest) external view returns (RecordStatus memory status);
 
+    /// @notice Where the record stands in its settlement, as of now: its state (as {stateOf}), achieved level, and
+    /// when it settled. The settlement time of a Vanilla claim is the first second after its challenge window,
+    /// whether or not anyone called {finalize}; it is 0 while the record has not settled (and stays 0 if rejected).
+    /// Unknown ids read `None`. Never reverts: readers such as an escrow use it instead of re-deriving any rule.
+    function settlementOf(
+        bytes32 inferenceId
+    ) external view returns (RecordState state, VerificationLevel achieved, uint256 settledAt);
+
     /// @notice When the record's window closes: the challenge window for a Vanilla claim, the settlement deadline
     /// otherwise.
     function deadlineOf(bytes32 inferenceId) external view returns (uint256);
@@ -249,4 +264,14 @@ interface IInferenceLedger is IAttesterRegistry, IVerifierRouter {
 
     /// @notice The model registry artifacts are checked against.
     function modelRegistry() external view returns (address);
+
+    /// @notice The attester registry that decides which nodes may answer, which enclaves are live and which
+    /// subjects are valid.
+    function attesterRegistry() external view returns (address);
+
+    /// @notice The verifier router that checks ZK proofs.
+    function verifierRouter() external view returns (address);
+
+    /// @notice The newest round `enclave` committed a settlement batch for (0 before any).
+    function lastBatchRound(address enclave) external view returns (uint32);
 }

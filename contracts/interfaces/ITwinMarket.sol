@@ -58,7 +58,7 @@ interface ITwinMarket {
     error ZeroTwinId();
     error TwinExists(bytes16 twin);
     error UnknownTwin(bytes16 twin);
-    error ZeroAmount();
+    error MarketZeroAmount();
     /// @notice The trade's deadline has passed.
     error DeadlineExpired(uint256 deadline);
     /// @notice A deadline may be at most `latest` (now plus {MAX_DEADLINE}).
@@ -88,9 +88,9 @@ interface ITwinMarket {
     /// @notice A queued change must raise the rate; lower rates apply at once through the same call.
     error NotAChange(FeeSetting setting, uint256 value);
     /// @notice There are no fees to withdraw.
-    error NothingToWithdraw();
+    error MarketNothingToWithdraw();
     /// @notice Sending ETH to `to` failed.
-    error EthTransferFailed(address to);
+    error MarketEthTransferFailed(address to);
 
     /// @notice Creates `twin`, owned by the caller, who receives its first share free.
     function createTwin(bytes16 twin) external;

@@ -62,6 +62,8 @@ interface IVerifierRouter {
     error ArtifactNotBound(uint64 artifactId);
     /// @notice A proof must carry exactly the verifier's `expected` output signals.
     error ZkOutputCountMismatch(uint256 expected, uint256 given);
+    /// @notice The model registry given at construction, `registry`, has no code.
+    error VerifierRouterNeedsModelRegistry(address registry);
 
     /// @notice Adds `verifier`, whose circuit has `outputs` output signals. TRUST_ADMIN, with an execution delay.
     function addVerifier(address verifier, uint8 outputs) external;
@@ -78,4 +80,24 @@ interface IVerifierRouter {
 
     /// @notice The verifier `artifactId` is bound to and the weights commitment proofs must match (0s when unbound).
     function bindingOf(uint64 artifactId) external view returns (address verifier, uint256 modelCommitment);
+
+    /// @notice Runs `artifactId`'s verifier on `proof` with the public signals `[modelCommitment, inputHash, binding,
+    /// outputs...]`, `modelCommitment` being the artifact's bound weights commitment.
+    /// @dev Reverts with {ArtifactNotBound}, {VerifierIsFrozen} or {ZkOutputCountMismatch} when no proof could be
+    /// checked; otherwise returns the verifier and whether it accepted the proof (a verifier that reverts or answers
+    /// anything but `true` rejects it). Warning: it checks the proof only; what `inputHash`, `binding` and `outputs`
+    /// stand for (a record's input, the record, its output) is the caller's to check.
+    function verify(
+        uint64 artifactId,
+        uint256[8] calldata proof,
+        uint256 inputHash,
+        uint256 binding,
+        uint256[] calldata outputs
+    ) external view returns (address verifier, bool valid);
+
+    /// @notice The model registry artifacts are bound from.
+    function modelRegistry() external view returns (address);
+
+    /// @notice The most output signals a routed circuit may have.
+    function MAX_ZK_OUTPUTS() external view returns (uint8);
 }

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
+import {IAttesterRegistry} from "../interfaces/IAttesterRegistry.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {IVerifierRouter} from "../interfaces/IVerifierRouter.sol";
 import {CommitmentLib} from "../libraries/CommitmentLib.sol";
 import {FieldLib} from "../libraries/FieldLib.sol";
-import {AttesterRegistry} from "../verification/AttesterRegistry.sol";
-import {VerifierRouter} from "../verification/VerifierRouter.sol";
+import {PackedRecord, RecordLib} from "../libraries/RecordLib.sol";
+import {TimeLib} from "../libraries/TimeLib.sol";
 import {OutputKind, OutputPart} from "../types/CommitmentTypes.sol";
 import {
     Answer,
@@ -26,7 +27,9 @@ import {ZkEvidence} from "../types/SettlementTypes.sol";
 /// @title InferenceLedger
 /// @notice Stored, de-duplicated inference records with asynchronous TEE and ZKML settlement, batch settlement from
 /// enclave-signed Merkle roots, and challenges. See {IInferenceLedger}.
-contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
+/// @dev Holds records only: node keys, enclaves and subjects are the attester registry's, ZK verifiers the verifier
+/// router's. Each record is one {PackedRecord} word, read and written through {RecordLib}.
+contract InferenceLedger is IInferenceLedger, EIP712 {
     /// @dev The EIP-712 type a node signs. Field order matches {Answer}, so `abi.encode(ANSWER_TYPEHASH, answer)`
     /// is its struct hash preimage.
     bytes32 public constant ANSWER_TYPEHASH = keccak256(
@@ -46,52 +49,53 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
     /// until the same enclave commits round `r + BATCH_ROOT_SLOTS` or later into that slot.
     uint32 public constant BATCH_ROOT_SLOTS = 32;
 
+    /// @dev A batch slot holds the root's first 224 bits and, in its last 32 bits, the round it was committed for.
+    uint256 private constant BATCH_ROUND_MASK = 0xffffffff;
+
     IModelRegistry private immutable REGISTRY;
+    IAttesterRegistry private immutable ATTESTERS;
+    IVerifierRouter private immutable ROUTER;
     uint40 private immutable CHALLENGE_WINDOW;
     uint40 private immutable SETTLEMENT_WINDOW;
     uint40 private immutable ROUND_DURATION;
     uint40 private immutable GENESIS;
 
-    /// @dev A record's stored fields: one slot, packed as in {InferenceRecord} without its answer digest.
-    struct StoredRecord {
-        uint64 subject;
-        uint32 nodeId;
-        uint40 answeredAt;
-        uint40 settledAt;
-        uint32 round;
-        Route route;
-        VerificationLevel claimed;
-        VerificationLevel achieved;
-        RecordState state;
-    }
-
     /// @dev The answer digest of each recorded inference, written once by {answer}; zero for an unknown id.
     mapping(bytes32 inferenceId => bytes32 answerDigest) private _digests;
-    /// @dev Each record's slot, stored under its inference id and answer digest. A caller that holds the commitments
+    /// @dev Each record's word, stored under its inference id and answer digest. A caller that holds the commitments
     /// (a consumer, {lookupByDigest}) finds the record, and proves the commitments are its own, with one storage read.
-    mapping(bytes32 inferenceId => mapping(bytes32 answerDigest => StoredRecord record)) private _records;
-    mapping(address enclave => bytes32[BATCH_ROOT_SLOTS] roots) private _batchRoots;
+    mapping(bytes32 inferenceId => mapping(bytes32 answerDigest => PackedRecord record)) private _records;
+    /// @dev Each enclave's ring of batch slots (see {BATCH_ROUND_MASK}): keeping the round in the slot lets
+    /// {commitBatch} refuse a second batch for a round without a storage slot of its own.
+    mapping(address enclave => uint256[BATCH_ROOT_SLOTS] slots) private _batches;
 
-    /// @param authority The project's AccessManager.
     /// @param registry The model registry artifacts are checked against.
+    /// @param attesters The attester registry: node keys, enclaves, providers.
+    /// @param router The verifier router that checks ZK proofs.
     /// @param challengeWindow Seconds during which a Vanilla claim can be refuted before it settles.
     /// @param settlementWindow Seconds a TEE or ZKML claim has to reach its level before it can be rejected.
     /// @param roundDuration Seconds per settlement round.
-    /// @param heartbeatTtl Seconds a heartbeat keeps an enclave live.
     constructor(
-        address authority,
         IModelRegistry registry,
+        IAttesterRegistry attesters,
+        IVerifierRouter router,
         uint40 challengeWindow,
         uint40 settlementWindow,
-        uint40 roundDuration,
-        uint40 heartbeatTtl
-    ) AccessManaged(authority) EIP712("Proofline InferenceLedger", "1") AttesterRegistry(heartbeatTtl) {
+        uint40 roundDuration
+    ) EIP712("Proofline InferenceLedger", "1") {
+        if (address(registry).code.length == 0) revert LedgerDependencyMissing(address(registry));
+        if (address(attesters).code.length == 0) revert LedgerDependencyMissing(address(attesters));
+        if (address(router).code.length == 0) revert LedgerDependencyMissing(address(router));
+        if (challengeWindow == 0 || settlementWindow == 0 || roundDuration == 0) {
+            revert LedgerWindowZero(challengeWindow, settlementWindow, roundDuration);
+        }
         REGISTRY = registry;
+        ATTESTERS = attesters;
+        ROUTER = router;
         CHALLENGE_WINDOW = challengeWindow;
         SETTLEMENT_WINDOW = settlementWindow;
         ROUND_DURATION = roundDuration;
-        // Safe until the year 36812.
-        GENESIS = uint40(block.timestamp);
+        GENESIS = TimeLib.now40();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -109,9 +113,9 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
             revert InvalidClaim(route, claimed);
         }
         address signer = ECDSA.recover(_hashTypedDataV4(keccak256(abi.encode(ANSWER_TYPEHASH, answer_))), signature);
-        uint32 nodeId = _activeNodeId(signer);
+        uint32 nodeId = ATTESTERS.activeNodeId(signer);
         if (nodeId == 0) revert NotActiveNode(signer);
-        _checkSubject(route, answer_.subject);
+        if (!ATTESTERS.isValidSubject(route, answer_.subject)) revert InvalidAnswerSubject(route, answer_.subject);
 
         bytes32 digest = CommitmentLib.answerDigest(
             answer_.inputCommitment,
@@ -119,18 +123,7 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
             answer_.paymentRef
         );
         _digests[inferenceId] = digest;
-        _records[inferenceId][digest] = StoredRecord({
-            subject: answer_.subject,
-            nodeId: nodeId,
-            // Safe until the year 36812.
-            answeredAt: uint40(block.timestamp),
-            settledAt: 0,
-            round: 0,
-            route: route,
-            claimed: claimed,
-            achieved: VerificationLevel.Vanilla,
-            state: RecordState.Answered
-        });
+        _records[inferenceId][digest] = RecordLib.answered(answer_.subject, nodeId, TimeLib.now40(), route, claimed);
 
         emit Answered(
             inferenceId,
@@ -150,56 +143,51 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
 
     /// @inheritdoc IInferenceLedger
     function settleTee(bytes32 inferenceId, bytes calldata signature) external {
-        (StoredRecord storage record, bytes32 digest) = _record(inferenceId);
-        _checkPending(record, inferenceId);
-        if (record.achieved >= VerificationLevel.TEE) revert LevelNotRaised(inferenceId, record.achieved);
-        Route route = record.route;
-        uint64 subject = record.subject;
+        (PackedRecord record, bytes32 digest) = _pendingBelowTee(inferenceId);
+        Route route = record.route();
+        uint64 subject = record.subject();
         address enclave = _recoverAttester(inferenceId, route, subject, digest, signature);
         _checkEnclave(enclave, route, subject);
-
-        uint32 round = _round();
-        bool settled = record.claimed <= VerificationLevel.TEE;
-        record.achieved = VerificationLevel.TEE;
-        // Safe until the year 36812.
-        record.settledAt = uint40(block.timestamp);
-        record.round = round;
-        if (settled) record.state = RecordState.Settled;
-
-        emit Attested(inferenceId, VerificationLevel.TEE, enclave, bytes32(0), round);
-        if (settled) emit InferenceSettled(inferenceId, VerificationLevel.TEE, round);
+        _raiseToTee(inferenceId, digest, record, enclave, bytes32(0), _round());
     }
 
     /// @inheritdoc IInferenceLedger
     function finalize(bytes32 inferenceId) external {
-        (StoredRecord storage record, ) = _record(inferenceId);
-        if (record.state == RecordState.None) revert UnknownInference(inferenceId);
-        if (record.state != RecordState.Answered || record.claimed != VerificationLevel.Vanilla) {
-            revert NotPending(inferenceId, record.state);
+        (PackedRecord record, bytes32 digest) = _record(inferenceId);
+        RecordState state = record.state();
+        if (state == RecordState.None) revert UnknownInference(inferenceId);
+        if (state != RecordState.Answered || record.claimed() != VerificationLevel.Vanilla) {
+            revert NotPending(inferenceId, state);
         }
-        uint256 deadline = _deadline(record.claimed, record.answeredAt);
-        if (block.timestamp <= deadline) revert DeadlineNotReached(inferenceId, deadline);
+        if (!record.isVanillaFinal(CHALLENGE_WINDOW, block.timestamp)) {
+            revert DeadlineNotReached(inferenceId, _deadline(record));
+        }
 
-        uint32 round = _round();
-        record.state = RecordState.Settled;
-        // Safe until the year 36812.
-        record.settledAt = uint40(block.timestamp);
-        record.round = round;
+        // The claim settled when its window passed, not when someone wrote it down.
+        // Safe: answeredAt and the window are uint40s, and their sum is far below 2^40 until the year 36812.
+        uint40 settledAt = uint40(record.vanillaSettledAt(CHALLENGE_WINDOW));
+        uint32 round = _roundAt(settledAt);
+        _store(
+            inferenceId,
+            digest,
+            record.withSettlement(VerificationLevel.Vanilla, RecordState.Settled, settledAt, round)
+        );
         emit InferenceSettled(inferenceId, VerificationLevel.Vanilla, round);
     }
 
     /// @inheritdoc IInferenceLedger
     function reject(bytes32 inferenceId) external {
-        (StoredRecord storage record, ) = _record(inferenceId);
-        if (record.state == RecordState.None) revert UnknownInference(inferenceId);
-        if (record.state != RecordState.Answered || record.claimed == VerificationLevel.Vanilla) {
+        (PackedRecord record, bytes32 digest) = _record(inferenceId);
+        RecordState state = record.state();
+        if (state == RecordState.None) revert UnknownInference(inferenceId);
+        if (state != RecordState.Answered || record.claimed() == VerificationLevel.Vanilla) {
             revert NothingToReject(inferenceId);
         }
-        uint256 deadline = _deadline(record.claimed, record.answeredAt);
+        uint256 deadline = _deadline(record);
         if (block.timestamp <= deadline) revert DeadlineNotReached(inferenceId, deadline);
 
-        record.state = RecordState.Rejected;
-        emit InferenceRejected(inferenceId, RejectionReason.DeadlineMissed, record.achieved);
+        _store(inferenceId, digest, record.withState(RecordState.Rejected));
+        emit InferenceRejected(inferenceId, RejectionReason.DeadlineMissed, record.achieved());
     }
 
     /// @inheritdoc IInferenceLedger
@@ -211,23 +199,20 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
         bytes32 otherOutputCommitment,
         bytes calldata signature
     ) external {
-        (StoredRecord storage record, bytes32 digest) = _record(inferenceId);
-        _checkPending(record, inferenceId);
-        if (record.achieved >= VerificationLevel.TEE) revert LevelNotRaised(inferenceId, record.achieved);
+        (PackedRecord record, bytes32 digest) = _pendingBelowTee(inferenceId);
         if (CommitmentLib.answerDigest(inputCommitment, outputCommitment, paymentRef) != digest) {
             revert CommitmentsMismatch(inferenceId);
         }
         if (otherOutputCommitment == outputCommitment) revert SameOutput(inferenceId);
-        Route route = record.route;
-        uint64 subject = record.subject;
+        Route route = record.route();
+        uint64 subject = record.subject();
         bytes32 otherDigest = CommitmentLib.answerDigest(inputCommitment, otherOutputCommitment, paymentRef);
         address enclave = _recoverAttester(inferenceId, route, subject, otherDigest, signature);
         _checkEnclave(enclave, route, subject);
 
-        VerificationLevel achieved = record.achieved;
-        record.state = RecordState.Rejected;
+        _store(inferenceId, digest, record.withState(RecordState.Rejected));
         emit Refuted(inferenceId, VerificationLevel.TEE, enclave, otherOutputCommitment);
-        emit InferenceRejected(inferenceId, RejectionReason.Refuted, achieved);
+        emit InferenceRejected(inferenceId, RejectionReason.Refuted, record.achieved());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -236,8 +221,7 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
 
     /// @inheritdoc IInferenceLedger
     function settleZk(bytes32 inferenceId, ZkEvidence calldata evidence) external {
-        (StoredRecord storage record, bytes32 digest) = _record(inferenceId);
-        _checkPending(record, inferenceId);
+        (PackedRecord record, bytes32 digest) = _pending(inferenceId);
         bytes32 contentHash = keccak256(abi.encodePacked(evidence.outputs));
         // The proof covers the whole output: the output tree must be the one Data part that carries the outputs.
         if (
@@ -247,12 +231,11 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
         (address verifier, bytes32 proofHash) = _checkZkProof(record, digest, inferenceId, evidence);
 
         uint32 round = _round();
-        record.achieved = VerificationLevel.ZKML;
-        // Safe until the year 36812.
-        record.settledAt = uint40(block.timestamp);
-        record.round = round;
-        record.state = RecordState.Settled;
-
+        _store(
+            inferenceId,
+            digest,
+            record.withSettlement(VerificationLevel.ZKML, RecordState.Settled, TimeLib.now40(), round)
+        );
         emit Attested(inferenceId, VerificationLevel.ZKML, verifier, proofHash, round);
         emit InferenceSettled(inferenceId, VerificationLevel.ZKML, round);
     }
@@ -264,8 +247,7 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
         OutputPart calldata recorded,
         bytes32[] calldata recordedProof
     ) external {
-        (StoredRecord storage record, bytes32 digest) = _record(inferenceId);
-        _checkPending(record, inferenceId);
+        (PackedRecord record, bytes32 digest) = _pending(inferenceId);
         if (
             recorded.kind != OutputKind.Data ||
             keccak256(bytes(recorded.mediaType)) != evidence.outputMediaType ||
@@ -275,10 +257,9 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
         if (keccak256(recorded.content) == proven) revert SameOutput(inferenceId);
         (address verifier, ) = _checkZkProof(record, digest, inferenceId, evidence);
 
-        VerificationLevel achieved = record.achieved;
-        record.state = RecordState.Rejected;
+        _store(inferenceId, digest, record.withState(RecordState.Rejected));
         emit Refuted(inferenceId, VerificationLevel.ZKML, verifier, proven);
-        emit InferenceRejected(inferenceId, RejectionReason.Refuted, achieved);
+        emit InferenceRejected(inferenceId, RejectionReason.Refuted, record.achieved());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -294,36 +275,27 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
             _hashTypedDataV4(keccak256(abi.encode(BATCH_TYPEHASH, round, root))),
             signature
         );
-        Enclave storage attester = _enclave(enclave);
-        _checkLive(attester, enclave);
-        if (attester.lastBatchRound == round) revert BatchAlreadyCommitted(enclave, round);
+        (bool live, , ) = ATTESTERS.enclaveStatus(enclave);
+        if (!live) revert EnclaveNotLive(enclave);
+        uint256[BATCH_ROOT_SLOTS] storage slots = _batches[enclave];
+        uint256 slot = round % BATCH_ROOT_SLOTS;
+        if (slots[slot] & BATCH_ROUND_MASK == round) revert BatchAlreadyCommitted(enclave, round);
 
-        attester.lastBatchRound = round;
-        _batchRoots[enclave][round % BATCH_ROOT_SLOTS] = root;
+        slots[slot] = (uint256(root) & ~BATCH_ROUND_MASK) | round;
         emit BatchCommitted(enclave, round, root);
     }
 
     /// @inheritdoc IInferenceLedger
     function settleFromBatch(address enclave, uint32 round, bytes32 inferenceId, bytes32[] calldata proof) external {
-        (StoredRecord storage record, bytes32 digest) = _record(inferenceId);
-        _checkPending(record, inferenceId);
-        if (record.achieved >= VerificationLevel.TEE) revert LevelNotRaised(inferenceId, record.achieved);
-        bytes32 root = _batchRoots[enclave][round % BATCH_ROOT_SLOTS];
-        if (root == bytes32(0)) revert UnknownBatch(enclave, round);
-        if (!MerkleProof.verifyCalldata(proof, root, _batchLeaf(round, inferenceId, digest))) {
+        (PackedRecord record, bytes32 digest) = _pendingBelowTee(inferenceId);
+        uint256 stored = _batches[enclave][round % BATCH_ROOT_SLOTS];
+        if (stored == 0 || stored & BATCH_ROUND_MASK != round) revert UnknownBatch(enclave, round);
+        bytes32 root = MerkleProof.processProofCalldata(proof, _batchLeaf(round, inferenceId, digest));
+        if (uint256(root) & ~BATCH_ROUND_MASK != stored & ~BATCH_ROUND_MASK) {
             revert NotInBatch(inferenceId, enclave, round);
         }
-        _checkEnclave(enclave, record.route, record.subject);
-
-        bool settled = record.claimed <= VerificationLevel.TEE;
-        record.achieved = VerificationLevel.TEE;
-        // Safe until the year 36812.
-        record.settledAt = uint40(block.timestamp);
-        record.round = round;
-        if (settled) record.state = RecordState.Settled;
-
-        emit Attested(inferenceId, VerificationLevel.TEE, enclave, root, round);
-        if (settled) emit InferenceSettled(inferenceId, VerificationLevel.TEE, round);
+        _checkEnclave(enclave, record.route(), record.subject());
+        _raiseToTee(inferenceId, digest, record, enclave, root, round);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -331,35 +303,35 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IInferenceLedger
-    function getRecord(bytes32 inferenceId) external view returns (InferenceRecord memory record) {
-        (StoredRecord storage stored, bytes32 digest) = _record(inferenceId);
-        StoredRecord memory fields = stored;
-        if (fields.state == RecordState.None) revert UnknownInference(inferenceId);
-        record = InferenceRecord({
-            subject: fields.subject,
-            nodeId: fields.nodeId,
-            answeredAt: fields.answeredAt,
-            settledAt: fields.settledAt,
-            round: fields.round,
-            route: fields.route,
-            claimed: fields.claimed,
-            achieved: fields.achieved,
-            state: fields.state,
-            answerDigest: digest
-        });
+    function getRecord(bytes32 inferenceId) external view returns (InferenceRecord memory) {
+        (PackedRecord record, bytes32 digest) = _record(inferenceId);
+        if (record.isEmpty()) revert UnknownInference(inferenceId);
+        return
+            InferenceRecord({
+                subject: record.subject(),
+                nodeId: record.nodeId(),
+                answeredAt: record.answeredAt(),
+                settledAt: record.settledAt(),
+                round: record.round(),
+                route: record.route(),
+                claimed: record.claimed(),
+                achieved: record.achieved(),
+                state: record.state(),
+                answerDigest: digest
+            });
     }
 
     /// @inheritdoc IInferenceLedger
     function stateOf(bytes32 inferenceId) external view returns (RecordState) {
-        (StoredRecord storage record, ) = _record(inferenceId);
-        return _effectiveState(record.state, record.claimed, record.answeredAt);
+        (PackedRecord record, ) = _record(inferenceId);
+        return record.effectiveState(CHALLENGE_WINDOW, block.timestamp);
     }
 
     /// @inheritdoc IInferenceLedger
     function inspect(bytes32 inferenceId) external view returns (RecordStatus memory status) {
         status; // written by _returnStatus, which ends the call
-        (StoredRecord storage record, bytes32 digest) = _record(inferenceId);
-        _returnStatus(_word(record), digest);
+        (PackedRecord record, bytes32 digest) = _record(inferenceId);
+        _returnStatus(record, digest);
     }
 
     /// @inheritdoc IInferenceLedger
@@ -367,21 +339,29 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
     /// ascending order, so consumer checks reach it first (a test keeps it lowest).
     function lookupByDigest(bytes32 inferenceId, bytes32 digest) external view returns (RecordStatus memory status) {
         status; // written by _returnStatus, which ends the call
-        uint256 word = _word(_records[inferenceId][digest]);
+        PackedRecord record = _records[inferenceId][digest];
         // Not the record's digest, or no record: answer what {inspect} answers, so the caller sees which.
-        if (word == 0) {
-            StoredRecord storage record;
-            (record, digest) = _record(inferenceId);
-            word = _word(record);
-        }
-        _returnStatus(word, digest);
+        if (record.isEmpty()) (record, digest) = _record(inferenceId);
+        _returnStatus(record, digest);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function settlementOf(
+        bytes32 inferenceId
+    ) external view returns (RecordState state, VerificationLevel achieved, uint256 settledAt) {
+        (PackedRecord record, ) = _record(inferenceId);
+        return (
+            record.effectiveState(CHALLENGE_WINDOW, block.timestamp),
+            record.achieved(),
+            record.effectiveSettledAt(CHALLENGE_WINDOW, block.timestamp)
+        );
     }
 
     /// @inheritdoc IInferenceLedger
     function deadlineOf(bytes32 inferenceId) external view returns (uint256) {
-        (StoredRecord storage record, ) = _record(inferenceId);
-        if (record.state == RecordState.None) revert UnknownInference(inferenceId);
-        return _deadline(record.claimed, record.answeredAt);
+        (PackedRecord record, ) = _record(inferenceId);
+        if (record.isEmpty()) revert UnknownInference(inferenceId);
+        return _deadline(record);
     }
 
     /// @inheritdoc IInferenceLedger
@@ -396,7 +376,7 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
         uint64 subject,
         bytes32 digest
     ) external view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(ATTESTATION_TYPEHASH, inferenceId, route, subject, digest)));
+        return _attestationTypedDataHash(inferenceId, route, subject, digest);
     }
 
     /// @inheritdoc IInferenceLedger
@@ -415,7 +395,18 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
 
     /// @inheritdoc IInferenceLedger
     function batchRoot(address enclave, uint32 round) external view returns (bytes32) {
-        return _batchRoots[enclave][round % BATCH_ROOT_SLOTS];
+        uint256 stored = _batches[enclave][round % BATCH_ROOT_SLOTS];
+        return stored & BATCH_ROUND_MASK == round ? bytes32(stored & ~BATCH_ROUND_MASK) : bytes32(0);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function lastBatchRound(address enclave) external view returns (uint32 round) {
+        uint256[BATCH_ROOT_SLOTS] storage slots = _batches[enclave];
+        for (uint256 i = 0; i < BATCH_ROOT_SLOTS; ++i) {
+            // Safe: masked to 32 bits.
+            uint32 slotRound = uint32(slots[i] & BATCH_ROUND_MASK);
+            if (slotRound > round) round = slotRound;
+        }
     }
 
     /// @inheritdoc IInferenceLedger
@@ -443,58 +434,74 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
         return address(REGISTRY);
     }
 
+    /// @inheritdoc IInferenceLedger
+    function attesterRegistry() external view returns (address) {
+        return address(ATTESTERS);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function verifierRouter() external view returns (address) {
+        return address(ROUTER);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Internal
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @dev Local subjects are artifacts that exist and are not revoked; Proxy subjects are registered providers.
-    function _checkSubject(Route route, uint64 subject) internal view override {
-        if (route == Route.Local) {
-            if (!REGISTRY.isValidArtifact(subject)) revert InvalidArtifact(subject);
-        } else {
-            _checkProvider(subject);
-        }
+    /// @dev The one way a record reaches TEE (single attestation or batch leaf): achieved becomes TEE, the record
+    /// settles when it claimed no more than TEE, and {Attested} names the enclave and the batch root (0 for a single
+    /// attestation). The caller checked that the record is pending below TEE and that `enclave` is live and bound.
+    function _raiseToTee(
+        bytes32 inferenceId,
+        bytes32 digest,
+        PackedRecord record,
+        address enclave,
+        bytes32 root,
+        uint32 round
+    ) private {
+        bool settled = record.claimed() <= VerificationLevel.TEE;
+        RecordState state = settled ? RecordState.Settled : RecordState.Answered;
+        _store(inferenceId, digest, record.withSettlement(VerificationLevel.TEE, state, TimeLib.now40(), round));
+        emit Attested(inferenceId, VerificationLevel.TEE, enclave, root, round);
+        if (settled) emit InferenceSettled(inferenceId, VerificationLevel.TEE, round);
     }
 
-    /// @dev Reverts unless the record is `Answered` and inside its window.
-    function _checkPending(StoredRecord storage record, bytes32 inferenceId) private view {
-        RecordState state = record.state;
+    /// @dev The record of `inferenceId` if it is `Answered` and inside its window; reverts otherwise.
+    function _pending(bytes32 inferenceId) private view returns (PackedRecord record, bytes32 digest) {
+        (record, digest) = _record(inferenceId);
+        RecordState state = record.state();
         if (state == RecordState.None) revert UnknownInference(inferenceId);
         if (state != RecordState.Answered) revert NotPending(inferenceId, state);
-        uint256 deadline = _deadline(record.claimed, record.answeredAt);
+        uint256 deadline = _deadline(record);
         if (block.timestamp > deadline) revert DeadlinePassed(inferenceId, deadline);
     }
 
-    /// @dev Reverts unless `enclave` is live now and bound to (`route`, `subject`).
+    /// @dev {_pending}, and not yet at TEE: what raising to TEE, or refuting with an enclave, needs.
+    function _pendingBelowTee(bytes32 inferenceId) private view returns (PackedRecord record, bytes32 digest) {
+        (record, digest) = _pending(inferenceId);
+        VerificationLevel achieved = record.achieved();
+        if (achieved >= VerificationLevel.TEE) revert LevelNotRaised(inferenceId, achieved);
+    }
+
+    /// @dev Reverts unless `enclave` is live now (the attester registry decides) and bound to (`route`, `subject`).
     function _checkEnclave(address enclave, Route route, uint64 subject) private view {
-        Enclave storage attester = _enclave(enclave);
-        _checkLive(attester, enclave);
-        if (attester.route != route || attester.subject != subject) {
-            revert EnclaveBindingMismatch(enclave, attester.route, attester.subject);
+        (bool live, Route boundRoute, uint64 boundSubject) = ATTESTERS.enclaveStatus(enclave);
+        if (!live) revert EnclaveNotLive(enclave);
+        if (boundRoute != route || boundSubject != subject) {
+            revert EnclaveBindingMismatch(enclave, boundRoute, boundSubject);
         }
     }
 
-    /// @dev Reverts unless `attester` (the record of `enclave`) is registered, enabled, heard from within the
-    /// heartbeat TTL, and runs an approved, unrevoked measurement.
-    function _checkLive(Enclave storage attester, address enclave) private view {
-        if (
-            !attester.registered ||
-            attester.disabledAt != 0 ||
-            !_heartbeatFresh(attester.lastHeartbeat) ||
-            !_measurementIdApproved(attester.measurementId)
-        ) revert EnclaveNotLive(enclave);
-    }
-
     /// @dev Checks `evidence` against `record` (a Local record with answer digest `digest`, whose commitments it
-    /// carries, whose input tree holds its input hash) and runs the artifact's verifier. Returns the verifier and the
-    /// proof's hash.
+    /// carries, whose input tree holds its input hash) and has the verifier router run the artifact's verifier.
+    /// Returns the verifier and the proof's hash.
     function _checkZkProof(
-        StoredRecord storage record,
+        PackedRecord record,
         bytes32 digest,
         bytes32 inferenceId,
         ZkEvidence calldata evidence
     ) private view returns (address verifier, bytes32 proofHash) {
-        if (record.route != Route.Local) revert ZkNeedsLocalRoute(inferenceId);
+        if (record.route() != Route.Local) revert ZkNeedsLocalRoute(inferenceId);
         if (CommitmentLib.digest(evidence.commitments) != digest) revert CommitmentsMismatch(inferenceId);
         uint256 inputHash = evidence.inputHash;
         bytes32 inputLeaf = CommitmentLib.inputLeaf(
@@ -508,8 +515,8 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
             revert ZkInputNotCommitted(inferenceId);
         }
         bool valid;
-        (verifier, valid) = _verifyZk(
-            record.subject,
+        (verifier, valid) = ROUTER.verify(
+            record.subject(),
             evidence.proof,
             inputHash,
             _zkBinding(inferenceId),
@@ -530,10 +537,6 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
         return keccak256(bytes.concat(keccak256(abi.encode(address(this), round, inferenceId, digest))));
     }
 
-    function _modelRegistry() internal view override returns (IModelRegistry) {
-        return REGISTRY;
-    }
-
     function _recoverAttester(
         bytes32 inferenceId,
         Route route,
@@ -541,73 +544,64 @@ contract InferenceLedger is IInferenceLedger, AttesterRegistry, VerifierRouter {
         bytes32 digest,
         bytes calldata signature
     ) private view returns (address) {
-        bytes32 structHash = keccak256(abi.encode(ATTESTATION_TYPEHASH, inferenceId, route, subject, digest));
-        return ECDSA.recover(_hashTypedDataV4(structHash), signature);
+        return ECDSA.recover(_attestationTypedDataHash(inferenceId, route, subject, digest), signature);
     }
 
-    /// @dev The record of `inferenceId` and its answer digest: two storage reads. An unknown id reads state `None`.
-    function _record(bytes32 inferenceId) private view returns (StoredRecord storage record, bytes32 digest) {
+    function _attestationTypedDataHash(
+        bytes32 inferenceId,
+        Route route,
+        uint64 subject,
+        bytes32 digest
+    ) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(ATTESTATION_TYPEHASH, inferenceId, route, subject, digest)));
+    }
+
+    /// @dev The record of `inferenceId` and its answer digest: two storage reads. An unknown id reads empty.
+    function _record(bytes32 inferenceId) private view returns (PackedRecord record, bytes32 digest) {
         digest = _digests[inferenceId];
         record = _records[inferenceId][digest];
     }
 
-    /// @dev A record's slot as one word: zero exactly when there is no record (a stored state is never `None`).
-    function _word(StoredRecord storage record) private view returns (uint256 word) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            word := sload(record.slot)
-        }
+    function _store(bytes32 inferenceId, bytes32 digest, PackedRecord record) private {
+        _records[inferenceId][digest] = record;
     }
 
-    /// @dev Ends the call, returning the {RecordStatus} of the record whose slot is `word` and whose answer digest is
-    /// `digest`, ABI-encoded. `word` is unpacked as {StoredRecord} packs it: subject from bit 0, answeredAt from bit
-    /// 96, route 208, claimed 216, achieved 224, state 232 (tests compare the answer with {getRecord} in every
-    /// state). Encoding by hand costs ~100 gas where the compiler's encoder of the same six words costs ~1,300.
-    function _returnStatus(uint256 word, bytes32 digest) private view {
-        uint256 challengeWindow = CHALLENGE_WINDOW;
+    /// @dev Ends the call, returning the {RecordStatus} of `record` (answer digest `digest`), ABI-encoded: its state
+    /// as {RecordLib.effectiveState} reads it, achieved level, route, subject, answer time and digest. Encoding the
+    /// six static words by hand costs a fraction of the compiler's encoder (tests compare the answer with {getRecord}
+    /// and {stateOf} in every state).
+    function _returnStatus(PackedRecord record, bytes32 digest) private view {
+        uint256 state = uint8(record.effectiveState(CHALLENGE_WINDOW, block.timestamp));
+        uint256 achieved = uint8(record.achieved());
+        uint256 route = uint8(record.route());
+        uint256 subject = record.subject();
+        uint256 answeredAt = record.answeredAt();
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            let state := and(shr(232, word), 0xff)
-            let answeredAt := and(shr(96, word), 0xffffffffff)
-            // As {_effectiveState}: an Answered (1) Vanilla (1) claim past its challenge window reads Settled (2).
-            if and(
-                and(eq(state, 1), eq(and(shr(216, word), 0xff), 1)),
-                gt(timestamp(), add(answeredAt, challengeWindow))
-            ) {
-                state := 2
-            }
             let ptr := mload(0x40)
             mstore(ptr, state)
-            mstore(add(ptr, 0x20), and(shr(224, word), 0xff))
-            mstore(add(ptr, 0x40), and(shr(208, word), 0xff))
-            mstore(add(ptr, 0x60), and(word, 0xffffffffffffffff))
+            mstore(add(ptr, 0x20), achieved)
+            mstore(add(ptr, 0x40), route)
+            mstore(add(ptr, 0x60), subject)
             mstore(add(ptr, 0x80), answeredAt)
             mstore(add(ptr, 0xa0), digest)
             return(ptr, 0xc0)
         }
     }
 
-    /// @dev The stored state, except that a Vanilla claim whose challenge window passed unrefuted is `Settled`.
-    function _effectiveState(
-        RecordState state,
-        VerificationLevel claimed,
-        uint40 answeredAt
-    ) private view returns (RecordState) {
-        if (
-            state == RecordState.Answered &&
-            claimed == VerificationLevel.Vanilla &&
-            block.timestamp > _deadline(claimed, answeredAt)
-        ) return RecordState.Settled;
-        return state;
-    }
-
-    function _deadline(VerificationLevel claimed, uint40 answeredAt) private view returns (uint256) {
-        uint256 window = claimed == VerificationLevel.Vanilla ? CHALLENGE_WINDOW : SETTLEMENT_WINDOW;
-        return uint256(answeredAt) + window;
+    /// @dev When the record's window closes: its challenge window (Vanilla claims) or settlement deadline (others).
+    function _deadline(PackedRecord record) private view returns (uint256) {
+        uint256 window = record.claimed() == VerificationLevel.Vanilla ? CHALLENGE_WINDOW : SETTLEMENT_WINDOW;
+        return uint256(record.answeredAt()) + window;
     }
 
     function _round() private view returns (uint32) {
-        // A uint32 of rounds lasts 136 years at one-second rounds.
-        return uint32((block.timestamp - GENESIS) / ROUND_DURATION) + 1;
+        return _roundAt(block.timestamp);
+    }
+
+    /// @dev The settlement round that contains `time` (at or after deployment).
+    function _roundAt(uint256 time) private view returns (uint32) {
+        // Safe: a uint32 of rounds lasts 136 years at one-second rounds.
+        return uint32((time - GENESIS) / ROUND_DURATION) + 1;
     }
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
-
+import {Managed} from "../access/Managed.sol";
 import {ITwinMarket} from "../interfaces/ITwinMarket.sol";
+import {TimeLib} from "../libraries/TimeLib.sol";
 import {TwinCurveLib} from "../libraries/TwinCurveLib.sol";
 
 /// @title TwinMarket
@@ -11,7 +11,7 @@ import {TwinCurveLib} from "../libraries/TwinCurveLib.sol";
 /// See {ITwinMarket}.
 /// @dev The market's ETH balance always equals the sum of every twin's reserve (what selling all its shares back
 /// would pay before fees) plus the fees credited and not yet withdrawn; the invariant test checks it.
-contract TwinMarket is ITwinMarket, AccessManaged {
+contract TwinMarket is ITwinMarket, Managed {
     /// @notice The highest protocol fee rate: 5% of a trade's price.
     uint256 public constant MAX_PROTOCOL_FEE = 0.05e18;
     /// @notice The highest subject fee rate: 5% of a trade's price.
@@ -46,12 +46,7 @@ contract TwinMarket is ITwinMarket, AccessManaged {
     /// @param destination Where protocol fees go.
     /// @param protocolFee The initial protocol fee rate (at most 5%).
     /// @param subjectFee The initial subject fee rate (at most 5%).
-    constructor(
-        address authority,
-        address destination,
-        uint64 protocolFee,
-        uint64 subjectFee
-    ) AccessManaged(authority) {
+    constructor(address authority, address destination, uint64 protocolFee, uint64 subjectFee) Managed(authority) {
         if (destination == address(0)) revert ZeroDestination();
         _checkCap(FeeSetting.ProtocolFee, protocolFee);
         _checkCap(FeeSetting.SubjectFee, subjectFee);
@@ -182,7 +177,7 @@ contract TwinMarket is ITwinMarket, AccessManaged {
     /// @inheritdoc ITwinMarket
     function withdrawSubjectFees(address to) external {
         uint256 amount = _subjectFees[msg.sender];
-        if (amount == 0) revert NothingToWithdraw();
+        if (amount == 0) revert MarketNothingToWithdraw();
         _subjectFees[msg.sender] = 0;
         emit SubjectFeesWithdrawn(msg.sender, to, amount);
         _send(to, amount);
@@ -191,7 +186,7 @@ contract TwinMarket is ITwinMarket, AccessManaged {
     /// @inheritdoc ITwinMarket
     function withdrawProtocolFees() external {
         uint256 amount = _protocolAccrued;
-        if (amount == 0) revert NothingToWithdraw();
+        if (amount == 0) revert MarketNothingToWithdraw();
         _protocolAccrued = 0;
         address destination = _destination;
         emit ProtocolFeesWithdrawn(destination, amount);
@@ -269,7 +264,7 @@ contract TwinMarket is ITwinMarket, AccessManaged {
 
     function _checkTrade(bytes16 twin, address owner, uint256 amount) private pure {
         if (owner == address(0)) revert UnknownTwin(twin);
-        if (amount == 0) revert ZeroAmount();
+        if (amount == 0) revert MarketZeroAmount();
     }
 
     function _checkCap(FeeSetting setting, uint256 rate) private pure {
@@ -284,8 +279,7 @@ contract TwinMarket is ITwinMarket, AccessManaged {
     }
 
     function _queue(FeeSetting setting, uint256 current, uint256 value) private {
-        // Safe until the year 36812.
-        uint40 effectiveAt = uint40(block.timestamp) + FEE_DELAY;
+        uint40 effectiveAt = TimeLib.now40() + FEE_DELAY;
         _pending[setting] = PendingChange({value: value, effectiveAt: effectiveAt});
         emit FeeChangeQueued(setting, current, value, effectiveAt);
     }
@@ -293,6 +287,6 @@ contract TwinMarket is ITwinMarket, AccessManaged {
     function _send(address to, uint256 amount) private {
         // solhint-disable-next-line avoid-low-level-calls
         (bool sent, ) = to.call{value: amount}("");
-        if (!sent) revert EthTransferFailed(to);
+        if (!sent) revert MarketEthTransferFailed(to);
     }
 }

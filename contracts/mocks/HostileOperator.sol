@@ -28,8 +28,8 @@ contract HostileOperator {
     }
 
     /// @notice Registers `key` as a node key operated by this contract.
-    function registerNode(IAttesterRegistry ledger, address key) external returns (uint32) {
-        return ledger.registerNode(key);
+    function registerNode(IAttesterRegistry attesters, address key) external returns (uint32) {
+        return attesters.registerNode(key);
     }
 
     function setMode(Mode mode_) external {

@@ -6,12 +6,12 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
+import {IAttesterRegistry} from "../interfaces/IAttesterRegistry.sol";
 import {IERC3009} from "../interfaces/IERC3009.sol";
 import {IInferenceEscrow} from "../interfaces/IInferenceEscrow.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
-import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {CommitmentLib} from "../libraries/CommitmentLib.sol";
-import {InferenceRecord, RecordState, RecordStatus, Route, VerificationLevel} from "../types/InferenceTypes.sol";
+import {InferenceRecord, RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol";
 
 /// @title InferenceEscrow
 /// @notice Escrowed payment for inferences, released only on settlement at the paid level. See {IInferenceEscrow}.
@@ -24,14 +24,18 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
     uint40 public constant CLAIM_WINDOW = 1 days;
 
     IInferenceLedger private immutable LEDGER;
+    IAttesterRegistry private immutable ATTESTERS;
 
     uint256 private _requestCount;
     mapping(uint256 requestId => Request request) private _requests;
     mapping(address account => mapping(address asset => uint256 amount)) private _credits;
 
-    /// @param ledger_ The Proofline ledger whose records this escrow pays for.
+    /// @param ledger_ The Proofline ledger whose records this escrow pays for; its attester registry names each
+    /// node's operator (the payee).
     constructor(IInferenceLedger ledger_) {
+        if (address(ledger_).code.length == 0) revert EscrowNeedsLedger(address(ledger_));
         LEDGER = ledger_;
+        ATTESTERS = IAttesterRegistry(ledger_.attesterRegistry());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -103,43 +107,36 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
 
     /// @inheritdoc IInferenceEscrow
     function release(uint256 requestId, bytes32 inferenceId, bytes32 outputCommitment) external nonReentrant {
-        Request storage request = _openRequest(requestId);
-        (RecordStatus memory status, InferenceRecord memory record) = _answer(
+        Request storage request = _loadOpenRequest(requestId);
+        (RecordState state, VerificationLevel achieved, uint256 settledAt, uint32 nodeId) = _readAnswer(
             request,
             requestId,
             inferenceId,
             outputCommitment
         );
-        if (status.state != RecordState.Settled) revert NotSettled(inferenceId);
-        if (status.achieved < request.minLevel) {
-            revert LevelBelowPaid(inferenceId, status.achieved, request.minLevel);
-        }
-        uint256 settledAt = record.settledAt;
-        if (settledAt == 0) {
-            // A Vanilla claim settles when its challenge window passes, whether or not anyone finalized it.
-            (uint40 challengeWindow, , ) = LEDGER.windows();
-            settledAt = uint256(record.answeredAt) + challengeWindow + 1;
-        }
+        if (state != RecordState.Settled) revert NotSettled(inferenceId);
+        if (achieved < request.minLevel) revert LevelBelowPaid(inferenceId, achieved, request.minLevel);
+        // The ledger says when the record settled (for a Vanilla claim, when its window passed, finalized or not).
         if (settledAt > request.deadline) revert SettledAfterDeadline(inferenceId, settledAt, request.deadline);
 
-        address payee = LEDGER.getNode(record.nodeId).operator;
+        address payee = ATTESTERS.getNode(nodeId).operator;
         uint256 amount = request.amount;
         request.status = RequestStatus.Released;
         _credits[payee][request.asset] += amount;
-        emit PaymentReleased(requestId, inferenceId, record.nodeId, payee, amount);
+        emit PaymentReleased(requestId, inferenceId, nodeId, payee, amount);
     }
 
     /// @inheritdoc IInferenceEscrow
     function refundRejected(uint256 requestId, bytes32 inferenceId, bytes32 outputCommitment) external nonReentrant {
-        Request storage request = _openRequest(requestId);
-        (RecordStatus memory status, ) = _answer(request, requestId, inferenceId, outputCommitment);
-        if (status.state != RecordState.Rejected) revert NotRejected(inferenceId);
+        Request storage request = _loadOpenRequest(requestId);
+        (RecordState state, , , ) = _readAnswer(request, requestId, inferenceId, outputCommitment);
+        if (state != RecordState.Rejected) revert NotRejected(inferenceId);
         _refund(request, requestId, RefundReason.Rejected, inferenceId);
     }
 
     /// @inheritdoc IInferenceEscrow
     function refundExpired(uint256 requestId) external nonReentrant {
-        Request storage request = _openRequest(requestId);
+        Request storage request = _loadOpenRequest(requestId);
         uint256 refundableAt = uint256(request.deadline) + CLAIM_WINDOW;
         if (block.timestamp <= refundableAt) revert NotExpired(requestId, refundableAt);
         _refund(request, requestId, RefundReason.Expired, bytes32(0));
@@ -148,13 +145,13 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
     /// @inheritdoc IInferenceEscrow
     function withdraw(address asset, address to) external nonReentrant {
         uint256 amount = _credits[msg.sender][asset];
-        if (amount == 0) revert NothingToWithdraw(asset);
+        if (amount == 0) revert EscrowNothingToWithdraw(asset);
         _credits[msg.sender][asset] = 0;
         emit Withdrawn(msg.sender, asset, amount, to);
         if (asset == address(0)) {
             // solhint-disable-next-line avoid-low-level-calls
             (bool sent, ) = to.call{value: amount}("");
-            if (!sent) revert EthTransferFailed(to);
+            if (!sent) revert EscrowEthTransferFailed(to);
         } else {
             IERC20(asset).safeTransfer(to, amount);
         }
@@ -199,22 +196,13 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
     // ---------------------------------------------------------------------------------------------------------------
 
     function _checkParams(RequestParams calldata params) private view {
-        if (params.amount == 0) revert ZeroAmount();
+        if (params.amount == 0) revert EscrowZeroAmount();
         if (
             params.minLevel == VerificationLevel.None ||
             (params.route == Route.Proxy && params.minLevel == VerificationLevel.ZKML)
         ) revert InvalidMinLevel(params.route, params.minLevel);
-        if (params.route == Route.Local) {
-            if (!IModelRegistry(LEDGER.modelRegistry()).isValidArtifact(params.subject)) {
-                revert InvalidSubject(params.route, params.subject);
-            }
-        } else {
-            // providerName reverts for an unknown provider; its name is not needed here.
-            // solhint-disable-next-line no-empty-blocks
-            try LEDGER.providerName(params.subject) {} catch {
-                revert InvalidSubject(params.route, params.subject);
-            }
-        }
+        if (!ATTESTERS.isValidSubject(params.route, params.subject))
+            revert InvalidSubject(params.route, params.subject);
         if (params.deadline <= block.timestamp) revert DeadlineInPast(params.deadline);
         if (params.asset != address(0) && params.asset.code.length == 0) revert NotAToken(params.asset);
     }
@@ -255,7 +243,7 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
         emit RequestFunded(requestId, method, params.asset, params.amount, fundingRef);
     }
 
-    function _openRequest(uint256 requestId) private view returns (Request storage request) {
+    function _loadOpenRequest(uint256 requestId) private view returns (Request storage request) {
         request = _requests[requestId];
         if (request.status != RequestStatus.Open) {
             if (request.status == RequestStatus.None) revert UnknownRequest(requestId);
@@ -265,23 +253,25 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
 
     /// @dev Reads `inferenceId` from the ledger and reverts unless it answers `request`: same route and subject, the
     /// requested node (if any), and an answer digest over the request's input, `outputCommitment` and this request's
-    /// payment reference.
-    function _answer(
+    /// payment reference. Returns where the record stands (state, achieved level and settlement time as the ledger
+    /// derives them) and the node that answered.
+    function _readAnswer(
         Request storage request,
         uint256 requestId,
         bytes32 inferenceId,
         bytes32 outputCommitment
-    ) private view returns (RecordStatus memory status, InferenceRecord memory record) {
-        status = LEDGER.inspect(inferenceId);
-        if (status.state == RecordState.None) revert NotAnAnswer(requestId, inferenceId);
-        record = LEDGER.getRecord(inferenceId);
+    ) private view returns (RecordState state, VerificationLevel achieved, uint256 settledAt, uint32 nodeId) {
+        (state, achieved, settledAt) = LEDGER.settlementOf(inferenceId);
+        if (state == RecordState.None) revert NotAnAnswer(requestId, inferenceId);
+        InferenceRecord memory record = LEDGER.getRecord(inferenceId);
         bytes32 digest = CommitmentLib.answerDigest(request.inputCommitment, outputCommitment, requestRef(requestId));
         if (
-            status.answerDigest != digest ||
-            status.route != request.route ||
-            status.subject != request.subject ||
+            record.answerDigest != digest ||
+            record.route != request.route ||
+            record.subject != request.subject ||
             (request.nodeId != 0 && record.nodeId != request.nodeId)
         ) revert NotAnAnswer(requestId, inferenceId);
+        nodeId = record.nodeId;
     }
 
     function _refund(Request storage request, uint256 requestId, RefundReason reason, bytes32 inferenceId) private {

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
-
+import {Managed} from "../access/Managed.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {FieldLib} from "../libraries/FieldLib.sol";
 import {SemVerLib} from "../libraries/SemVerLib.sol";
+import {TimeLib} from "../libraries/TimeLib.sol";
 import {Artifact, ArtifactParams, ArtifactStatus, Model, RevocationReason} from "../types/ModelTypes.sol";
 
 /// @title ModelRegistry
 /// @notice Immutable model artifacts behind movable, evented labels. See {IModelRegistry}.
 /// @dev The only admin power here is {guardianRevokeArtifact}, wired by the project's AccessManager to the GUARDIAN
 /// role. Everything else belongs to each model's publisher.
-contract ModelRegistry is IModelRegistry, AccessManaged {
+contract ModelRegistry is IModelRegistry, Managed {
     /// @notice The longest label, in bytes.
     uint256 public constant MAX_LABEL_LENGTH = 64;
 
@@ -32,7 +32,7 @@ contract ModelRegistry is IModelRegistry, AccessManaged {
     }
 
     /// @param authority The project's AccessManager.
-    constructor(address authority) AccessManaged(authority) {}
+    constructor(address authority) Managed(authority) {}
 
     // ---------------------------------------------------------------------------------------------------------------
     // Models
@@ -125,8 +125,7 @@ contract ModelRegistry is IModelRegistry, AccessManaged {
             status: ArtifactStatus.Active,
             revocationReason: RevocationReason.Unspecified,
             format: params.format,
-            // Safe until the year 36812.
-            registeredAt: uint40(block.timestamp),
+            registeredAt: TimeLib.now40(),
             statusChangedAt: 0
         });
         _artifactOfBlob[params.blobId] = artifactId;
@@ -157,8 +156,7 @@ contract ModelRegistry is IModelRegistry, AccessManaged {
         if (artifact.status != ArtifactStatus.Active) revert ArtifactNotActive(artifactId);
 
         artifact.status = ArtifactStatus.Deprecated;
-        // Safe until the year 36812.
-        artifact.statusChangedAt = uint40(block.timestamp);
+        artifact.statusChangedAt = TimeLib.now40();
 
         emit ArtifactDeprecated(artifactId, artifact.modelId);
     }
@@ -260,8 +258,7 @@ contract ModelRegistry is IModelRegistry, AccessManaged {
         uint64 modelId = artifact.modelId;
         artifact.status = ArtifactStatus.Revoked;
         artifact.revocationReason = reason;
-        // Safe until the year 36812.
-        artifact.statusChangedAt = uint40(block.timestamp);
+        artifact.statusChangedAt = TimeLib.now40();
         emit ArtifactRevoked(artifactId, modelId, reason, msg.sender);
 
         Model storage model = _models[modelId];

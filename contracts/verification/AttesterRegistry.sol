@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
+import {Managed} from "../access/Managed.sol";
 import {IAttesterRegistry} from "../interfaces/IAttesterRegistry.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {TimeLib} from "../libraries/TimeLib.sol";
 import {Route} from "../types/InferenceTypes.sol";
 
 /// @title AttesterRegistry
 /// @notice Node keys, enclave keys, code measurements and providers. See {IAttesterRegistry}.
-/// @dev Abstract: the inference ledger inherits it, so that checking a signer on the hot paths (answer, settle) reads
-/// this contract's own storage instead of paying for a call to another contract.
-abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
-    /// @dev keccak256("Heartbeat(address enclave,uint40 timestamp)")
+/// @dev A deployable of its own: the inference ledger and the escrow read it through {activeNodeId},
+/// {enclaveStatus} and {isValidSubject}, so liveness and subject validity are decided here and nowhere else.
+contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
+    /// @dev The EIP-712 type an enclave signs to prove it is alive.
     bytes32 private constant HEARTBEAT_TYPEHASH = keccak256("Heartbeat(address enclave,uint40 timestamp)");
 
     uint256 private constant MAX_PROVIDER_NAME_LENGTH = 64;
@@ -24,6 +26,7 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
         bool active;
     }
 
+    IModelRegistry private immutable REGISTRY;
     uint40 private immutable HEARTBEAT_TTL;
 
     // slot: nodeCount (4) | providerCount (8) | measurementCount (4)
@@ -39,8 +42,17 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
     mapping(uint64 providerId => string name) private _providerNames;
     mapping(bytes32 nameHash => uint64 providerId) private _providerOfName;
 
-    /// @param heartbeatTtl_ How long a heartbeat keeps an enclave live, in seconds.
-    constructor(uint40 heartbeatTtl_) {
+    /// @param authority The project's AccessManager.
+    /// @param registry The model registry whose artifacts are valid Local subjects.
+    /// @param heartbeatTtl_ How long a heartbeat keeps an enclave live, in seconds (at least 1).
+    constructor(
+        address authority,
+        IModelRegistry registry,
+        uint40 heartbeatTtl_
+    ) Managed(authority) EIP712("Proofline AttesterRegistry", "1") {
+        if (address(registry).code.length == 0) revert AttesterRegistryNeedsModelRegistry(address(registry));
+        if (heartbeatTtl_ == 0) revert ZeroHeartbeatTtl();
+        REGISTRY = registry;
         HEARTBEAT_TTL = heartbeatTtl_;
     }
 
@@ -59,17 +71,14 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
 
     /// @inheritdoc IAttesterRegistry
     function deactivateNode(uint32 nodeId) external {
-        Node storage node = _nodes[nodeId];
-        if (node.key == address(0)) revert UnknownNode(nodeId);
+        Node storage node = _existingNode(nodeId);
         if (node.operator != msg.sender) revert NotNodeOperator(nodeId, msg.sender);
         _deactivateNode(node, nodeId);
     }
 
     /// @inheritdoc IAttesterRegistry
     function guardianDeactivateNode(uint32 nodeId) external restricted {
-        Node storage node = _nodes[nodeId];
-        if (node.key == address(0)) revert UnknownNode(nodeId);
-        _deactivateNode(node, nodeId);
+        _deactivateNode(_existingNode(nodeId), nodeId);
     }
 
     /// @inheritdoc IAttesterRegistry
@@ -95,17 +104,15 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
         if (_measurementIds[measurement] != 0) revert MeasurementAlreadyApproved(measurement);
         uint32 id = ++_measurementCount;
         _measurementIds[measurement] = id;
-        // Safe until the year 36812.
-        _measurementStates[id] = Measurement({id: id, approvedAt: uint40(block.timestamp), revokedAt: 0});
+        _measurementStates[id] = Measurement({id: id, approvedAt: TimeLib.now40(), revokedAt: 0});
         emit MeasurementApproved(measurement);
     }
 
     /// @inheritdoc IAttesterRegistry
     function revokeMeasurement(bytes32 measurement) external restricted {
         Measurement storage state = _measurementStates[_measurementIds[measurement]];
-        if (state.approvedAt == 0 || state.revokedAt != 0) revert MeasurementNotApproved(measurement);
-        // Safe until the year 36812.
-        state.revokedAt = uint40(block.timestamp);
+        if (!_isApproved(state)) revert MeasurementNotApproved(measurement);
+        state.revokedAt = TimeLib.now40();
         emit MeasurementRevoked(measurement, msg.sender);
     }
 
@@ -120,7 +127,7 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
         _checkNewKey(enclave);
         Measurement memory state = _measurementStates[_measurementIds[measurement]];
         if (!_isApproved(state)) revert MeasurementNotApproved(measurement);
-        _checkSubject(route, subject);
+        if (!_isValidSubject(route, subject)) revert EnclaveSubjectInvalid(route, subject);
         _enclaves[enclave] = Enclave({
             subject: subject,
             lastHeartbeat: 0,
@@ -128,7 +135,6 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
             measurementId: state.id,
             route: route,
             registered: true,
-            lastBatchRound: 0,
             measurement: measurement,
             quoteHash: quoteHash
         });
@@ -137,24 +143,18 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
 
     /// @inheritdoc IAttesterRegistry
     function disableEnclave(address enclave) external restricted {
-        Enclave storage record = _enclaves[enclave];
-        if (!record.registered) revert UnknownEnclave(enclave);
-        if (record.disabledAt != 0) revert EnclaveIsDisabled(enclave);
-        // Safe until the year 36812.
-        record.disabledAt = uint40(block.timestamp);
+        Enclave storage record = _enabledEnclave(enclave);
+        record.disabledAt = TimeLib.now40();
         emit EnclaveDisabled(enclave, msg.sender);
     }
 
     /// @inheritdoc IAttesterRegistry
     function heartbeat(address enclave, uint40 timestamp, bytes calldata signature) external {
-        Enclave storage record = _enclaves[enclave];
-        if (!record.registered) revert UnknownEnclave(enclave);
-        if (record.disabledAt != 0) revert EnclaveIsDisabled(enclave);
+        Enclave storage record = _enabledEnclave(enclave);
         if (timestamp <= record.lastHeartbeat || timestamp > block.timestamp) {
             revert StaleHeartbeat(timestamp, record.lastHeartbeat);
         }
-        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(HEARTBEAT_TYPEHASH, enclave, timestamp)));
-        address signer = ECDSA.recover(digest, signature);
+        address signer = ECDSA.recover(_heartbeatTypedDataHash(enclave, timestamp), signature);
         if (signer != enclave) revert InvalidHeartbeatSignature(enclave, signer);
         record.lastHeartbeat = timestamp;
         emit Heartbeat(enclave, timestamp);
@@ -170,15 +170,24 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
     }
 
     /// @inheritdoc IAttesterRegistry
+    function modelRegistry() external view returns (address) {
+        return address(REGISTRY);
+    }
+
+    /// @inheritdoc IAttesterRegistry
     function getNode(uint32 nodeId) external view returns (Node memory) {
-        Node memory node = _nodes[nodeId];
-        if (node.key == address(0)) revert UnknownNode(nodeId);
-        return node;
+        return _existingNode(nodeId);
     }
 
     /// @inheritdoc IAttesterRegistry
     function nodeIdOf(address key) external view returns (uint32) {
         return _nodeKeys[key].nodeId;
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function activeNodeId(address key) external view returns (uint32) {
+        NodeKey memory nodeKey = _nodeKeys[key];
+        return nodeKey.active ? nodeKey.nodeId : 0;
     }
 
     /// @inheritdoc IAttesterRegistry
@@ -195,54 +204,63 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
 
     /// @inheritdoc IAttesterRegistry
     function providerName(uint64 providerId) external view returns (string memory) {
-        if (providerId == 0 || providerId > _providerCount) revert UnknownProvider(providerId);
+        if (!_isProvider(providerId)) revert UnknownProvider(providerId);
         return _providerNames[providerId];
     }
 
     /// @inheritdoc IAttesterRegistry
-    function isEnclaveLive(address enclave) public view returns (bool) {
+    function isEnclaveLive(address enclave) external view returns (bool) {
+        return _isLive(_enclaves[enclave]);
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function enclaveStatus(address enclave) external view returns (bool live, Route route, uint64 subject) {
         Enclave storage record = _enclaves[enclave];
-        return
-            record.registered &&
-            record.disabledAt == 0 &&
-            _isApproved(_measurementStates[record.measurementId]) &&
-            block.timestamp <= uint256(record.lastHeartbeat) + HEARTBEAT_TTL;
+        return (_isLive(record), record.route, record.subject);
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Internal: for the ledger's hot paths
-    // ---------------------------------------------------------------------------------------------------------------
-
-    /// @dev The active node id of `key`, or 0 when `key` is not an active node key.
-    function _activeNodeId(address key) internal view returns (uint32) {
-        NodeKey memory nodeKey = _nodeKeys[key];
-        return nodeKey.active ? nodeKey.nodeId : 0;
+    /// @inheritdoc IAttesterRegistry
+    function isValidSubject(Route route, uint64 subject) external view returns (bool) {
+        return _isValidSubject(route, subject);
     }
 
-    /// @dev The enclave record of `enclave` (storage pointer; `registered` is false when unknown).
-    function _enclave(address enclave) internal view returns (Enclave storage) {
-        return _enclaves[enclave];
-    }
-
-    /// @dev Whether the measurement with id `measurementId` is approved and not revoked.
-    function _measurementIdApproved(uint32 measurementId) internal view returns (bool) {
-        return _isApproved(_measurementStates[measurementId]);
-    }
-
-    function _heartbeatFresh(uint40 lastHeartbeat) internal view returns (bool) {
-        return block.timestamp <= uint256(lastHeartbeat) + HEARTBEAT_TTL;
-    }
-
-    /// @dev Reverts unless `subject` names something of `route`'s kind: a valid artifact (Local) or a provider (Proxy).
-    function _checkSubject(Route route, uint64 subject) internal view virtual;
-
-    function _checkProvider(uint64 providerId) internal view {
-        if (providerId == 0 || providerId > _providerCount) revert UnknownProvider(providerId);
+    /// @inheritdoc IAttesterRegistry
+    function heartbeatTypedDataHash(address enclave, uint40 timestamp) external view returns (bytes32) {
+        return _heartbeatTypedDataHash(enclave, timestamp);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // Private
     // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Enclave liveness: registered, enabled, running an approved and unrevoked measurement, and heard from
+    /// within the heartbeat TTL.
+    function _isLive(Enclave storage record) private view returns (bool) {
+        return
+            record.registered &&
+            record.disabledAt == 0 &&
+            block.timestamp <= uint256(record.lastHeartbeat) + HEARTBEAT_TTL &&
+            _isApproved(_measurementStates[record.measurementId]);
+    }
+
+    function _isValidSubject(Route route, uint64 subject) private view returns (bool) {
+        return route == Route.Local ? REGISTRY.isValidArtifact(subject) : _isProvider(subject);
+    }
+
+    function _isProvider(uint64 providerId) private view returns (bool) {
+        return providerId != 0 && providerId <= _providerCount;
+    }
+
+    function _existingNode(uint32 nodeId) private view returns (Node storage node) {
+        node = _nodes[nodeId];
+        if (node.key == address(0)) revert UnknownNode(nodeId);
+    }
+
+    function _enabledEnclave(address enclave) private view returns (Enclave storage record) {
+        record = _enclaves[enclave];
+        if (!record.registered) revert UnknownEnclave(enclave);
+        if (record.disabledAt != 0) revert EnclaveIsDisabled(enclave);
+    }
 
     function _checkNewKey(address key) private view {
         if (key == address(0)) revert ZeroKey();
@@ -254,6 +272,10 @@ abstract contract AttesterRegistry is IAttesterRegistry, AccessManaged, EIP712 {
         node.active = false;
         _nodeKeys[node.key].active = false;
         emit NodeDeactivated(nodeId, msg.sender);
+    }
+
+    function _heartbeatTypedDataHash(address enclave, uint40 timestamp) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(HEARTBEAT_TYPEHASH, enclave, timestamp)));
     }
 
     function _isApproved(Measurement memory state) private pure returns (bool) {

@@ -1,26 +1,36 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
+import {Managed} from "../access/Managed.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IVerifierRouter} from "../interfaces/IVerifierRouter.sol";
+import {TimeLib} from "../libraries/TimeLib.sol";
 import {Artifact} from "../types/ModelTypes.sol";
 
 /// @title VerifierRouter
 /// @notice Binds model artifacts to zero-knowledge verifiers. See {IVerifierRouter}.
-/// @dev Abstract: the inference ledger inherits it, so that ZKML settlement reads the binding from its own storage.
-abstract contract VerifierRouter is IVerifierRouter, AccessManaged {
+/// @dev A deployable of its own: the inference ledger calls {verify} to check a proof about one of its records.
+contract VerifierRouter is IVerifierRouter, Managed {
     /// @notice The most output signals a routed circuit may have.
     uint8 public constant MAX_ZK_OUTPUTS = 8;
 
     /// @dev Public signals before the outputs: model commitment, input hash, record binding.
     uint256 private constant FIXED_SIGNALS = 3;
 
+    IModelRegistry private immutable REGISTRY;
+
     mapping(address verifier => Verifier state) private _verifiers;
     mapping(uint64 artifactId => address verifier) private _verifierOf;
     mapping(uint64 artifactId => uint256 modelCommitment) private _modelCommitmentOf;
+
+    /// @param authority The project's AccessManager.
+    /// @param registry The model registry artifacts are bound from.
+    constructor(address authority, IModelRegistry registry) Managed(authority) {
+        if (address(registry).code.length == 0) revert VerifierRouterNeedsModelRegistry(address(registry));
+        REGISTRY = registry;
+    }
 
     /// @inheritdoc IVerifierRouter
     function addVerifier(address verifier, uint8 outputs) external restricted {
@@ -37,8 +47,7 @@ abstract contract VerifierRouter is IVerifierRouter, AccessManaged {
             status: VerifierStatus.Active,
             outputs: outputs,
             selector: bytes4(keccak256(signature)),
-            // Safe until the year 36812.
-            addedAt: uint40(block.timestamp),
+            addedAt: TimeLib.now40(),
             frozenAt: 0
         });
         emit VerifierAdded(verifier, outputs);
@@ -50,14 +59,13 @@ abstract contract VerifierRouter is IVerifierRouter, AccessManaged {
         if (state.status == VerifierStatus.None) revert UnknownVerifier(verifier);
         if (state.status == VerifierStatus.Frozen) revert VerifierIsFrozen(verifier);
         state.status = VerifierStatus.Frozen;
-        // Safe until the year 36812.
-        state.frozenAt = uint40(block.timestamp);
+        state.frozenAt = TimeLib.now40();
         emit VerifierFrozen(verifier, msg.sender);
     }
 
     /// @inheritdoc IVerifierRouter
     function bindArtifact(uint64 artifactId, address verifier) external {
-        IModelRegistry registry = _modelRegistry();
+        IModelRegistry registry = REGISTRY;
         if (!registry.isValidArtifact(artifactId)) revert ArtifactNotBindable(artifactId);
         Artifact memory artifact = registry.getArtifact(artifactId);
         address publisher = registry.getModel(artifact.modelId).publisher;
@@ -82,20 +90,14 @@ abstract contract VerifierRouter is IVerifierRouter, AccessManaged {
         return (_verifierOf[artifactId], _modelCommitmentOf[artifactId]);
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Internal: for the ledger's ZKML path
-    // ---------------------------------------------------------------------------------------------------------------
-
-    /// @dev Runs `artifactId`'s verifier on `proof` with public signals `[modelCommitment, inputHash, binding,
-    /// outputs...]`. Reverts unless the artifact is bound, its verifier is active and `outputs` has the verifier's
-    /// length; returns the verifier and whether the proof is valid.
-    function _verifyZk(
+    /// @inheritdoc IVerifierRouter
+    function verify(
         uint64 artifactId,
         uint256[8] calldata proof,
         uint256 inputHash,
         uint256 binding,
         uint256[] calldata outputs
-    ) internal view returns (address verifier, bool valid) {
+    ) external view returns (address verifier, bool valid) {
         verifier = _verifierOf[artifactId];
         if (verifier == address(0)) revert ArtifactNotBound(artifactId);
         Verifier memory state = _checkActive(verifier);
@@ -106,8 +108,10 @@ abstract contract VerifierRouter is IVerifierRouter, AccessManaged {
         valid = ok && result.length == 32 && abi.decode(result, (bool));
     }
 
-    /// @dev The model registry artifacts are bound from.
-    function _modelRegistry() internal view virtual returns (IModelRegistry);
+    /// @inheritdoc IVerifierRouter
+    function modelRegistry() external view returns (address) {
+        return address(REGISTRY);
+    }
 
     function _checkActive(address verifier) private view returns (Verifier memory state) {
         state = _verifiers[verifier];

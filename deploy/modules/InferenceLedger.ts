@@ -1,26 +1,24 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
-import { wireRoles } from "../wiring.js";
-import ModelRegistryModule from "./ModelRegistry.js";
+import AttesterRegistryModule from "./AttesterRegistry.js";
+import VerifierRouterModule from "./VerifierRouter.js";
 
 /**
- * The inference ledger (with its attester registry and ZK verifier router), wired to the project's AccessManager:
- * TRUST_ADMIN (delayed) approves measurements, registers enclaves and adds ZK verifiers; GUARDIAN (immediate) revokes
- * measurements, disables enclaves, deactivates nodes and freezes ZK verifiers.
+ * The inference ledger, reading the model registry, the attester registry and the verifier router. It has no
+ * restricted function: every admin power over what it accepts sits in those three contracts.
  *
- * Parameters, in seconds: `challengeWindow` (default 1 hour), `settlementWindow` (1 day), `roundDuration`
- * (1 hour), `heartbeatTtl` (1 hour, the freshness window OpenGradient's TEE registry uses).
+ * Parameters, in seconds: `challengeWindow` (default 1 hour), `settlementWindow` (1 day), `roundDuration` (1 hour).
  */
 export default buildModule("InferenceLedger", (m) => {
-  const { accessManager, registry } = m.useModule(ModelRegistryModule);
+  const { accessManager, registry, attesters } = m.useModule(AttesterRegistryModule);
+  const { router } = m.useModule(VerifierRouterModule);
   const ledger = m.contract("InferenceLedger", [
-    accessManager,
     registry,
+    attesters,
+    router,
     m.getParameter("challengeWindow", 3_600),
     m.getParameter("settlementWindow", 86_400),
     m.getParameter("roundDuration", 3_600),
-    m.getParameter("heartbeatTtl", 3_600),
   ]);
-  wireRoles(m, accessManager, ledger, "InferenceLedger");
-  return { accessManager, registry, ledger };
+  return { accessManager, registry, attesters, router, ledger };
 });

@@ -122,7 +122,7 @@ contract LedgerHandler is LedgerFixture {
     /// @dev Rare on purpose (one call in eight acts): after it nothing can settle.
     function revokeMeasurement(uint8 seed) external {
         if (measurementRevoked || seed % 8 != 0) return;
-        ledger.revokeMeasurement(MEASUREMENT);
+        attesters.revokeMeasurement(MEASUREMENT);
         measurementRevoked = true;
     }
 
@@ -130,7 +130,7 @@ contract LedgerHandler is LedgerFixture {
     function disableEnclave(bool proxyEnclave, uint8 seed) external {
         uint256 which = proxyEnclave ? 1 : 0;
         if (enclaveDisabled[which] || seed % 4 != 0) return;
-        ledger.disableEnclave(vm.addr(proxyEnclave ? PROXY_ENCLAVE_KEY : ENCLAVE_KEY));
+        attesters.disableEnclave(vm.addr(proxyEnclave ? PROXY_ENCLAVE_KEY : ENCLAVE_KEY));
         enclaveDisabled[which] = true;
     }
 

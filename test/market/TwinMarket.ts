@@ -116,7 +116,7 @@ describe("TwinMarket", () => {
         .withArgs(twinId("nobody"));
       await expect(market.connect(alice).buy(twin, 0n, 0n, now + 60n)).to.be.revertedWithCustomError(
         market,
-        "ZeroAmount",
+        "MarketZeroAmount",
       );
       await expect(market.connect(alice).buy(twin, 1_000_000n, 0n, now + 60n))
         .to.be.revertedWithCustomError(market, "SupplyCapExceeded")
@@ -243,7 +243,7 @@ describe("TwinMarket", () => {
         [bob, market],
         [accrued, -accrued],
       );
-      await expect(market.withdrawProtocolFees()).to.be.revertedWithCustomError(market, "NothingToWithdraw");
+      await expect(market.withdrawProtocolFees()).to.be.revertedWithCustomError(market, "MarketNothingToWithdraw");
     });
 
     it("refuses a zero destination or fees above the caps at deployment", async () => {
@@ -275,7 +275,7 @@ describe("TwinMarket", () => {
       );
       await expect(market.connect(subject).withdrawSubjectFees(subject.address)).to.be.revertedWithCustomError(
         market,
-        "NothingToWithdraw",
+        "MarketNothingToWithdraw",
       );
     });
 
@@ -303,7 +303,7 @@ describe("TwinMarket", () => {
         } else {
           await expect(hostile.withdrawSubjectFees({ gasLimit: 1_000_000n })).to.be.revertedWithCustomError(
             market,
-            "EthTransferFailed",
+            "MarketEthTransferFailed",
           );
           expect((await market.feesOwed(await hostile.getAddress()))[0]).to.equal(owed);
         }
@@ -319,7 +319,7 @@ describe("TwinMarket", () => {
       await market.connect(feeAdmin).applyFeeChange(Setting.FeeDestination);
       await buy(alice, 2n);
       await expect(market.withdrawProtocolFees())
-        .to.be.revertedWithCustomError(market, "EthTransferFailed")
+        .to.be.revertedWithCustomError(market, "MarketEthTransferFailed")
         .withArgs(await hostile.getAddress());
       await buy(alice, 1n);
     });

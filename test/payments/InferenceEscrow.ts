@@ -111,7 +111,7 @@ describe("InferenceEscrow", () => {
         .to.be.revertedWithCustomError(escrow, "RequestNotOpen")
         .withArgs(1n, BigInt(RequestStatus.Released));
       await expect(escrow.connect(signers.deployer).withdraw(ZeroAddress, signers.deployer.address))
-        .to.be.revertedWithCustomError(escrow, "NothingToWithdraw")
+        .to.be.revertedWithCustomError(escrow, "EscrowNothingToWithdraw")
         .withArgs(ZeroAddress);
     });
 
@@ -341,7 +341,7 @@ describe("InferenceEscrow", () => {
       const { escrow, requester, params, usdcDomain, escrowAddress } = await load();
       const reverts = async (p: RequestParams, error: string, value = 0n) =>
         expect(escrow.connect(requester).open(p, { value })).to.be.revertedWithCustomError(escrow, error);
-      await reverts(await params({ amount: 0n }), "ZeroAmount");
+      await reverts(await params({ amount: 0n }), "EscrowZeroAmount");
       await reverts(await params({ minLevel: Level.None }), "InvalidMinLevel");
       await reverts(await params({ route: Route.Proxy, minLevel: Level.ZKML }), "InvalidMinLevel");
       await reverts(await params({ subject: 99n }), "InvalidSubject");
@@ -384,7 +384,7 @@ describe("InferenceEscrow", () => {
 
       await hostile.setMode(1); // Revert
       await expect(hostile.withdraw())
-        .to.be.revertedWithCustomError(escrow, "EthTransferFailed")
+        .to.be.revertedWithCustomError(escrow, "EscrowEthTransferFailed")
         .withArgs(await hostile.getAddress());
       expect(await escrow.creditOf(await hostile.getAddress(), ZeroAddress)).to.equal(p.amount);
 

@@ -5,16 +5,19 @@ import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManage
 
 import {IAttesterRegistry} from "../../contracts/interfaces/IAttesterRegistry.sol";
 import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
+import {IVerifierRouter} from "../../contracts/interfaces/IVerifierRouter.sol";
 import {InferenceLedger} from "../../contracts/ledger/InferenceLedger.sol";
 import {ModelRegistry} from "../../contracts/registry/ModelRegistry.sol";
+import {AttesterRegistry} from "../../contracts/verification/AttesterRegistry.sol";
+import {VerifierRouter} from "../../contracts/verification/VerifierRouter.sol";
 import {ArtifactParams} from "../../contracts/types/ModelTypes.sol";
 import {Answer, Route, VerificationLevel} from "../../contracts/types/InferenceTypes.sol";
 import {Roles} from "../../contracts/types/Roles.sol";
 import {ProoflineTest} from "./ProoflineTest.sol";
 
 /// @notice A real Proofline deployment for Solidity tests: AccessManager, ModelRegistry (one model, artifacts 1 and
-/// 2), InferenceLedger (node key, provider 1, an approved measurement, a live enclave bound to artifact 1 and one
-/// bound to provider 1), and signing helpers. The test contract holds every admin role, with no delays.
+/// 2), AttesterRegistry (node key, provider 1, an approved measurement, a live enclave bound to artifact 1 and one
+/// bound to provider 1), VerifierRouter, InferenceLedger, and signing helpers. The test contract holds every admin role, with no delays.
 abstract contract LedgerFixture is ProoflineTest {
     bytes32 internal constant MEASUREMENT = keccak256("enclave image");
     uint256 internal constant NODE_KEY = 0xA11CE;
@@ -26,29 +29,33 @@ abstract contract LedgerFixture is ProoflineTest {
 
     AccessManager internal manager;
     ModelRegistry internal registry;
+    AttesterRegistry internal attesters;
+    VerifierRouter internal router;
     InferenceLedger internal ledger;
 
     function _deployLedger() internal {
         vm.warp(1_700_000_000);
         manager = new AccessManager(address(this));
         registry = new ModelRegistry(address(manager));
+        attesters = new AttesterRegistry(address(manager), IModelRegistry(address(registry)), HEARTBEAT_TTL);
+        router = new VerifierRouter(address(manager), IModelRegistry(address(registry)));
         ledger = new InferenceLedger(
-            address(manager),
             IModelRegistry(address(registry)),
+            IAttesterRegistry(address(attesters)),
+            IVerifierRouter(address(router)),
             CHALLENGE_WINDOW,
             SETTLEMENT_WINDOW,
-            3600,
-            HEARTBEAT_TTL
+            3600
         );
         bytes4[] memory trust = new bytes4[](2);
         trust[0] = IAttesterRegistry.approveMeasurement.selector;
         trust[1] = IAttesterRegistry.registerEnclave.selector;
-        manager.setTargetFunctionRole(address(ledger), trust, Roles.TRUST_ADMIN);
+        manager.setTargetFunctionRole(address(attesters), trust, Roles.TRUST_ADMIN);
         bytes4[] memory guardian = new bytes4[](3);
         guardian[0] = IAttesterRegistry.revokeMeasurement.selector;
         guardian[1] = IAttesterRegistry.disableEnclave.selector;
         guardian[2] = IAttesterRegistry.guardianDeactivateNode.selector;
-        manager.setTargetFunctionRole(address(ledger), guardian, Roles.GUARDIAN);
+        manager.setTargetFunctionRole(address(attesters), guardian, Roles.GUARDIAN);
         bytes4[] memory registryGuardian = new bytes4[](1);
         registryGuardian[0] = IModelRegistry.guardianRevokeArtifact.selector;
         manager.setTargetFunctionRole(address(registry), registryGuardian, Roles.GUARDIAN);
@@ -58,11 +65,11 @@ abstract contract LedgerFixture is ProoflineTest {
         uint64 modelId = registry.createModel("scorer", "");
         registry.registerArtifact(modelId, _artifact("weights v1", 1), true);
         registry.registerArtifact(modelId, _artifact("weights v2", 2), false);
-        ledger.registerNode(vm.addr(NODE_KEY));
-        ledger.registerProvider("openai/gpt-4o-2024-08-06");
-        ledger.approveMeasurement(MEASUREMENT);
-        ledger.registerEnclave(vm.addr(ENCLAVE_KEY), MEASUREMENT, Route.Local, 1, bytes32(0));
-        ledger.registerEnclave(vm.addr(PROXY_ENCLAVE_KEY), MEASUREMENT, Route.Proxy, 1, bytes32(0));
+        attesters.registerNode(vm.addr(NODE_KEY));
+        attesters.registerProvider("openai/gpt-4o-2024-08-06");
+        attesters.approveMeasurement(MEASUREMENT);
+        attesters.registerEnclave(vm.addr(ENCLAVE_KEY), MEASUREMENT, Route.Local, 1, bytes32(0));
+        attesters.registerEnclave(vm.addr(PROXY_ENCLAVE_KEY), MEASUREMENT, Route.Proxy, 1, bytes32(0));
         _beat(ENCLAVE_KEY);
         _beat(PROXY_ENCLAVE_KEY);
     }
@@ -85,7 +92,7 @@ abstract contract LedgerFixture is ProoflineTest {
     function _beat(uint256 key) internal {
         address enclave = vm.addr(key);
         uint40 now_ = uint40(block.timestamp);
-        ledger.heartbeat(enclave, now_, _sign(key, _heartbeatDigest(enclave, now_)));
+        attesters.heartbeat(enclave, now_, _sign(key, _heartbeatDigest(enclave, now_)));
     }
 
     /// @dev An answer on (`route`, `subject`) with output `output` and input and payment derived from its id.
@@ -124,14 +131,15 @@ abstract contract LedgerFixture is ProoflineTest {
         return abi.encodePacked(r, s, v);
     }
 
+    /// @dev The heartbeat digest, built here from the EIP-712 spec (not read from the registry) so the test checks it.
     function _heartbeatDigest(address enclave, uint40 timestamp) internal view returns (bytes32) {
         bytes32 domain = keccak256(
             abi.encode(
                 keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
-                keccak256("Proofline InferenceLedger"),
+                keccak256("Proofline AttesterRegistry"),
                 keccak256("1"),
                 block.chainid,
-                address(ledger)
+                address(attesters)
             )
         );
         bytes32 structHash = keccak256(
