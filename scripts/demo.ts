@@ -17,7 +17,7 @@ import { consumerArgs } from "../src/consumer.js";
 import { requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
 import { deployScenario } from "../src/scenario.js";
-import { buildTrail, formatTrail, type TrailContract } from "../src/trail.js";
+import { buildTrail, formatTrail } from "../src/trail.js";
 import {
   inputHash,
   proveRiskScore,
@@ -205,14 +205,7 @@ check(limited === "CostAboveLimit", `a buy limited to the old quote is refused, 
 
 say("The trail of the first inference, from chain data alone");
 await releaseProver();
-const trail = await buildTrail(
-  {
-    ledger: ledger as unknown as TrailContract,
-    registry: registry as unknown as TrailContract,
-    escrow: escrow as unknown as TrailContract,
-  },
-  fast.inferenceId,
-);
+const trail = await buildTrail({ ledger, registry, attesters: scenario.attesters, escrow }, fast.inferenceId);
 console.log(
   formatTrail(trail)
     .split("\n")

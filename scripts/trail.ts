@@ -6,7 +6,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { defaultDeploymentId, deploymentStartBlock, findDeployed, readDeployedAddresses } from "../src/deployments.js";
-import { buildTrail, formatTrail, type TrailContract } from "../src/trail.js";
+import { buildTrail, formatTrail } from "../src/trail.js";
 
 interface TrailArguments {
   inferenceId: string;
@@ -29,14 +29,11 @@ export default async function trail(args: TrailArguments, hre: HardhatRuntimeEnv
   }
   const ledger = await ethers.getContractAt("InferenceLedger", ledgerAddress);
   const registry = await ethers.getContractAt("ModelRegistry", await ledger.modelRegistry());
+  const attesters = await ethers.getContractAt("AttesterRegistry", await ledger.attesterRegistry());
   const escrowAddress = args.escrow || findDeployed(deployed, "InferenceEscrow") || "";
   const escrow = escrowAddress ? await ethers.getContractAt("InferenceEscrow", escrowAddress) : undefined;
   const result = await buildTrail(
-    {
-      ledger: ledger as unknown as TrailContract,
-      registry: registry as unknown as TrailContract,
-      escrow: escrow as unknown as TrailContract | undefined,
-    },
+    { ledger, registry, attesters, escrow },
     args.inferenceId,
     // Without --from-block, start where this chain's deployment did (its journal) when the ledger is that
     // deployment's, else at block 0.

@@ -2,27 +2,22 @@
  * The trail of one inference: its whole history rebuilt from chain data alone (events and views), for auditors.
  * `npx hardhat trail <inferenceId>` prints it as a table, or as JSON with `--json`; `buildTrail` is the API.
  */
-import { Interface, type ContractRunner, type EventLog, type Log, type Provider } from "ethers";
+import { Interface, type Log, type Provider } from "ethers";
 
+import type { AttesterRegistry, InferenceEscrow, InferenceLedger, ModelRegistry } from "../typechain-types/index.js";
 import { bytes32ToBlobId } from "./blobId.js";
 import { Level, RecordState, Route } from "./ledger.js";
 import { queryInRanges } from "./logs.js";
 
-/** The contracts a trail reads. Only the ledger is required. */
+/**
+ * The contracts a trail reads, as typed ethers contracts (the TypeChain bindings Hardhat generates at build time;
+ * any ethers `Contract` with these ABIs fits). The escrow is optional.
+ */
 export interface TrailContracts {
-  ledger: TrailContract;
-  registry: TrailContract;
-  escrow?: TrailContract;
-}
-
-/** What the trail needs of a contract: an ethers `Contract` fits. */
-export interface TrailContract {
-  getAddress(): Promise<string>;
-  queryFilter(filter: unknown, fromBlock?: number, toBlock?: number): Promise<Array<EventLog | Log>>;
-  filters: Record<string, (...args: unknown[]) => unknown>;
-  interface: Interface;
-  runner: ContractRunner | null;
-  [method: string]: unknown;
+  ledger: InferenceLedger;
+  registry: ModelRegistry;
+  attesters: AttesterRegistry;
+  escrow?: InferenceEscrow;
 }
 
 export interface TrailEvent {
@@ -105,34 +100,23 @@ const levelName = (value: bigint | number) => Level[Number(value)] as keyof type
 
 /** Rebuilds the history of `inferenceId` from events and views. `fromBlock` bounds the log searches. */
 export async function buildTrail(contracts: TrailContracts, inferenceId: string, fromBlock = 0): Promise<Trail> {
-  const { ledger, registry, escrow } = contracts;
+  const { ledger, registry, attesters, escrow } = contracts;
   const provider = ledger.runner?.provider as Provider | undefined;
   if (!provider) throw new TrailError("the ledger contract needs a provider");
-  const call = <T>(contract: TrailContract, method: string, ...args: unknown[]) =>
-    (contract[method] as (...a: unknown[]) => Promise<T>)(...args);
   const times = new Map<number, number>();
-  const at = async (log: EventLog | Log): Promise<TrailEvent> => {
+  const at = async (log: Log): Promise<TrailEvent> => {
     if (!times.has(log.blockNumber)) times.set(log.blockNumber, (await provider.getBlock(log.blockNumber))!.timestamp);
     return { block: log.blockNumber, time: times.get(log.blockNumber)!, tx: log.transactionHash };
   };
   // Every search covers the same blocks, and is split whenever the endpoint refuses its range (src/logs.ts).
   const toBlock = await provider.getBlockNumber();
-  const events = async (contract: TrailContract, name: string, ...args: unknown[]) =>
-    (await queryInRanges(
-      (from, to) => contract.queryFilter(contract.filters[name](...args), from, to),
-      fromBlock,
-      toBlock,
-    )) as EventLog[];
+  const events = <T>(query: (from: number, to: number) => Promise<T[]>) => queryInRanges(query, fromBlock, toBlock);
 
-  const [answered] = await events(ledger, "Answered", inferenceId);
+  const [answered] = await events((from, to) => ledger.queryFilter(ledger.filters.Answered(inferenceId), from, to));
   if (answered === undefined) throw new TrailError(`no inference ${inferenceId} on this ledger`);
-  const record = await call<{ claimed: bigint; achieved: bigint; subject: bigint; route: bigint; nodeId: bigint }>(
-    ledger,
-    "getRecord",
-    inferenceId,
-  );
-  const state = RecordState[Number(await call<bigint>(ledger, "stateOf", inferenceId))] as keyof typeof RecordState;
-  const node = await call<{ key: string; operator: string }>(ledger, "getNode", record.nodeId);
+  const record = await ledger.getRecord(inferenceId);
+  const state = RecordState[Number(await ledger.stateOf(inferenceId))] as keyof typeof RecordState;
+  const node = await attesters.getNode(record.nodeId);
   const route = Number(record.route) as Route;
   const trail: Trail = {
     inferenceId,
@@ -156,13 +140,8 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
   };
 
   if (route === Route.Local) {
-    const artifact = await call<{
-      blobId: string;
-      contentDigest: string;
-      modelId: bigint;
-      status: bigint;
-    }>(registry, "getArtifact", record.subject);
-    const labelNow = Number(await call<bigint>(registry, "currentArtifact", artifact.modelId));
+    const artifact = await registry.getArtifact(record.subject);
+    const labelNow = Number(await registry.currentArtifact(artifact.modelId));
     trail.artifact = {
       id: Number(record.subject),
       modelId: Number(artifact.modelId),
@@ -171,25 +150,27 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
       status: (["None", "Active", "Deprecated", "Revoked"] as const)[Number(artifact.status)] as
         "Active" | "Deprecated" | "Revoked",
       labelNow,
-      labelMovedSinceAnswer: (await events(registry, "LabelMoved", artifact.modelId)).some(
-        (move) => move.blockNumber > answered.blockNumber,
-      ),
+      labelMovedSinceAnswer: (
+        await events((from, to) => registry.queryFilter(registry.filters.LabelMoved(artifact.modelId), from, to))
+      ).some((move) => move.blockNumber > answered.blockNumber),
     };
   } else {
-    trail.provider = { id: Number(record.subject), name: await call<string>(ledger, "providerName", record.subject) };
+    trail.provider = { id: Number(record.subject), name: await attesters.providerName(record.subject) };
   }
 
-  for (const attested of await events(ledger, "Attested", inferenceId)) {
+  for (const attested of await events((from, to) =>
+    ledger.queryFilter(ledger.filters.Attested(inferenceId), from, to),
+  )) {
     const level = levelName(attested.args.level);
-    const attester = attested.args.attester as string;
+    const attester = attested.args.attester;
     const base = { ...(await at(attested)), level, attester, round: Number(attested.args.round) };
     if (level === "ZKML") {
       trail.proofs.push({ ...base, by: "zk verifier", proofHash: attested.args.evidence });
       continue;
     }
-    const enclave = await call<{ measurement: string; disabledAt: bigint }>(ledger, "getEnclave", attester);
-    const measurement = await call<{ revokedAt: bigint }>(ledger, "getMeasurement", enclave.measurement);
-    const batchRoot = BigInt(attested.args.evidence) === 0n ? undefined : (attested.args.evidence as string);
+    const enclave = await attesters.getEnclave(attester);
+    const measurement = await attesters.getMeasurement(enclave.measurement);
+    const batchRoot = BigInt(attested.args.evidence) === 0n ? undefined : attested.args.evidence;
     trail.proofs.push({
       ...base,
       by: batchRoot ? "enclave batch" : "enclave",
@@ -199,11 +180,13 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
       ...(batchRoot ? { batchRoot } : {}),
     });
   }
-  const [settled] = await events(ledger, "InferenceSettled", inferenceId);
+  const [settled] = await events((from, to) =>
+    ledger.queryFilter(ledger.filters.InferenceSettled(inferenceId), from, to),
+  );
   if (settled) {
     trail.settled = { ...(await at(settled)), level: levelName(settled.args.level), round: Number(settled.args.round) };
   }
-  for (const refuted of await events(ledger, "Refuted", inferenceId)) {
+  for (const refuted of await events((from, to) => ledger.queryFilter(ledger.filters.Refuted(inferenceId), from, to))) {
     trail.challenges.push({
       ...(await at(refuted)),
       level: levelName(refuted.args.level),
@@ -211,7 +194,9 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
       otherOutput: refuted.args.otherOutput,
     });
   }
-  const [rejected] = await events(ledger, "InferenceRejected", inferenceId);
+  const [rejected] = await events((from, to) =>
+    ledger.queryFilter(ledger.filters.InferenceRejected(inferenceId), from, to),
+  );
   if (rejected) {
     trail.rejected = {
       ...(await at(rejected)),
@@ -221,12 +206,19 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
   }
 
   if (escrow) {
-    const [opened] = await events(escrow, "RequestOpened", null, null, trail.answered.paymentRef);
+    const paymentRef = trail.answered.paymentRef;
+    const [opened] = await events((from, to) =>
+      escrow.queryFilter(escrow.filters.RequestOpened(undefined, undefined, paymentRef), from, to),
+    );
     if (opened) {
-      const requestId = opened.args.requestId as bigint;
+      const requestId = opened.args.requestId;
       const params = opened.args.params;
-      const [released] = await events(escrow, "PaymentReleased", requestId);
-      const [refunded] = await events(escrow, "PaymentRefunded", requestId);
+      const [released] = await events((from, to) =>
+        escrow.queryFilter(escrow.filters.PaymentReleased(requestId), from, to),
+      );
+      const [refunded] = await events((from, to) =>
+        escrow.queryFilter(escrow.filters.PaymentRefunded(requestId), from, to),
+      );
       trail.payment = {
         escrow: await escrow.getAddress(),
         requestId: Number(requestId),

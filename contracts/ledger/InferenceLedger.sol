@@ -571,11 +571,10 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     /// six static words by hand costs a fraction of the compiler's encoder (tests compare the answer with {getRecord}
     /// and {stateOf} in every state).
     function _returnStatus(PackedRecord record, bytes32 digest) private view {
-        uint256 state = uint8(record.effectiveState(CHALLENGE_WINDOW, block.timestamp));
-        uint256 achieved = uint8(record.achieved());
-        uint256 route = uint8(record.route());
-        uint256 subject = record.subject();
-        uint256 answeredAt = record.answeredAt();
+        (uint256 state, uint256 achieved, uint256 route, uint256 subject, uint256 answeredAt) = record.statusWords(
+            CHALLENGE_WINDOW,
+            block.timestamp
+        );
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let ptr := mload(0x40)

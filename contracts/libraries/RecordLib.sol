@@ -137,11 +137,13 @@ library RecordLib {
 
     /// @notice Whether `record` is an `Answered` Vanilla claim whose challenge window (`challengeWindow` seconds
     /// after its answer) has passed at `time`: it is then final, whether or not anyone wrote that down.
+    /// @dev Reads the fields as integers (no enum range checks): it is on the consumer's hot path.
     function isVanillaFinal(PackedRecord record, uint256 challengeWindow, uint256 time) internal pure returns (bool) {
+        uint256 word = PackedRecord.unwrap(record);
         return
-            record.state() == RecordState.Answered &&
-            record.claimed() == VerificationLevel.Vanilla &&
-            time > uint256(record.answeredAt()) + challengeWindow;
+            (word >> STATE_OFFSET) & MASK_8 == uint8(RecordState.Answered) &&
+            (word >> CLAIMED_OFFSET) & MASK_8 == uint8(VerificationLevel.Vanilla) &&
+            time > ((word >> ANSWERED_AT_OFFSET) & MASK_40) + challengeWindow;
     }
 
     /// @notice When a Vanilla claim became final: the first second after its challenge window.
@@ -156,6 +158,24 @@ library RecordLib {
         uint256 time
     ) internal pure returns (RecordState) {
         return isVanillaFinal(record, challengeWindow, time) ? RecordState.Settled : record.state();
+    }
+
+    /// @notice What a consumer's policy reads, as the plain integers of their ABI encoding: the state at `time` (as
+    /// {effectiveState}), the achieved level, the route, the subject and the answer time.
+    function statusWords(
+        PackedRecord record,
+        uint256 challengeWindow,
+        uint256 time
+    ) internal pure returns (uint256 state_, uint256 achieved_, uint256 route_, uint256 subject_, uint256 answeredAt_) {
+        uint256 word = PackedRecord.unwrap(record);
+        state_ =
+            isVanillaFinal(record, challengeWindow, time)
+                ? uint8(RecordState.Settled)
+                : (word >> STATE_OFFSET) & MASK_8;
+        achieved_ = (word >> ACHIEVED_OFFSET) & MASK_8;
+        route_ = (word >> ROUTE_OFFSET) & MASK_8;
+        subject_ = (word >> SUBJECT_OFFSET) & MASK_64;
+        answeredAt_ = (word >> ANSWERED_AT_OFFSET) & MASK_40;
     }
 
     /// @notice When `record` settled as seen at `time`: its stored time once written, the end of its challenge window
