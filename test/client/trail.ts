@@ -8,7 +8,7 @@ import { consumerArgs } from "../../src/consumer.js";
 import { requestRef } from "../../src/escrow.js";
 import { Level, Route, signBatch } from "../../src/ledger.js";
 import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
-import { buildTrail, flagsOf, formatTrail, TrailError, type Trail, type TrailContract } from "../../src/trail.js";
+import { buildTrail, flagsOf, formatTrail, TrailError, type Trail } from "../../src/trail.js";
 import { riskScorePart } from "../../src/zkml.js";
 import { bytes32ToBlobId } from "../../src/blobId.js";
 
@@ -24,9 +24,10 @@ async function fixture() {
   const escrowAddress = await escrow.getAddress();
   const lender = await ethers.deployContract("RiskScoreConsumer", [ledgerAddress, [1n], 3_600n]);
   const contracts = {
-    ledger: ledger as unknown as TrailContract,
-    registry: registry as unknown as TrailContract,
-    escrow: escrow as unknown as TrailContract,
+    ledger,
+    registry,
+    attesters: scenario.attesters,
+    escrow,
   };
 
   // A paid request, answered, settled from an enclave batch, consumed, paid; then the label moves and the
