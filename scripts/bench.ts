@@ -24,7 +24,7 @@ import {
   textPart,
 } from "../src/commitments.js";
 import { consumerArgs } from "../src/consumer.js";
-import { compareSnapshot, formatTable, intrinsicGas, type GasRow, type GasSnapshot } from "../src/gas.js";
+import { compareSnapshot, formatTable, intrinsicGas, type GasRow, type GasSnapshot } from "./lib/gas.js";
 import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
 import { Level, Route, signBatch } from "../src/ledger.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";

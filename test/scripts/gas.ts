@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { compareSnapshot, formatTable, intrinsicGas, type GasSnapshot } from "../../src/gas.js";
+import { compareSnapshot, formatTable, intrinsicGas, type GasSnapshot } from "../../scripts/lib/gas.js";
 
 const snapshot = (gas: number, budget: number, waiver?: string): GasSnapshot => ({
   operations: { op: { gas, budget, waiver } },
