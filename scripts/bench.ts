@@ -40,16 +40,8 @@ import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } 
 import { Level, Route, signBatch } from "../src/ledger.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
 import { deployScenario } from "../src/scenario.js";
-import {
-  inputHash,
-  proveRiskScore,
-  releaseProver,
-  riskScore,
-  riskScorePart,
-  zkBinding,
-  zkEvidence,
-  zkInputPart,
-} from "../src/zkml.js";
+import { inputHash, proveRiskScore, riskScore, riskScorePart } from "../src/models/riskScorer.js";
+import { releaseProver, zkBinding, zkEvidence, zkInputPart } from "../src/zk.js";
 
 const SNAPSHOT = new URL("../gas-snapshot.json", import.meta.url);
 const mode = process.env.BENCH_MODE ?? "print";

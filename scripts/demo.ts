@@ -18,16 +18,8 @@ import { requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
 import { deployScenario } from "../src/scenario.js";
 import { buildTrail, formatTrail, type TrailContract } from "../src/trail.js";
-import {
-  inputHash,
-  proveRiskScore,
-  releaseProver,
-  riskScore,
-  riskScorePart,
-  zkBinding,
-  zkEvidence,
-  zkInputPart,
-} from "../src/zkml.js";
+import { inputHash, proveRiskScore, riskScore, riskScorePart } from "../src/models/riskScorer.js";
+import { releaseProver, zkBinding, zkEvidence, zkInputPart } from "../src/zk.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -5,7 +5,8 @@
  * - Blob ids: Walrus-style base64url text <-> bytes32.
  * - Signing (EIP-712): answers, enclave attestations, heartbeats, settlement batches; escrow permits and EIP-3009
  *   authorizations.
- * - ZKML: the risk scorer's model, Poseidon commitments, real Groth16 proofs and their formatting for `settleZk`.
+ * - ZKML: record binding, Groth16 proofs and their formatting for `settleZk` (`zk.ts`); the risk scorer's model,
+ *   Poseidon commitments and proofs (`models/riskScorer.ts`).
  * - Batches: settlement Merkle trees and proofs for `commitBatch` / `settleFromBatch`.
  * - Consumers: the arguments a consumer contract's check takes.
  * - The trail: an inference's history from chain data.
@@ -24,4 +25,5 @@ export * from "./registry.js";
 export * from "./roles.js";
 export * from "./selectors.js";
 export * from "./trail.js";
-export * from "./zkml.js";
+export * from "./zk.js";
+export * from "./models/riskScorer.js";
