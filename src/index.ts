@@ -11,11 +11,13 @@
  * - Consumers: the arguments a consumer contract's check takes.
  * - The trail: an inference's history from chain data.
  * - Deployments: Ignition's recorded addresses and who holds which role over them.
+ * - Mirrors of the contracts' enums and constants (`constants.ts` holds those with no other home).
  */
 export * from "./admin.js";
 export * from "./batch.js";
 export * from "./blobId.js";
 export * from "./commitments.js";
+export * from "./constants.js";
 export * from "./consumer.js";
 export * from "./deployments.js";
 export * from "./escrow.js";
