@@ -287,7 +287,7 @@ const eas = await new ContractFactory(easArtifact.abi, easArtifact.bytecode, dep
 const schema =
   "bytes32 inferenceId,uint8 route,uint64 subject,uint8 claimed,bytes32 inputCommitment,bytes32 outputCommitment,bytes32 paymentRef";
 const registerTx = await (await schemas.getFunction("register")(schema, ZeroAddress, true)).wait();
-const schemaUid = (registerTx!.logs[0] as unknown as { topics: string[] }).topics[1];
+const schemaUid = registerTx!.logs[0].topics[1];
 const sample = makeAnswer();
 const payload = AbiCoder.defaultAbiCoder().encode(
   ["bytes32", "uint8", "uint64", "uint8", "bytes32", "bytes32", "bytes32"],
