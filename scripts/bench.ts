@@ -2,17 +2,19 @@
  * Gas benchmark: deploys the system on the built-in network, runs each operation once as a real transaction, and
  * prints its execution gas (what its code costs: the transaction's gas without the 21,000 base and the calldata
  * charge) next to its budget, with the whole transaction's gas beside it. It also deploys EAS from its npm package
- * and attests a payload the size of an answer record, for comparison.
+ * and attests a payload the size of an answer record, for comparison. Last, it reads the deployed bytecode size of
+ * every deployable contract from the build artifacts and holds each to the EIP-170 limit and its committed size.
  *
  *   npx hardhat run scripts/bench.ts                      # print the table
- *   BENCH_MODE=check npx hardhat run scripts/bench.ts     # also fail on a budget overrun or a stale snapshot
+ *   BENCH_MODE=check npx hardhat run scripts/bench.ts     # also fail on a budget overrun, a stale snapshot, or
+ *                                                         # code over EIP-170 or grown 5% past its snapshot size
  *   BENCH_MODE=update npx hardhat run scripts/bench.ts    # rewrite gas-snapshot.json
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 import { AbiCoder, ContractFactory, ZeroAddress, ZeroHash } from "ethers";
-import { network } from "hardhat";
+import { artifacts, network } from "hardhat";
 
 import { SettlementBatch } from "../src/batch.js";
 import {
@@ -24,21 +26,22 @@ import {
   textPart,
 } from "../src/commitments.js";
 import { consumerArgs } from "../src/consumer.js";
-import { compareSnapshot, formatTable, intrinsicGas, type GasRow, type GasSnapshot } from "../src/gas.js";
+import {
+  compareBytecode,
+  compareSnapshot,
+  deployableCodeSizes,
+  formatBytecodeTable,
+  formatTable,
+  intrinsicGas,
+  type GasRow,
+  type GasSnapshot,
+} from "./lib/gas.js";
 import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
 import { Level, Route, signBatch } from "../src/ledger.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
 import { deployScenario } from "../src/scenario.js";
-import {
-  inputHash,
-  proveRiskScore,
-  releaseProver,
-  riskScore,
-  riskScorePart,
-  zkBinding,
-  zkEvidence,
-  zkInputPart,
-} from "../src/zkml.js";
+import { inputHash, proveRiskScore, riskScore, riskScorePart } from "../src/models/riskScorer.js";
+import { releaseProver, zkBinding, zkEvidence, zkInputPart } from "../src/zk.js";
 
 const SNAPSHOT = new URL("../gas-snapshot.json", import.meta.url);
 const mode = process.env.BENCH_MODE ?? "print";
@@ -284,7 +287,7 @@ const eas = await new ContractFactory(easArtifact.abi, easArtifact.bytecode, dep
 const schema =
   "bytes32 inferenceId,uint8 route,uint64 subject,uint8 claimed,bytes32 inputCommitment,bytes32 outputCommitment,bytes32 paymentRef";
 const registerTx = await (await schemas.getFunction("register")(schema, ZeroAddress, true)).wait();
-const schemaUid = (registerTx!.logs[0] as unknown as { topics: string[] }).topics[1];
+const schemaUid = registerTx!.logs[0].topics[1];
 const sample = makeAnswer();
 const payload = AbiCoder.defaultAbiCoder().encode(
   ["bytes32", "uint8", "uint64", "uint8", "bytes32", "bytes32", "bytes32"],
@@ -306,6 +309,10 @@ const attestOnce = () =>
 await (await attestOnce()).wait();
 const easAttest = { name: "EAS.attest (same payload)", ...(await measure(attestOnce())) };
 
+// Code sizes, from the artifacts `hardhat run` has just built: every deployable contract, found rather than listed.
+const bytecode = await deployableCodeSizes(artifacts);
+const committedBytecode = committedSnapshot.bytecode ?? {};
+
 for (const row of rows) row.waiver = committedWaiver(row.name);
 const snapshot: GasSnapshot = {
   operations: Object.fromEntries(
@@ -315,20 +322,25 @@ const snapshot: GasSnapshot = {
     ]),
   ),
   reference: { [easAttest.name]: { gas: easAttest.gas, transaction: easAttest.transaction } },
+  bytecode,
 };
 
 const answerRow = rows[0] as GasRow & { transaction: number };
 console.log(formatTable(rows, easAttest, answerRow));
+console.log(`\n${formatBytecodeTable(committedBytecode, bytecode)}`);
 
 if (mode === "update") {
   writeFileSync(SNAPSHOT, `${JSON.stringify(snapshot, null, 2)}\n`);
   console.log("\ngas-snapshot.json updated");
 } else if (mode === "check") {
-  const problems = compareSnapshot(committedSnapshot, snapshot);
+  const problems = [...compareSnapshot(committedSnapshot, snapshot), ...compareBytecode(committedBytecode, bytecode)];
   if (problems.length > 0) {
     console.error(`\n${problems.join("\n")}`);
     process.exitCode = 1;
   } else {
-    console.log("\nno operation over budget without a waiver, none worse than committed; gas-snapshot.json is current");
+    console.log(
+      "\nno operation over budget without a waiver, none worse than committed; gas-snapshot.json is current; " +
+        "every contract within EIP-170 and within 5% of its committed size",
+    );
   }
 }

@@ -13,21 +13,14 @@ import { ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
 import { InputCommitment, OutputCommitment } from "../src/commitments.js";
+import { ESCROW_CLAIM_WINDOW, FeeSetting, TWIN_MARKET } from "../src/constants.js";
 import { consumerArgs } from "../src/consumer.js";
 import { requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
 import { deployScenario } from "../src/scenario.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
-import {
-  inputHash,
-  proveRiskScore,
-  releaseProver,
-  riskScore,
-  riskScorePart,
-  zkBinding,
-  zkEvidence,
-  zkInputPart,
-} from "../src/zkml.js";
+import { inputHash, proveRiskScore, riskScore, riskScorePart } from "../src/models/riskScorer.js";
+import { releaseProver, zkBinding, zkEvidence, zkInputPart } from "../src/zk.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -173,7 +166,7 @@ check(
 await request(2n, 2n * 10n ** 16n);
 const early = await revertName(escrow, escrow.refundExpired(2n));
 check(early === "NotExpired", `request 2 cannot be refunded before its deadline and claim window: ${early}`);
-await networkHelpers.time.increase(3_600n + 86_400n + 1n);
+await networkHelpers.time.increase(3_600n + ESCROW_CLAIM_WINDOW + 1n);
 await escrow.refundExpired(2n);
 check(
   (await escrow.creditOf(requester.address, ZeroAddress)) === 2n * 10n ** 16n,
@@ -189,14 +182,14 @@ const cost = await market.getBuyPriceAfterFees(twin, 3n);
 await market.connect(trader).buy(twin, 3n, cost, await deadline(), { value: cost });
 check((await market.sharesOf(twin, trader.address)) === 3n, `bought 3 shares for ${ethers.formatEther(cost)} ETH`);
 const quote = await market.getBuyPriceAfterFees(twin, 1n);
-await market.connect(signers.feeAdmin).setFee(0, 5n * 10n ** 16n);
-const pending = await market.pendingChange(0);
+await market.connect(signers.feeAdmin).setFee(FeeSetting.ProtocolFee, TWIN_MARKET.MAX_PROTOCOL_FEE);
+const pending = await market.pendingChange(FeeSetting.ProtocolFee);
 detail(`protocol fee 1% -> 5% queued, effective ${new Date(Number(pending.effectiveAt) * 1000).toISOString()}`);
-const tooEarly = await revertName(market, market.connect(signers.feeAdmin).applyFeeChange(0));
+const tooEarly = await revertName(market, market.connect(signers.feeAdmin).applyFeeChange(FeeSetting.ProtocolFee));
 check(tooEarly === "ChangeNotYetEffective", `the increase cannot apply before its time: ${tooEarly}`);
 await networkHelpers.time.increaseTo(pending.effectiveAt);
-await market.connect(signers.feeAdmin).applyFeeChange(0);
-check((await market.fees())[0] === 5n * 10n ** 16n, "after three days the increase applies");
+await market.connect(signers.feeAdmin).applyFeeChange(FeeSetting.ProtocolFee);
+check((await market.fees())[0] === TWIN_MARKET.MAX_PROTOCOL_FEE, "after three days the increase applies");
 const limited = await revertName(
   market,
   market.connect(trader).buy(twin, 1n, quote, await deadline(), { value: quote * 2n }),

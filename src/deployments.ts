@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { Contract, type ContractRunner, type Provider } from "ethers";
 
 import { queryInRanges } from "./logs.js";
-import { RoleWiring, roleName, type WiredContract } from "./roles.js";
+import { RoleWiring, roleName, type RoleName, type WiredContract } from "./roles.js";
 import { selectors } from "./selectors.js";
 
 /** Where Hardhat's `paths.ignition` points in this repository: modules, parameters and deployments live under it. */
@@ -143,10 +143,9 @@ export async function readRoles(
 
   const functions: FunctionRole[] = [];
   const closedTargets: string[] = [];
-  for (const [contract, byRole] of Object.entries(RoleWiring) as unknown as [
-    WiredContract,
-    Record<string, readonly string[]>,
-  ][]) {
+  // RoleWiring is a literal object: its keys are exactly the wired contracts.
+  for (const contract of Object.keys(RoleWiring) as WiredContract[]) {
+    const byRole: Partial<Record<RoleName, readonly string[]>> = RoleWiring[contract];
     const address = contracts[contract];
     if (address === undefined) continue;
     if ((await manager.isTargetClosed(address)) as boolean) closedTargets.push(address);

@@ -5,16 +5,19 @@
  * - Blob ids: Walrus-style base64url text <-> bytes32.
  * - Signing (EIP-712): answers, enclave attestations, heartbeats, settlement batches; escrow permits and EIP-3009
  *   authorizations.
- * - ZKML: the risk scorer's model, Poseidon commitments, real Groth16 proofs and their formatting for `settleZk`.
+ * - ZKML: record binding, Groth16 proofs and their formatting for `settleZk` (`zk.ts`); the risk scorer's model,
+ *   Poseidon commitments and proofs (`models/riskScorer.ts`).
  * - Batches: settlement Merkle trees and proofs for `commitBatch` / `settleFromBatch`.
  * - Consumers: the arguments a consumer contract's check takes.
  * - The trail: an inference's history from chain data.
  * - Deployments: Ignition's recorded addresses and who holds which role over them.
+ * - Mirrors of the contracts' enums and constants (`constants.ts` holds those with no other home).
  */
 export * from "./admin.js";
 export * from "./batch.js";
 export * from "./blobId.js";
 export * from "./commitments.js";
+export * from "./constants.js";
 export * from "./consumer.js";
 export * from "./deployments.js";
 export * from "./escrow.js";
@@ -24,4 +27,5 @@ export * from "./registry.js";
 export * from "./roles.js";
 export * from "./selectors.js";
 export * from "./trail.js";
-export * from "./zkml.js";
+export * from "./zk.js";
+export * from "./models/riskScorer.js";

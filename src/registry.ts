@@ -1,4 +1,4 @@
-import { encodeBytes32String, isHexString, toUtf8Bytes } from "ethers";
+import { encodeBytes32String, isHexString, sha256, toUtf8Bytes } from "ethers";
 
 import { blobIdToBytes32 } from "./blobId.js";
 
@@ -18,6 +18,11 @@ export enum ArtifactStatus {
   Active = 1,
   Deprecated = 2,
   Revoked = 3,
+}
+
+/** SHA-256 of a weights file: the artifact's content digest in the model registry. */
+export function weightsDigest(bytes: Uint8Array): string {
+  return sha256(bytes);
 }
 
 /** The `ArtifactParams` struct the registry takes, in the shape ethers encodes. */

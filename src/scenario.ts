@@ -15,8 +15,8 @@ import {
   signHeartbeat,
 } from "./ledger.js";
 import type { Answer } from "./ledger.js";
-import { toArtifactParams } from "./registry.js";
-import { loadRiskModel, modelCommitment, weightsDigest, type RiskModel } from "./zkml.js";
+import { loadRiskModel, modelCommitment, type RiskModel } from "./models/riskScorer.js";
+import { toArtifactParams, weightsDigest } from "./registry.js";
 
 export const MEASUREMENT = keccak256(toUtf8Bytes("proofline enclave image v1"));
 export const CHALLENGE_WINDOW = 3_600n;

@@ -9,7 +9,7 @@ import { requestRef } from "../../src/escrow.js";
 import { Level, Route, signBatch } from "../../src/ledger.js";
 import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
 import { buildTrail, flagsOf, formatTrail, TrailError, type Trail } from "../../src/trail.js";
-import { riskScorePart } from "../../src/zkml.js";
+import { riskScorePart } from "../../src/models/riskScorer.js";
 import { bytes32ToBlobId } from "../../src/blobId.js";
 
 const connection = await network.create();

@@ -3,6 +3,7 @@ import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../../src/commitments.js";
+import { Verdict } from "../../src/constants.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState } from "../../src/ledger.js";
 import { CHALLENGE_WINDOW, deployScenario } from "../../src/scenario.js";
@@ -11,8 +12,8 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
 const VERDICT_TYPE = MEDIA_TYPES.moderation;
-const KEEP = 1n;
-const REMOVE = 2n;
+const KEEP = BigInt(Verdict.Keep);
+const REMOVE = BigInt(Verdict.Remove);
 const post = (text: string) => keccak256(toUtf8Bytes(text));
 
 async function fixture() {

@@ -18,17 +18,13 @@ import { RISK_SCORER_OUTPUTS, deployScenario } from "../../src/scenario.js";
 import {
   inputHash,
   proveRiskScore,
-  releaseProver,
   riskScore,
   riskScorePart,
   verifyRiskProof,
-  zkBinding,
-  zkEvidence,
-  zkInputPart,
   type RiskInput,
   type RiskModel,
-  type ZkProof,
-} from "../../src/zkml.js";
+} from "../../src/models/riskScorer.js";
+import { releaseProver, zkBinding, zkEvidence, zkInputPart, type ZkProof } from "../../src/zk.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

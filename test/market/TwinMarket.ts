@@ -3,16 +3,15 @@ import { ZeroAddress, hexlify, toUtf8Bytes, zeroPadBytes } from "ethers";
 import { network } from "hardhat";
 
 import TwinMarketModule from "../../deploy/modules/TwinMarket.js";
+import { FeeSetting as Setting, TWIN_CURVE, TWIN_MARKET } from "../../src/constants.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
-const UNIT = 10n ** 18n / 16_000n;
-const PROTOCOL_FEE = 5n * 10n ** 16n; // 5%
-const SUBJECT_FEE = 5n * 10n ** 16n; // 5%
-const FEE_DELAY = 3n * 86_400n;
-const GRACE = 7n * 86_400n;
-const Setting = { ProtocolFee: 0, SubjectFee: 1, FeeDestination: 2 } as const;
+const UNIT = TWIN_CURVE.PRICE_UNIT;
+const PROTOCOL_FEE = TWIN_MARKET.MAX_PROTOCOL_FEE; // 5%
+const SUBJECT_FEE = TWIN_MARKET.MAX_SUBJECT_FEE; // 5%
+const { FEE_DELAY, GRACE_PERIOD: GRACE } = TWIN_MARKET;
 
 /** The exact curve price of `amount` shares at `supply`, as the contract computes it. */
 const curve = (supply: bigint, amount: bigint) => {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
+import { ESCROW_CLAIM_WINDOW as CLAIM_WINDOW } from "../../src/constants.js";
 import {
   FundingMethod,
   RefundReason,
@@ -20,7 +21,6 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const PRICE = 5_000_000n; // 5 tUSDC
 const DAY = 86_400n;
-const CLAIM_WINDOW = DAY;
 
 async function fixture() {
   const scenario = await deployScenario(connection);

@@ -4,7 +4,7 @@ import { network } from "hardhat";
 
 import ModelRegistryModule from "../../deploy/modules/ModelRegistry.js";
 import { bytes32ToBlobId } from "../../src/blobId.js";
-import { SNARK_SCALAR_FIELD } from "../../src/zkml.js";
+import { SNARK_SCALAR_FIELD } from "../../src/zk.js";
 import {
   ArtifactStatus,
   RevocationReason,

@@ -1,6 +1,17 @@
 import { expect } from "chai";
 
-import { compareSnapshot, formatTable, intrinsicGas, type GasSnapshot } from "../../src/gas.js";
+import { artifacts } from "hardhat";
+
+import {
+  CODE_SIZE_LIMIT,
+  compareBytecode,
+  compareSnapshot,
+  deployableCodeSizes,
+  formatBytecodeTable,
+  formatTable,
+  intrinsicGas,
+  type GasSnapshot,
+} from "../../scripts/lib/gas.js";
 
 const snapshot = (gas: number, budget: number, waiver?: string): GasSnapshot => ({
   operations: { op: { gas, budget, waiver } },
@@ -74,5 +85,60 @@ describe("gas benchmark checks", () => {
     expect(table).to.match(/c\s+20\s+-\s+10\s+OVER BUDGET/);
     expect(table).to.match(/ref\s+50\s+80\s+-\s+reference/);
     expect(table).to.contain("a costs 10.0% of ref in execution gas, 25.0% as a whole transaction");
+  });
+});
+
+describe("bytecode size checks", () => {
+  it("passes a contract under the limit that grew at most 5% past its snapshot, or shrank", () => {
+    expect(compareBytecode({ A: 10_000 }, { A: 10_000 })).to.deep.equal([]);
+    expect(compareBytecode({ A: 10_000 }, { A: 10_500 })).to.deep.equal([]);
+    expect(compareBytecode({ A: 10_000 }, { A: 6_000 })).to.deep.equal([]);
+  });
+
+  it("fails a contract that grew more than 5% past its snapshot", () => {
+    expect(compareBytecode({ A: 10_000 }, { A: 10_501 })[0]).to.match(
+      /^A: 10501 bytes of code, 5.0% more than the 10000/,
+    );
+    expect(compareBytecode({ A: 10_000 }, { A: 12_000 })).to.deep.equal([
+      "A: 12000 bytes of code, 20.0% more than the 10000 in gas-snapshot.json (at most 5%; npm run bench:update once intended)",
+    ]);
+  });
+
+  it("fails a contract over the EIP-170 limit, even when its snapshot says as much", () => {
+    expect(compareBytecode({ A: CODE_SIZE_LIMIT }, { A: CODE_SIZE_LIMIT })).to.deep.equal([]);
+    const problems = compareBytecode({ A: CODE_SIZE_LIMIT + 1 }, { A: CODE_SIZE_LIMIT + 1 });
+    expect(problems).to.deep.equal([`A: ${CODE_SIZE_LIMIT + 1} bytes of code, over the EIP-170 limit of 24576`]);
+  });
+
+  it("fails a contract missing from the snapshot, and a snapshot entry no longer built", () => {
+    expect(compareBytecode({}, { A: 1 })[0]).to.match(/^A: code size missing from gas-snapshot.json/);
+    expect(compareBytecode({ A: 1, B: 2 }, { A: 1 })).to.deep.equal([
+      "B: code size in gas-snapshot.json but no such contract is built",
+    ]);
+  });
+
+  it("prints each contract's size beside its snapshot and as a share of the limit", () => {
+    const table = formatBytecodeTable(
+      { Small: 12_288, Grown: 1_000, Huge: 30_000 },
+      { Small: 12_288, Grown: 1_100, Huge: 30_000, Fresh: 100 },
+    );
+    expect(table.split("\n")[0]).to.match(/^contract\s+bytes\s+snapshot\s+% of limit$/);
+    expect(table).to.match(/Small\s+12288\s+12288\s+50.0%\s+ok/);
+    expect(table).to.match(/Grown\s+1100\s+1000\s+4.5%\s+GREW PAST SNAPSHOT/);
+    expect(table).to.match(/Huge\s+30000\s+30000\s+122.1%\s+OVER EIP-170/);
+    expect(table).to.match(/Fresh\s+100\s+-\s+0.4%\s+not in snapshot/);
+  });
+
+  it("finds every deployable contract in the build artifacts, and nothing else", async () => {
+    const sizes = await deployableCodeSizes(artifacts);
+    for (const name of ["InferenceLedger", "ModelRegistry", "RiskScorerVerifier", "RiskScoreConsumer", "TwinMarket"]) {
+      const artifact = await artifacts.readArtifact(name);
+      expect(sizes[name], name).to.equal((artifact.deployedBytecode.length - 2) / 2);
+    }
+    // Test doubles, the bench harness, an abstract base, a library outside contracts/libraries, an interface.
+    for (const name of ["TestUSDC", "PolicyCheckProbe", "InferenceConsumer", "PolicyLib", "IInferenceLedger"]) {
+      expect(sizes, name).not.to.have.property(name);
+    }
+    expect(Object.keys(sizes)).to.deep.equal(Object.keys(sizes).toSorted());
   });
 });
