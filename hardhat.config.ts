@@ -125,6 +125,8 @@ export default defineConfig({
     },
   },
   typechain: {
-    outDir: "typechain-types",
+    // Inside src/ so the client library's typed contract reads (src/trail.ts) compile into the package with it.
+    // Generated at every build, never committed.
+    outDir: "src/typechain",
   },
 });

@@ -17,14 +17,7 @@ import { AbiCoder, ContractFactory, ZeroAddress, ZeroHash } from "ethers";
 import { artifacts, network } from "hardhat";
 
 import { SettlementBatch } from "../src/batch.js";
-import {
-  InputCommitment,
-  MEDIA_TYPES,
-  OutputCommitment,
-  answerDigest,
-  dataPart,
-  textPart,
-} from "../src/commitments.js";
+import { MEDIA_TYPES, OutputCommitment, answerDigest, dataPart, textPart } from "../src/commitments.js";
 import { consumerArgs } from "../src/consumer.js";
 import {
   compareBytecode,
@@ -40,8 +33,7 @@ import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } 
 import { Level, Route, signBatch } from "../src/ledger.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
 import { deployScenario } from "../src/scenario.js";
-import { inputHash, proveRiskScore, riskScore, riskScorePart } from "../src/models/riskScorer.js";
-import { releaseProver, zkBinding, zkEvidence, zkInputPart } from "../src/zk.js";
+import { releaseProver } from "../src/zk.js";
 
 const SNAPSHOT = new URL("../gas-snapshot.json", import.meta.url);
 const mode = process.env.BENCH_MODE ?? "print";
@@ -106,23 +98,11 @@ rows.push({
 const ledgerAddress = await ledger.getAddress();
 const chainId = (await ethers.provider.getNetwork()).chainId;
 const riskInput = { subject: signers.other.address, features: [400n, 2n, 500n, 100n], salt: 7n };
-const zkInput = new InputCommitment([zkInputPart(inputHash(riskInput))]);
-const zkOutput = new OutputCommitment([riskScorePart(riskInput.subject, riskScore(scenario.models[0], riskInput))]);
-const zkAnswer = makeAnswer({ claimed: Level.ZKML, inputCommitment: zkInput.root, outputCommitment: zkOutput.root });
-await submit(zkAnswer);
-const proof = await proveRiskScore(
-  scenario.models[0],
-  riskInput,
-  zkBinding(chainId, ledgerAddress, zkAnswer.inferenceId),
-);
+const zkRecord = await scenario.answerRiskScore(riskInput);
+const proof = await scenario.proveRecord(zkRecord);
 await releaseProver();
-const evidence = zkEvidence({
-  proof,
-  input: zkInput,
-  inputIndex: 0,
-  outputCommitment: zkOutput.root,
-  paymentRef: zkAnswer.paymentRef,
-});
+const evidence = scenario.riskScoreEvidence(proof, zkRecord);
+const zkAnswer = zkRecord.answer;
 // The generated verifier called on its own with the same proof: the figure SP1's and RISC Zero's quoted verify costs
 // (200k-230k) compare with.
 const verifier = await ethers.getContractAt("RiskScorerVerifier", scenario.verifier);

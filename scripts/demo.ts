@@ -12,15 +12,15 @@
 import { ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
-import { InputCommitment, OutputCommitment } from "../src/commitments.js";
+import { OutputCommitment } from "../src/commitments.js";
 import { ESCROW_CLAIM_WINDOW, FeeSetting, TWIN_MARKET } from "../src/constants.js";
 import { consumerArgs } from "../src/consumer.js";
 import { requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
 import { deployScenario } from "../src/scenario.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
-import { inputHash, proveRiskScore, riskScore, riskScorePart } from "../src/models/riskScorer.js";
-import { releaseProver, zkBinding, zkEvidence, zkInputPart } from "../src/zk.js";
+import { riskScore, riskScorePart } from "../src/models/riskScorer.js";
+import { releaseProver } from "../src/zk.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -89,16 +89,11 @@ check((await lender.scoreOf(borrower)).score === 420n, "the borrower's score is 
 
 say("A real Groth16 proof settles another inference at ZKML");
 const features = { subject: borrower, features: [400n, 2n, 500n, 100n], salt: 2026n };
-const zkInput = new InputCommitment([zkInputPart(inputHash(features))]);
-const zkOutput = scoreOutput(riskScore(models[0], features));
-const zk = makeAnswer({ claimed: Level.ZKML, inputCommitment: zkInput.root, outputCommitment: zkOutput.root });
-await submit(zk);
+const zkRecord = await scenario.answerRiskScore(features);
+const zk = zkRecord.answer;
+const zkOutput = zkRecord.output;
 detail("proving with snarkjs (about a second)...");
-const proof = await proveRiskScore(models[0], features, zkBinding(chainId, ledgerAddress, zk.inferenceId));
-await ledger.settleZk(
-  zk.inferenceId,
-  zkEvidence({ proof, input: zkInput, inputIndex: 0, outputCommitment: zkOutput.root, paymentRef: zk.paymentRef }),
-);
+await scenario.settleRiskScore(zkRecord);
 check((await ledger.getRecord(zk.inferenceId)).achieved === BigInt(Level.ZKML), "achieved ZKML, Settled");
 await networkHelpers.time.increase(1n);
 await lender.updateScore(...consumerArgs(zk, zkOutput, 0));
@@ -111,26 +106,10 @@ say("The label moves to artifact 2; a consumer pinned to artifact 1 refuses arti
 await registry.connect(signers.publisher).moveLabel(1n, 2n);
 check((await registry.currentArtifact(1n)) === 2n, "the label now points at artifact 2 (LabelMoved emitted)");
 const newer = { subject: borrower, features: [100n, 0n, 200n, 300n], salt: 7n };
-const newerInput = new InputCommitment([zkInputPart(inputHash(newer))]);
-const newerOutput = scoreOutput(riskScore(models[1], newer));
-const moved = makeAnswer({
-  subject: 2n,
-  claimed: Level.ZKML,
-  inputCommitment: newerInput.root,
-  outputCommitment: newerOutput.root,
-});
-await submit(moved);
-const movedProof = await proveRiskScore(models[1], newer, zkBinding(chainId, ledgerAddress, moved.inferenceId));
-await ledger.settleZk(
-  moved.inferenceId,
-  zkEvidence({
-    proof: movedProof,
-    input: newerInput,
-    inputIndex: 0,
-    outputCommitment: newerOutput.root,
-    paymentRef: moved.paymentRef,
-  }),
-);
+const movedRecord = await scenario.answerRiskScore(newer, { artifact: 2n });
+const moved = movedRecord.answer;
+const newerOutput = movedRecord.output;
+await scenario.settleRiskScore(movedRecord);
 const pinned = await revertName(lender, lender.updateScore(...consumerArgs(moved, newerOutput, 0)));
 check(pinned === "ArtifactNotPinned", `settled at ZKML, yet the pinned consumer refuses: ${pinned}`);
 

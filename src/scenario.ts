@@ -3,7 +3,15 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import ProoflineLocalModule from "../deploy/modules/ProoflineLocal.js";
 import { executeDelayed } from "./admin.js";
-import { answerDigest } from "./commitments.js";
+import {
+  InputCommitment,
+  InputKind,
+  OutputCommitment,
+  Provenance,
+  answerDigest,
+  type InputPartSpec,
+  type OutputPartSpec,
+} from "./commitments.js";
 import { parametersFile, readParameters } from "./deployments.js";
 import {
   Level,
@@ -15,8 +23,18 @@ import {
   signHeartbeat,
 } from "./ledger.js";
 import type { Answer } from "./ledger.js";
-import { loadRiskModel, modelCommitment, type RiskModel } from "./models/riskScorer.js";
+import {
+  inputHash,
+  loadRiskModel,
+  modelCommitment,
+  proveRiskScore,
+  riskScore,
+  riskScorePart,
+  type RiskInput,
+  type RiskModel,
+} from "./models/riskScorer.js";
 import { toArtifactParams, weightsDigest } from "./registry.js";
+import { zkBinding, zkEvidence, zkInputPart, type ZkProof } from "./zk.js";
 
 export const MEASUREMENT = keccak256(toUtf8Bytes("proofline enclave image v1"));
 export const CHALLENGE_WINDOW = 3_600n;
@@ -67,7 +85,8 @@ export async function deployScenario(connection: NetworkConnection) {
   const router = await ethers.getContractAt("VerifierRouter", await deployment.router.getAddress());
   const ledger = await ethers.getContractAt("InferenceLedger", await deployment.ledger.getAddress());
   const { chainId } = await ethers.provider.getNetwork();
-  const domain = ledgerDomain(chainId, await ledger.getAddress());
+  const ledgerAddress = await ledger.getAddress();
+  const domain = ledgerDomain(chainId, ledgerAddress);
   const attestersAddress = await attesters.getAddress();
   const routerAddress = await router.getAddress();
   const heartbeatDomain = attesterRegistryDomain(chainId, attestersAddress);
@@ -146,6 +165,65 @@ export async function deployScenario(connection: NetworkConnection) {
       answerDigest: answerDigest(answer.inputCommitment, output, answer.paymentRef),
     });
 
+  /**
+   * The one "answer a risk score" flow: answers `input` on artifact `artifact` (default 1) with the model's true
+   * score (or `score`). The input tree holds the input hash (and a prompt first, with `prompt`); the output is the
+   * one risk-score part (plus `extraPart`, which makes it unprovable). Returns what proving and consuming need.
+   */
+  const answerRiskScore = async (
+    input: RiskInput,
+    options: {
+      artifact?: bigint;
+      claimed?: Level;
+      route?: Route;
+      score?: bigint;
+      prompt?: string;
+      extraPart?: OutputPartSpec;
+    } = {},
+  ) => {
+    const artifact = options.artifact ?? 1n;
+    const score = options.score ?? riskScore(models[Number(artifact) - 1], input);
+    const parts: InputPartSpec[] = [zkInputPart(inputHash(input))];
+    if (options.prompt !== undefined) {
+      parts.unshift({
+        kind: InputKind.Prompt,
+        name: "prompt",
+        content: options.prompt,
+        provenance: Provenance.Unattested,
+      });
+    }
+    const inputTree = new InputCommitment(parts);
+    const output = new OutputCommitment([
+      riskScorePart(input.subject, score),
+      ...(options.extraPart ? [options.extraPart] : []),
+    ]);
+    const answer = makeAnswer({
+      route: options.route ?? Route.Local,
+      subject: artifact,
+      claimed: options.claimed ?? Level.ZKML,
+      inputCommitment: inputTree.root,
+      outputCommitment: output.root,
+    });
+    await submit(answer);
+    return { answer, input, artifact, inputTree, inputIndex: parts.length - 1, output, score };
+  };
+  type RiskScoreRecord = Awaited<ReturnType<typeof answerRiskScore>>;
+  /** A real Groth16 proof of `model` (default: the record's artifact's) on the record's input, bound to the record. */
+  const proveRecord = (record: RiskScoreRecord, model: RiskModel = models[Number(record.artifact) - 1]) =>
+    proveRiskScore(model, record.input, zkBinding(chainId, ledgerAddress, record.answer.inferenceId));
+  /** `settleZk`'s evidence for `record` with `proof`. */
+  const riskScoreEvidence = (proof: ZkProof, record: RiskScoreRecord) =>
+    zkEvidence({
+      proof,
+      input: record.inputTree,
+      inputIndex: record.inputIndex,
+      outputCommitment: record.output.root,
+      paymentRef: record.answer.paymentRef,
+    });
+  /** Proves `record` and settles it at ZKML. */
+  const settleRiskScore = async (record: RiskScoreRecord) =>
+    ledger.settleZk(record.answer.inferenceId, riskScoreEvidence(await proveRecord(record), record));
+
   return {
     ethers,
     networkHelpers,
@@ -167,5 +245,9 @@ export async function deployScenario(connection: NetworkConnection) {
     makeAnswer,
     submit,
     attest,
+    answerRiskScore,
+    proveRecord,
+    riskScoreEvidence,
+    settleRiskScore,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { Interface, type Log, type Provider } from "ethers";
 
-import type { AttesterRegistry, InferenceEscrow, InferenceLedger, ModelRegistry } from "../typechain-types/index.js";
+import type { AttesterRegistry, InferenceEscrow, InferenceLedger, ModelRegistry } from "./typechain/index.js";
 import { bytes32ToBlobId } from "./blobId.js";
 import { Level, RecordState, Route } from "./ledger.js";
 import { queryInRanges } from "./logs.js";

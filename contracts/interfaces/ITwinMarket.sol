@@ -32,6 +32,7 @@ interface ITwinMarket {
         uint40 effectiveAt;
     }
 
+    /// @notice `owner` created `twin`; its subject fees accrue to `owner`.
     event TwinCreated(bytes16 indexed twin, address indexed owner);
     /// @notice A trade of `amount` shares of `twin` at curve price `price`, with the fees charged; `supply` after it.
     event Trade(
@@ -55,9 +56,13 @@ interface ITwinMarket {
     /// @notice `amount` of protocol fees went to the fee destination `destination`.
     event ProtocolFeesWithdrawn(address indexed destination, uint256 amount);
 
+    /// @notice The zero id is not a twin.
     error ZeroTwinId();
+    /// @notice `twin` exists already.
     error TwinExists(bytes16 twin);
+    /// @notice No twin has id `twin`.
     error UnknownTwin(bytes16 twin);
+    /// @notice A trade moves at least one share.
     error MarketZeroAmount();
     /// @notice The trade's deadline has passed.
     error DeadlineExpired(uint256 deadline);
