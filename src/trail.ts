@@ -6,8 +6,11 @@ import { Interface, type Log, type Provider } from "ethers";
 
 import type { AttesterRegistry, InferenceEscrow, InferenceLedger, ModelRegistry } from "./typechain/index.js";
 import { bytes32ToBlobId } from "./blobId.js";
+import { RejectionReason } from "./constants.js";
+import { RefundReason } from "./escrow.js";
 import { Level, RecordState, Route } from "./ledger.js";
 import { queryInRanges } from "./logs.js";
+import { ArtifactStatus } from "./registry.js";
 
 /**
  * The contracts a trail reads, as typed ethers contracts (the TypeChain bindings Hardhat generates at build time;
@@ -68,7 +71,7 @@ export interface Trail {
     }
   >;
   settled?: TrailEvent & { level: keyof typeof Level; round: number };
-  rejected?: TrailEvent & { reason: "DeadlineMissed" | "Refuted"; achieved: keyof typeof Level };
+  rejected?: TrailEvent & { reason: keyof typeof RejectionReason; achieved: keyof typeof Level };
   challenges: Array<TrailEvent & { level: keyof typeof Level; attester: string; otherOutput: string }>;
   payment?: {
     escrow: string;
@@ -79,7 +82,7 @@ export interface Trail {
     paidLevel: keyof typeof Level;
     opened: TrailEvent;
     released?: TrailEvent & { payee: string; amount: string; byThisInference: boolean };
-    refunded?: TrailEvent & { reason: "Rejected" | "Expired"; amount: string };
+    refunded?: TrailEvent & { reason: keyof typeof RefundReason; amount: string };
   };
   consumptions: Array<
     TrailEvent & { consumer: string; partIndex: number; achieved: keyof typeof Level; beforeSettlement: boolean }
@@ -147,8 +150,7 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
       modelId: Number(artifact.modelId),
       blobId: bytes32ToBlobId(artifact.blobId),
       contentDigest: artifact.contentDigest,
-      status: (["None", "Active", "Deprecated", "Revoked"] as const)[Number(artifact.status)] as
-        "Active" | "Deprecated" | "Revoked",
+      status: ArtifactStatus[Number(artifact.status)] as "Active" | "Deprecated" | "Revoked",
       labelNow,
       labelMovedSinceAnswer: (
         await events((from, to) => registry.queryFilter(registry.filters.LabelMoved(artifact.modelId), from, to))
@@ -200,7 +202,7 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
   if (rejected) {
     trail.rejected = {
       ...(await at(rejected)),
-      reason: Number(rejected.args.reason) === 0 ? "DeadlineMissed" : "Refuted",
+      reason: RejectionReason[Number(rejected.args.reason)] as keyof typeof RejectionReason,
       achieved: levelName(rejected.args.achieved),
     };
   }
@@ -241,7 +243,7 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
           ? {
               refunded: {
                 ...(await at(refunded)),
-                reason: Number(refunded.args.reason) === 0 ? "Rejected" : "Expired",
+                reason: RefundReason[Number(refunded.args.reason)] as keyof typeof RefundReason,
                 amount: refunded.args.amount.toString(),
               },
             }
