@@ -5,13 +5,11 @@ import { network } from "hardhat";
 import {
   ANSWER_TYPES,
   ATTESTATION_TYPES,
-  HEARTBEAT_TYPES,
   Level,
   RecordState,
   Route,
   ledgerDomain,
   signAnswer,
-  signHeartbeat,
 } from "../../src/ledger.js";
 import { answerDigest } from "../../src/commitments.js";
 import { RevocationReason } from "../../src/registry.js";
@@ -82,11 +80,11 @@ describe("InferenceLedger", () => {
     });
 
     it("reverts with NotActiveNode for an unregistered or deactivated signer", async () => {
-      const { ledger, makeAnswer, submit, signers } = await load();
+      const { ledger, attesters, makeAnswer, submit, signers } = await load();
       await expect(submit(makeAnswer(), signers.other))
         .to.be.revertedWithCustomError(ledger, "NotActiveNode")
         .withArgs(signers.other.address);
-      await ledger.connect(signers.deployer).deactivateNode(1n);
+      await attesters.connect(signers.deployer).deactivateNode(1n);
       await expect(submit(makeAnswer()))
         .to.be.revertedWithCustomError(ledger, "NotActiveNode")
         .withArgs(signers.node.address);
@@ -108,18 +106,29 @@ describe("InferenceLedger", () => {
       );
     });
 
-    it("reverts with InvalidArtifact for an unknown or revoked artifact, UnknownProvider for a bad provider", async () => {
-      const { ledger, registry, makeAnswer, submit, signers } = await load();
+    it("reverts with InvalidAnswerSubject for an unknown or revoked artifact, or an unknown provider", async () => {
+      const { ledger, attesters, registry, makeAnswer, submit, signers } = await load();
       await expect(submit(makeAnswer({ subject: 9n })))
-        .to.be.revertedWithCustomError(ledger, "InvalidArtifact")
-        .withArgs(9n);
+        .to.be.revertedWithCustomError(ledger, "InvalidAnswerSubject")
+        .withArgs(Route.Local, 9n);
+      await expect(submit(makeAnswer({ subject: 0n })))
+        .to.be.revertedWithCustomError(ledger, "InvalidAnswerSubject")
+        .withArgs(Route.Local, 0n);
       await registry.connect(signers.publisher).revokeArtifact(1n, RevocationReason.Compromised);
       await expect(submit(makeAnswer({ subject: 1n })))
-        .to.be.revertedWithCustomError(ledger, "InvalidArtifact")
-        .withArgs(1n);
+        .to.be.revertedWithCustomError(ledger, "InvalidAnswerSubject")
+        .withArgs(Route.Local, 1n);
       await expect(submit(makeAnswer({ route: Route.Proxy, subject: 2n })))
-        .to.be.revertedWithCustomError(ledger, "UnknownProvider")
-        .withArgs(2n);
+        .to.be.revertedWithCustomError(ledger, "InvalidAnswerSubject")
+        .withArgs(Route.Proxy, 2n);
+      await expect(submit(makeAnswer({ route: Route.Proxy, subject: 0n })))
+        .to.be.revertedWithCustomError(ledger, "InvalidAnswerSubject")
+        .withArgs(Route.Proxy, 0n);
+      // The attester registry decides: a provider registered there is a valid subject at once.
+      await attesters.registerProvider("anthropic/claude");
+      const proxied = makeAnswer({ route: Route.Proxy, subject: 2n });
+      await submit(proxied);
+      expect((await ledger.getRecord(proxied.inferenceId)).subject).to.equal(2n);
     });
   });
 
@@ -177,7 +186,7 @@ describe("InferenceLedger", () => {
     });
 
     it("refuses a stale enclave, and accepts it again after a fresh heartbeat", async () => {
-      const { ledger, makeAnswer, submit, attest, signers, advance, beat } = await load();
+      const { ledger, attesters, makeAnswer, submit, attest, signers, advance, beat } = await load();
       const answer = makeAnswer();
       await submit(answer);
       await advance(3_601n);
@@ -185,25 +194,25 @@ describe("InferenceLedger", () => {
       await expect(ledger.settleTee(answer.inferenceId, signature))
         .to.be.revertedWithCustomError(ledger, "EnclaveNotLive")
         .withArgs(signers.enclave.address);
-      expect(await ledger.isEnclaveLive(signers.enclave.address)).to.equal(false);
+      expect(await attesters.isEnclaveLive(signers.enclave.address)).to.equal(false);
       await beat(signers.enclave);
       await ledger.settleTee(answer.inferenceId, signature);
     });
 
     it("refuses an enclave whose measurement was revoked or which was disabled, at once", async () => {
-      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const { ledger, attesters, makeAnswer, submit, attest, signers } = await load();
       const first = makeAnswer();
       const second = makeAnswer({ route: Route.Proxy });
       await submit(first);
       await submit(second);
-      await expect(ledger.connect(signers.guardian).disableEnclave(signers.proxyEnclave.address))
-        .to.emit(ledger, "EnclaveDisabled")
+      await expect(attesters.connect(signers.guardian).disableEnclave(signers.proxyEnclave.address))
+        .to.emit(attesters, "EnclaveDisabled")
         .withArgs(signers.proxyEnclave.address, signers.guardian.address);
       await expect(
         ledger.settleTee(second.inferenceId, await attest(signers.proxyEnclave, second)),
       ).to.be.revertedWithCustomError(ledger, "EnclaveNotLive");
-      await expect(ledger.connect(signers.guardian).revokeMeasurement(MEASUREMENT))
-        .to.emit(ledger, "MeasurementRevoked")
+      await expect(attesters.connect(signers.guardian).revokeMeasurement(MEASUREMENT))
+        .to.emit(attesters, "MeasurementRevoked")
         .withArgs(MEASUREMENT, signers.guardian.address);
       await expect(ledger.settleTee(first.inferenceId, await attest(signers.enclave, first)))
         .to.be.revertedWithCustomError(ledger, "EnclaveNotLive")
@@ -282,7 +291,52 @@ describe("InferenceLedger", () => {
       expect(await ledger.stateOf(answer.inferenceId)).to.equal(BigInt(RecordState.Settled));
       expect((await ledger.getRecord(answer.inferenceId)).state).to.equal(BigInt(RecordState.Answered));
       await expect(ledger.finalize(answer.inferenceId)).to.emit(ledger, "InferenceSettled");
-      expect((await ledger.getRecord(answer.inferenceId)).state).to.equal(BigInt(RecordState.Settled));
+      const record = await ledger.getRecord(answer.inferenceId);
+      expect(record.state).to.equal(BigInt(RecordState.Settled));
+      expect(record.achieved).to.equal(BigInt(Level.Vanilla));
+      await expect(ledger.finalize(answer.inferenceId))
+        .to.be.revertedWithCustomError(ledger, "NotPending")
+        .withArgs(answer.inferenceId, RecordState.Settled);
+    });
+
+    it("refuses to finalize at the last second of the window, and finalizes the second after", async () => {
+      const { ledger, makeAnswer, submit, networkHelpers: helpers } = await load();
+      const answer = makeAnswer({ claimed: Level.Vanilla });
+      await submit(answer);
+      const deadline = await ledger.deadlineOf(answer.inferenceId);
+      expect(deadline).to.equal((await ledger.getRecord(answer.inferenceId)).answeredAt + CHALLENGE_WINDOW);
+      await helpers.time.setNextBlockTimestamp(deadline);
+      await expect(ledger.finalize(answer.inferenceId))
+        .to.be.revertedWithCustomError(ledger, "DeadlineNotReached")
+        .withArgs(answer.inferenceId, deadline);
+      await helpers.time.setNextBlockTimestamp(deadline + 1n);
+      await expect(ledger.finalize(answer.inferenceId)).to.emit(ledger, "InferenceSettled");
+    });
+
+    it("records when the claim became final and that moment's round, not the time of the call", async () => {
+      const { ledger, makeAnswer, submit, attest, signers, beat, networkHelpers: helpers } = await load();
+      const vanilla = makeAnswer({ claimed: Level.Vanilla });
+      await submit(vanilla);
+      const final = (await ledger.getRecord(vanilla.inferenceId)).answeredAt + CHALLENGE_WINDOW + 1n;
+      // A TEE claim settled at that very second tells which round contains it.
+      const reference = makeAnswer({ claimed: Level.TEE });
+      await submit(reference);
+      await helpers.time.increaseTo(final - 10n);
+      await beat(signers.enclave);
+      await helpers.time.setNextBlockTimestamp(final);
+      await ledger.settleTee(reference.inferenceId, await attest(signers.enclave, reference));
+      const { round: finalRound, settledAt: referenceTime } = await ledger.getRecord(reference.inferenceId);
+      expect(referenceTime).to.equal(final);
+
+      // Finalized five rounds later, the record still says when and in which round it became final.
+      await helpers.time.increase(5n * 3_600n);
+      await expect(ledger.finalize(vanilla.inferenceId))
+        .to.emit(ledger, "InferenceSettled")
+        .withArgs(vanilla.inferenceId, Level.Vanilla, finalRound);
+      const record = await ledger.getRecord(vanilla.inferenceId);
+      expect(record.settledAt).to.equal(final);
+      expect(record.round).to.equal(finalRound);
+      expect(await ledger.currentRound()).to.be.greaterThanOrEqual(finalRound + 5n);
     });
 
     it("reverts with NotPending for a claim above Vanilla, UnknownInference for none", async () => {
@@ -295,6 +349,93 @@ describe("InferenceLedger", () => {
       await expect(ledger.finalize(ZeroHash)).to.be.revertedWithCustomError(ledger, "UnknownInference");
       await expect(ledger.deadlineOf(ZeroHash)).to.be.revertedWithCustomError(ledger, "UnknownInference");
       await expect(ledger.getRecord(ZeroHash)).to.be.revertedWithCustomError(ledger, "UnknownInference");
+    });
+  });
+
+  describe("settlementOf", () => {
+    it("reads None, None and 0 for an unknown id", async () => {
+      const { ledger } = await load();
+      const unknown = keccak256(toUtf8Bytes("never answered"));
+      expect([...(await ledger.settlementOf(unknown))]).to.deep.equal([
+        BigInt(RecordState.None),
+        BigInt(Level.None),
+        0n,
+      ]);
+      expect([...(await ledger.settlementOf(ZeroHash))]).to.deep.equal([0n, 0n, 0n]);
+    });
+
+    it("reads an answered TEE claim Answered at Vanilla, not settled; settled, at TEE with its block time", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const answer = makeAnswer({ claimed: Level.TEE });
+      await submit(answer);
+      expect([...(await ledger.settlementOf(answer.inferenceId))]).to.deep.equal([
+        BigInt(RecordState.Answered),
+        BigInt(Level.Vanilla),
+        0n,
+      ]);
+      const receipt = await (await ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer))).wait();
+      const settledAt = BigInt((await receipt!.getBlock()).timestamp);
+      expect([...(await ledger.settlementOf(answer.inferenceId))]).to.deep.equal([
+        BigInt(RecordState.Settled),
+        BigInt(Level.TEE),
+        settledAt,
+      ]);
+      expect((await ledger.getRecord(answer.inferenceId)).settledAt).to.equal(settledAt);
+    });
+
+    it("reads a ZKML claim raised to TEE as achieved TEE but not settled (settledAt 0)", async () => {
+      const { ledger, makeAnswer, submit, attest, signers } = await load();
+      const answer = makeAnswer({ claimed: Level.ZKML });
+      await submit(answer);
+      await ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer));
+      expect([...(await ledger.settlementOf(answer.inferenceId))]).to.deep.equal([
+        BigInt(RecordState.Answered),
+        BigInt(Level.TEE),
+        0n,
+      ]);
+    });
+
+    it("reads a Vanilla claim Answered within its window, then Settled as of the window's end, finalized or not", async () => {
+      const { ledger, makeAnswer, submit, networkHelpers: helpers } = await load();
+      const answer = makeAnswer({ claimed: Level.Vanilla });
+      await submit(answer);
+      const answeredAt = (await ledger.getRecord(answer.inferenceId)).answeredAt;
+      const final = answeredAt + CHALLENGE_WINDOW + 1n;
+      const pending = [BigInt(RecordState.Answered), BigInt(Level.Vanilla), 0n];
+      const settled = [BigInt(RecordState.Settled), BigInt(Level.Vanilla), final];
+      expect([...(await ledger.settlementOf(answer.inferenceId))]).to.deep.equal(pending);
+      await helpers.time.increaseTo(answeredAt + CHALLENGE_WINDOW - 1n);
+      expect([...(await ledger.settlementOf(answer.inferenceId))]).to.deep.equal(pending);
+      await helpers.time.increaseTo(final + 1n);
+      // Past the window, before anyone finalizes: the stored record still says Answered.
+      expect((await ledger.getRecord(answer.inferenceId)).state).to.equal(BigInt(RecordState.Answered));
+      expect([...(await ledger.settlementOf(answer.inferenceId))]).to.deep.equal(settled);
+      await helpers.time.increase(CHALLENGE_WINDOW);
+      await ledger.finalize(answer.inferenceId);
+      expect([...(await ledger.settlementOf(answer.inferenceId))]).to.deep.equal(settled);
+    });
+
+    it("reads a rejected record Rejected with settledAt 0, whatever its level and however late", async () => {
+      const { ledger, makeAnswer, submit, attest, signers, advance } = await load();
+      const missed = makeAnswer({ claimed: Level.ZKML });
+      await submit(missed);
+      const refuted = makeAnswer({ claimed: Level.Vanilla });
+      await submit(refuted);
+      const other = keccak256(toUtf8Bytes("the right output"));
+      await ledger.refuteTee(
+        refuted.inferenceId,
+        refuted.inputCommitment,
+        refuted.outputCommitment,
+        refuted.paymentRef,
+        other,
+        await attest(signers.enclave, refuted, other),
+      );
+      await advance(SETTLEMENT_WINDOW + 1n);
+      await ledger.reject(missed.inferenceId);
+      const rejected = [BigInt(RecordState.Rejected), BigInt(Level.Vanilla), 0n];
+      expect([...(await ledger.settlementOf(missed.inferenceId))]).to.deep.equal(rejected);
+      // Refuted within its window, a Vanilla claim stays rejected once the window has passed.
+      expect([...(await ledger.settlementOf(refuted.inferenceId))]).to.deep.equal(rejected);
     });
   });
 
@@ -363,150 +504,7 @@ describe("InferenceLedger", () => {
     });
   });
 
-  describe("attester registry", () => {
-    it("registers nodes and refuses zero or duplicate keys", async () => {
-      const { ledger, signers } = await load();
-      await expect(ledger.connect(signers.other).registerNode(signers.other.address))
-        .to.emit(ledger, "NodeRegistered")
-        .withArgs(2n, signers.other.address, signers.other.address);
-      expect(await ledger.nodeIdOf(signers.other.address)).to.equal(2n);
-      expect((await ledger.getNode(2n)).operator).to.equal(signers.other.address);
-      await expect(ledger.registerNode(ZeroHash.slice(0, 42))).to.be.revertedWithCustomError(ledger, "ZeroKey");
-      await expect(ledger.registerNode(signers.enclave.address))
-        .to.be.revertedWithCustomError(ledger, "KeyAlreadyRegistered")
-        .withArgs(signers.enclave.address);
-      await expect(ledger.getNode(7n)).to.be.revertedWithCustomError(ledger, "UnknownNode").withArgs(7n);
-    });
-
-    it("lets the operator or a guardian deactivate a node, once", async () => {
-      const { ledger, signers } = await load();
-      await expect(ledger.connect(signers.other).deactivateNode(1n))
-        .to.be.revertedWithCustomError(ledger, "NotNodeOperator")
-        .withArgs(1n, signers.other.address);
-      await expect(ledger.deactivateNode(5n)).to.be.revertedWithCustomError(ledger, "UnknownNode");
-      await expect(ledger.connect(signers.other).guardianDeactivateNode(1n)).to.be.revertedWithCustomError(
-        ledger,
-        "AccessManagedUnauthorized",
-      );
-      await expect(ledger.connect(signers.guardian).guardianDeactivateNode(1n))
-        .to.emit(ledger, "NodeDeactivated")
-        .withArgs(1n, signers.guardian.address);
-      await expect(ledger.deactivateNode(1n)).to.be.revertedWithCustomError(ledger, "NodeInactive").withArgs(1n);
-      await expect(ledger.connect(signers.guardian).guardianDeactivateNode(9n)).to.be.revertedWithCustomError(
-        ledger,
-        "UnknownNode",
-      );
-    });
-
-    it("registers providers with unique, bounded names", async () => {
-      const { ledger } = await load();
-      await expect(ledger.registerProvider("anthropic/claude"))
-        .to.emit(ledger, "ProviderRegistered")
-        .withArgs(2n, "anthropic/claude");
-      expect(await ledger.providerName(2n)).to.equal("anthropic/claude");
-      await expect(ledger.registerProvider("")).to.be.revertedWithCustomError(ledger, "InvalidProviderName");
-      await expect(ledger.registerProvider("x".repeat(65))).to.be.revertedWithCustomError(
-        ledger,
-        "InvalidProviderName",
-      );
-      await expect(ledger.registerProvider("anthropic/claude"))
-        .to.be.revertedWithCustomError(ledger, "ProviderNameTaken")
-        .withArgs("anthropic/claude", 2n);
-      await expect(ledger.providerName(0n)).to.be.revertedWithCustomError(ledger, "UnknownProvider");
-    });
-
-    it("approves measurements only after the trust admin's delay", async () => {
-      const { ledger, manager, signers, advance } = await load();
-      const measurement = keccak256(toUtf8Bytes("image v2"));
-      await expect(ledger.connect(signers.trustAdmin).approveMeasurement(measurement)).to.be.revertedWithCustomError(
-        manager,
-        "AccessManagerNotScheduled",
-      );
-      await expect(ledger.connect(signers.guardian).approveMeasurement(measurement)).to.be.revertedWithCustomError(
-        ledger,
-        "AccessManagedUnauthorized",
-      );
-      const data = ledger.interface.encodeFunctionData("approveMeasurement", [measurement]);
-      await manager.connect(signers.trustAdmin).schedule(await ledger.getAddress(), data, 0n);
-      await expect(
-        manager.connect(signers.trustAdmin).execute(await ledger.getAddress(), data),
-      ).to.be.revertedWithCustomError(manager, "AccessManagerNotReady");
-      await advance(3_600n);
-      await expect(manager.connect(signers.trustAdmin).execute(await ledger.getAddress(), data))
-        .to.emit(ledger, "MeasurementApproved")
-        .withArgs(measurement);
-      expect((await ledger.getMeasurement(measurement)).approvedAt).to.be.greaterThan(0n);
-    });
-
-    it("reverts with ZeroMeasurement, MeasurementAlreadyApproved and MeasurementNotApproved", async () => {
-      const { ledger, manager, signers, advance } = await load();
-      const target = await ledger.getAddress();
-      const run = async (data: string) => {
-        await manager.connect(signers.trustAdmin).schedule(target, data, 0n);
-        await advance(3_600n);
-        return manager.connect(signers.trustAdmin).execute(target, data);
-      };
-      await expect(
-        run(ledger.interface.encodeFunctionData("approveMeasurement", [ZeroHash])),
-      ).to.be.revertedWithCustomError(ledger, "ZeroMeasurement");
-      await expect(run(ledger.interface.encodeFunctionData("approveMeasurement", [MEASUREMENT])))
-        .to.be.revertedWithCustomError(ledger, "MeasurementAlreadyApproved")
-        .withArgs(MEASUREMENT);
-      const unknown = keccak256(toUtf8Bytes("never approved"));
-      await expect(ledger.connect(signers.guardian).revokeMeasurement(unknown))
-        .to.be.revertedWithCustomError(ledger, "MeasurementNotApproved")
-        .withArgs(unknown);
-      await expect(
-        run(ledger.interface.encodeFunctionData("registerEnclave", [signers.other.address, unknown, 0, 1n, ZeroHash])),
-      )
-        .to.be.revertedWithCustomError(ledger, "MeasurementNotApproved")
-        .withArgs(unknown);
-      await ledger.connect(signers.guardian).revokeMeasurement(MEASUREMENT);
-      await expect(ledger.connect(signers.guardian).revokeMeasurement(MEASUREMENT)).to.be.revertedWithCustomError(
-        ledger,
-        "MeasurementNotApproved",
-      );
-    });
-
-    it("reverts with UnknownEnclave and EnclaveIsDisabled, and guards heartbeats", async () => {
-      const { ledger, signers, domain, networkHelpers: helpers } = await load();
-      await expect(ledger.connect(signers.guardian).disableEnclave(signers.other.address))
-        .to.be.revertedWithCustomError(ledger, "UnknownEnclave")
-        .withArgs(signers.other.address);
-      await expect(ledger.getEnclave(signers.other.address)).to.be.revertedWithCustomError(ledger, "UnknownEnclave");
-      const now = BigInt(await helpers.time.latest());
-      const stale = await signHeartbeat(signers.enclave, domain, now - 10n);
-      const enclave = await ledger.getEnclave(signers.enclave.address);
-      expect(enclave.measurement).to.equal(MEASUREMENT);
-      await expect(ledger.heartbeat(signers.enclave.address, now - 10n, stale))
-        .to.be.revertedWithCustomError(ledger, "StaleHeartbeat")
-        .withArgs(now - 10n, enclave.lastHeartbeat);
-      const future = await signHeartbeat(signers.enclave, domain, now + 100n);
-      await expect(ledger.heartbeat(signers.enclave.address, now + 100n, future)).to.be.revertedWithCustomError(
-        ledger,
-        "StaleHeartbeat",
-      );
-      const forged = await signers.other.signTypedData(domain, HEARTBEAT_TYPES, {
-        enclave: signers.enclave.address,
-        timestamp: now,
-      });
-      await expect(ledger.heartbeat(signers.enclave.address, now, forged))
-        .to.be.revertedWithCustomError(ledger, "InvalidHeartbeatSignature")
-        .withArgs(signers.enclave.address, signers.other.address);
-      await expect(ledger.heartbeat(signers.other.address, now, forged)).to.be.revertedWithCustomError(
-        ledger,
-        "UnknownEnclave",
-      );
-      await ledger.connect(signers.guardian).disableEnclave(signers.enclave.address);
-      await expect(ledger.connect(signers.guardian).disableEnclave(signers.enclave.address))
-        .to.be.revertedWithCustomError(ledger, "EnclaveIsDisabled")
-        .withArgs(signers.enclave.address);
-      await expect(ledger.heartbeat(signers.enclave.address, now, forged)).to.be.revertedWithCustomError(
-        ledger,
-        "EnclaveIsDisabled",
-      );
-    });
-
+  describe("views", () => {
     it("exposes the EIP-712 digests the client signs", async () => {
       const { ledger, makeAnswer, domain } = await load();
       const answer = makeAnswer();
@@ -517,11 +515,12 @@ describe("InferenceLedger", () => {
       );
     });
 
-    it("reports its windows, registry and heartbeat ttl", async () => {
-      const { ledger, registry } = await load();
+    it("reports its windows and the registry, attester registry and router it reads", async () => {
+      const { ledger, registry, attesters, router } = await load();
       expect(await ledger.windows()).to.deep.equal([CHALLENGE_WINDOW, SETTLEMENT_WINDOW, 3_600n]);
       expect(await ledger.modelRegistry()).to.equal(await registry.getAddress());
-      expect(await ledger.heartbeatTtl()).to.equal(3_600n);
+      expect(await ledger.attesterRegistry()).to.equal(await attesters.getAddress());
+      expect(await ledger.verifierRouter()).to.equal(await router.getAddress());
       expect(await ledger.currentRound()).to.be.greaterThan(0n);
       expect(await ledger.answerDigest(ZeroHash, ZeroHash, ZeroHash)).to.equal(
         answerDigest(ZeroHash, ZeroHash, ZeroHash),
