@@ -1,8 +1,7 @@
 import { expect } from "chai";
-import { AbiCoder, ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
+import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
-import { executeDelayed } from "../../src/admin.js";
 import {
   InputCommitment,
   InputKind,
@@ -13,7 +12,7 @@ import {
 } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState, Route } from "../../src/ledger.js";
-import { RevocationReason, toArtifactParams } from "../../src/registry.js";
+import { toArtifactParams } from "../../src/registry.js";
 import { RISK_SCORER_OUTPUTS, deployScenario } from "../../src/scenario.js";
 import {
   inputHash,
@@ -120,8 +119,9 @@ describe("ZKML settlement with real Groth16 proofs", function () {
   after(releaseProver);
 
   it("runs the whole path: artifact with ZK commitment, answer, prove, settle at ZKML, consume", async () => {
-    const { ledger, registry, lender, borrower, verifier, riskInput, answerScore, prove, evidence } = await load();
-    const [, modelCommitment] = await ledger.bindingOf(1n);
+    const { ledger, router, registry, lender, borrower, verifier, riskInput, answerScore, prove, evidence } =
+      await load();
+    const [, modelCommitment] = await router.bindingOf(1n);
     expect(modelCommitment).to.equal((await registry.getArtifact(1n)).zkCommitment);
 
     const input = riskInput();
@@ -214,28 +214,32 @@ describe("ZKML settlement with real Groth16 proofs", function () {
     await ledger.settleZk(first.answer.inferenceId, evidence(proof, first));
   });
 
-  it("a frozen verifier refuses: nothing settles through it and no artifact binds to it", async () => {
-    const { ledger, verifier, signers, riskInput, answerScore, prove, evidence, registerArtifact } = await load();
+  it("a frozen verifier refuses: nothing settles or refutes through it, the record stays pending", async () => {
+    const { ledger, router, verifier, signers, riskInput, answerScore, prove, evidence } = await load();
     const input = riskInput();
     const record = await answerScore(input);
     const proof = await prove(input, record.answer.inferenceId);
-    await expect(ledger.connect(signers.guardian).freezeVerifier(verifier))
-      .to.emit(ledger, "VerifierFrozen")
+    const wrong = await answerScore(input, { score: 100n, claimed: Level.Vanilla });
+    const refutation = await prove(input, wrong.answer.inferenceId);
+    await expect(router.connect(signers.guardian).freezeVerifier(verifier))
+      .to.emit(router, "VerifierFrozen")
       .withArgs(verifier, signers.guardian.address);
+    // The router's error comes back through the ledger.
     await expect(ledger.settleZk(record.answer.inferenceId, evidence(proof, record)))
-      .to.be.revertedWithCustomError(ledger, "VerifierIsFrozen")
+      .to.be.revertedWithCustomError(router, "VerifierIsFrozen")
       .withArgs(verifier);
-    await expect(ledger.connect(signers.guardian).freezeVerifier(verifier))
-      .to.be.revertedWithCustomError(ledger, "VerifierIsFrozen")
+    await expect(
+      ledger.refuteZk(
+        wrong.answer.inferenceId,
+        evidence(refutation, wrong),
+        wrong.output.parts[0],
+        wrong.output.proof(0),
+      ),
+    )
+      .to.be.revertedWithCustomError(router, "VerifierIsFrozen")
       .withArgs(verifier);
-    const state = await ledger.getVerifier(verifier);
-    expect(state.status).to.equal(2n);
-    expect(state.frozenAt).to.be.greaterThan(0n);
-
-    await registerArtifact("1.2.0", 3n);
-    await expect(ledger.connect(signers.publisher).bindArtifact(3n, verifier))
-      .to.be.revertedWithCustomError(ledger, "VerifierIsFrozen")
-      .withArgs(verifier);
+    expect(await ledger.stateOf(record.answer.inferenceId)).to.equal(BigInt(RecordState.Answered));
+    expect(await ledger.stateOf(wrong.answer.inferenceId)).to.equal(BigInt(RecordState.Answered));
   });
 
   it("a ZK refutation rejects a wrong Vanilla answer during its window", async () => {
@@ -317,7 +321,8 @@ describe("ZKML settlement with real Groth16 proofs", function () {
   });
 
   it("refuses an artifact without a binding, and outputs of the wrong count", async () => {
-    const { ledger, makeAnswer, submit, riskInput, answerScore, prove, evidence, registerArtifact } = await load();
+    const { ledger, router, makeAnswer, submit, riskInput, answerScore, prove, evidence, registerArtifact } =
+      await load();
     await registerArtifact("2.0.0", 0n);
     const input = riskInput();
     const record = await answerScore(input);
@@ -336,7 +341,7 @@ describe("ZKML settlement with real Groth16 proofs", function () {
         commitments: { ...args.commitments, paymentRef: unbound.paymentRef },
       }),
     )
-      .to.be.revertedWithCustomError(ledger, "ArtifactNotBound")
+      .to.be.revertedWithCustomError(router, "ArtifactNotBound")
       .withArgs(3n);
 
     // A one-output evidence whose single part is committed: the verifier takes exactly two outputs.
@@ -360,7 +365,7 @@ describe("ZKML settlement with real Groth16 proofs", function () {
         outputs: [329n],
       }),
     )
-      .to.be.revertedWithCustomError(ledger, "ZkOutputCountMismatch")
+      .to.be.revertedWithCustomError(router, "ZkOutputCountMismatch")
       .withArgs(RISK_SCORER_OUTPUTS, 1n);
   });
 
@@ -368,77 +373,5 @@ describe("ZKML settlement with real Groth16 proofs", function () {
     const { ledger, chainId, ledgerAddress } = await load();
     const id = keccak256(toUtf8Bytes("some inference"));
     expect(await ledger.zkBinding(id)).to.equal(zkBinding(chainId, ledgerAddress, id));
-  });
-
-  describe("the verifier router", () => {
-    it("adds a verifier only as a delayed TRUST_ADMIN action, once, with code and 1 to 8 outputs", async () => {
-      const { ledger, manager, verifier, signers, advance } = await load();
-      const other = await ethers.deployContract("RiskScorerVerifier");
-      const otherAddress = await other.getAddress();
-      await expect(ledger.connect(signers.trustAdmin).addVerifier(otherAddress, 2)).to.be.revertedWithCustomError(
-        manager,
-        "AccessManagerNotScheduled",
-      );
-      await expect(ledger.connect(signers.other).addVerifier(otherAddress, 2)).to.be.revertedWithCustomError(
-        ledger,
-        "AccessManagedUnauthorized",
-      );
-      const add = (address: string, outputs: number) =>
-        executeDelayed(
-          manager,
-          signers.trustAdmin,
-          ledger.target as string,
-          ledger.interface.encodeFunctionData("addVerifier", [address, outputs]),
-          advance,
-        );
-      await expect(add(signers.other.address, 2)).to.be.revertedWithCustomError(ledger, "VerifierNotContract");
-      await expect(add(otherAddress, 0)).to.be.revertedWithCustomError(ledger, "InvalidOutputCount").withArgs(0, 8);
-      await expect(add(otherAddress, 9)).to.be.revertedWithCustomError(ledger, "InvalidOutputCount").withArgs(9, 8);
-      await expect(add(verifier, 2)).to.be.revertedWithCustomError(ledger, "VerifierAlreadyAdded").withArgs(verifier);
-      await add(otherAddress, 2);
-      const state = await ledger.getVerifier(otherAddress);
-      expect(state.status).to.equal(1n);
-      expect(state.outputs).to.equal(2n);
-      expect(state.selector).to.equal(
-        ethers.id("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[5])").slice(0, 10),
-      );
-    });
-
-    it("freezes only known verifiers, and only as GUARDIAN", async () => {
-      const { ledger, verifier, signers } = await load();
-      await expect(ledger.connect(signers.trustAdmin).freezeVerifier(verifier)).to.be.revertedWithCustomError(
-        ledger,
-        "AccessManagedUnauthorized",
-      );
-      await expect(ledger.connect(signers.guardian).freezeVerifier(signers.other.address))
-        .to.be.revertedWithCustomError(ledger, "UnknownVerifier")
-        .withArgs(signers.other.address);
-    });
-
-    it("binds an artifact once, by its publisher, to a known verifier, when it has a ZK commitment", async () => {
-      const { ledger, registry, verifier, signers, registerArtifact } = await load();
-      await expect(ledger.connect(signers.publisher).bindArtifact(1n, verifier))
-        .to.be.revertedWithCustomError(ledger, "ArtifactAlreadyBound")
-        .withArgs(1n, verifier);
-      await registerArtifact("1.5.0", 0n);
-      await registerArtifact("1.6.0", 42n);
-      await expect(ledger.connect(signers.publisher).bindArtifact(3n, verifier))
-        .to.be.revertedWithCustomError(ledger, "NoZkCommitment")
-        .withArgs(3n);
-      await expect(ledger.connect(signers.other).bindArtifact(4n, verifier))
-        .to.be.revertedWithCustomError(ledger, "NotArtifactPublisher")
-        .withArgs(4n, signers.other.address);
-      await expect(ledger.connect(signers.publisher).bindArtifact(4n, signers.other.address))
-        .to.be.revertedWithCustomError(ledger, "UnknownVerifier")
-        .withArgs(signers.other.address);
-      await expect(ledger.connect(signers.publisher).bindArtifact(99n, verifier))
-        .to.be.revertedWithCustomError(ledger, "ArtifactNotBindable")
-        .withArgs(99n);
-      await registry.connect(signers.publisher).revokeArtifact(4n, RevocationReason.Defective);
-      await expect(ledger.connect(signers.publisher).bindArtifact(4n, verifier))
-        .to.be.revertedWithCustomError(ledger, "ArtifactNotBindable")
-        .withArgs(4n);
-      expect(await ledger.bindingOf(4n)).to.deep.equal([ZeroAddress, 0n]);
-    });
   });
 });
