@@ -11,6 +11,9 @@ const connection = await network.create();
 const { networkHelpers } = connection;
 const ROUND = 3_600n;
 
+/** What `batchRoot` answers for a committed `root`: its first 224 bits (the slot keeps the round in the last 32). */
+const storedRoot = (root: string) => `${root.slice(0, 2 + 56)}${"0".repeat(8)}`;
+
 async function fixture() {
   const scenario = await deployScenario(connection);
   const { ledger, makeAnswer, submit } = scenario;
@@ -60,8 +63,8 @@ describe("Batch settlement from enclave-signed Merkle roots", () => {
     await expect(ledger.commitBatch(round, batch.root, await signBatch(signers.enclave, domain, round, batch.root)))
       .to.emit(ledger, "BatchCommitted")
       .withArgs(signers.enclave.address, round, batch.root);
-    expect(await ledger.batchRoot(signers.enclave.address, round)).to.equal(batch.root);
-    expect((await ledger.getEnclave(signers.enclave.address)).lastBatchRound).to.equal(round);
+    expect(await ledger.batchRoot(signers.enclave.address, round)).to.equal(storedRoot(batch.root));
+    expect(await ledger.lastBatchRound(signers.enclave.address)).to.equal(round);
 
     await nextRound();
     for (const answer of list) {
@@ -191,7 +194,7 @@ describe("Batch settlement from enclave-signed Merkle roots", () => {
   });
 
   it("settles only while the enclave is live and bound to the record's subject", async () => {
-    const { ledger, signers, answers, commit } = await load();
+    const { ledger, attesters, signers, answers, commit } = await load();
     const [local, another] = await answers(2);
     const [proxied] = await answers(1, { route: Route.Proxy, subject: 1n });
     // The proxy enclave's batch holds a Local record: the binding does not match.
@@ -220,7 +223,7 @@ describe("Batch settlement from enclave-signed Merkle roots", () => {
       local.inferenceId,
       batch.proof(local.inferenceId),
     );
-    await ledger.connect(signers.guardian).disableEnclave(signers.enclave.address);
+    await attesters.connect(signers.guardian).disableEnclave(signers.enclave.address);
     await expect(
       ledger.settleFromBatch(
         signers.enclave.address,
@@ -255,13 +258,57 @@ describe("Batch settlement from enclave-signed Merkle roots", () => {
     const slots = await ledger.BATCH_ROOT_SLOTS();
     const first = keccak256(toUtf8Bytes("first"));
     await ledger.commitBatch(round, first, await signBatch(signers.enclave, domain, round, first));
+    expect(await ledger.batchRoot(signers.enclave.address, round)).to.equal(storedRoot(first));
+    // The slot of round + slots holds round's root: asked for that round, it answers none.
+    expect(await ledger.batchRoot(signers.enclave.address, round + slots)).to.equal(ZeroHash);
     await networkHelpers.time.increase(ROUND * slots);
     await beat(signers.enclave);
     const later = await ledger.currentRound();
     expect(later).to.equal(round + slots);
     const second = keccak256(toUtf8Bytes("second"));
     await ledger.commitBatch(later, second, await signBatch(signers.enclave, domain, later, second));
-    expect(await ledger.batchRoot(signers.enclave.address, round)).to.equal(second);
+    expect(await ledger.batchRoot(signers.enclave.address, later)).to.equal(storedRoot(second));
+    // The earlier round's root is gone: the slot now holds another round.
+    expect(await ledger.batchRoot(signers.enclave.address, round)).to.equal(ZeroHash);
+    expect(await ledger.lastBatchRound(signers.enclave.address)).to.equal(later);
+  });
+
+  it("refuses to settle from a round whose slot now holds another round, with UnknownBatch", async () => {
+    const { ledger, signers, beat, makeAnswer, submit, answers, commit } = await load();
+    const slots = await ledger.BATCH_ROOT_SLOTS();
+    // The enclave's early root covers an answer that reaches the ledger only when the ring has come round, so the
+    // record is still pending when the early round's slot holds the later round.
+    const answer = makeAnswer({ claimed: Level.TEE });
+    const early = await commit([answer]);
+    await networkHelpers.time.increase(ROUND * slots);
+    await beat(signers.enclave);
+    await submit(answer);
+    const later = await commit(await answers(1));
+    expect(later.round).to.equal(early.round + slots);
+    await expect(
+      ledger.settleFromBatch(signers.enclave.address, early.round, answer.inferenceId, early.proof(answer.inferenceId)),
+    )
+      .to.be.revertedWithCustomError(ledger, "UnknownBatch")
+      .withArgs(signers.enclave.address, early.round);
+    // In its own round's batch the same leaf would have settled: the refusal is about the slot, not the leaf.
+    expect(await ledger.stateOf(answer.inferenceId)).to.equal(BigInt(RecordState.Answered));
+  });
+
+  it("lastBatchRound is 0 before any batch, then each enclave's newest committed round", async () => {
+    const { ledger, signers, answers, commit, nextRound } = await load();
+    expect(await ledger.lastBatchRound(signers.enclave.address)).to.equal(0n);
+    expect(await ledger.lastBatchRound(signers.proxyEnclave.address)).to.equal(0n);
+    expect(await ledger.lastBatchRound(signers.other.address)).to.equal(0n);
+    const [first, second] = await answers(2);
+    const early = await commit([first]);
+    expect(await ledger.lastBatchRound(signers.enclave.address)).to.equal(early.round);
+    expect(await ledger.lastBatchRound(signers.proxyEnclave.address)).to.equal(0n);
+    await nextRound();
+    await nextRound();
+    const later = await commit([second]);
+    expect(later.round).to.equal(early.round + 2n);
+    expect(await ledger.lastBatchRound(signers.enclave.address)).to.equal(later.round);
+    expect(await ledger.lastBatchRound(signers.proxyEnclave.address)).to.equal(0n);
   });
 
   it("matches the ledger's leaf and typed-data hashes", async () => {
