@@ -232,6 +232,31 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
                 vm.assertEq(uint256(now_), uint256(record.state), "stateOf disagrees with a final state");
             }
             _assertStatusViews(inferenceId, record, now_);
+            _assertSettlement(inferenceId, record, now_);
+        }
+    }
+
+    /// @dev `settlementOf` reads the state as `stateOf` does, and the settlement time is a fact about the record: the
+    /// end of the challenge window for a Vanilla claim settled by time (written down by `finalize` or not), the stored
+    /// time of an attestation otherwise, and 0 while unsettled.
+    function _assertSettlement(bytes32 inferenceId, InferenceRecord memory record, RecordState now_) private view {
+        (RecordState state, VerificationLevel achieved, uint256 settledAt) = ledger.settlementOf(inferenceId);
+        vm.assertEq(uint256(state), uint256(now_), "settlementOf: state");
+        vm.assertEq(uint256(achieved), uint256(record.achieved), "settlementOf: achieved");
+        if (state != RecordState.Settled) {
+            vm.assertEq(settledAt, 0, "settlementOf: a time before settling");
+            return;
+        }
+        vm.assertLe(settledAt, block.timestamp, "settlementOf: settled in the future");
+        uint256 windowEnd = uint256(record.answeredAt) + CHALLENGE_WINDOW + 1;
+        if (record.state == RecordState.Answered) {
+            // Settled by time alone: a Vanilla claim whose window passed, not yet written down.
+            vm.assertEq(settledAt, windowEnd, "settlementOf: a Vanilla claim settles when its window ends");
+        } else {
+            vm.assertEq(settledAt, record.settledAt, "settlementOf: not the stored time");
+            if (record.claimed == VerificationLevel.Vanilla && record.achieved == VerificationLevel.Vanilla) {
+                vm.assertEq(record.settledAt, windowEnd, "finalize wrote another time than the window's end");
+            }
         }
     }
 
