@@ -21,7 +21,7 @@ contract HostileOperator {
     /// @notice Whether the last re-entry attempt succeeded.
     bool public reentered;
 
-    error Refused();
+    error HostileOperatorRefused();
 
     constructor(IInferenceEscrow escrow) {
         ESCROW = escrow;
@@ -43,7 +43,7 @@ contract HostileOperator {
 
     // solhint-disable-next-line no-complex-fallback
     receive() external payable {
-        if (mode == Mode.Revert) revert Refused();
+        if (mode == Mode.Revert) revert HostileOperatorRefused();
         if (mode == Mode.Reenter) {
             // solhint-disable-next-line avoid-low-level-calls
             (bool ok, ) = address(ESCROW).call(abi.encodeCall(IInferenceEscrow.withdraw, (address(0), address(this))));

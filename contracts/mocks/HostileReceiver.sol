@@ -22,7 +22,7 @@ contract HostileReceiver {
     bool public reenteredSubject;
     bool public reenteredProtocol;
 
-    error Refused();
+    error HostileReceiverRefused();
 
     constructor(ITwinMarket market) {
         MARKET = market;
@@ -44,7 +44,7 @@ contract HostileReceiver {
 
     // solhint-disable-next-line no-complex-fallback
     receive() external payable {
-        if (mode == Mode.Revert) revert Refused();
+        if (mode == Mode.Revert) revert HostileReceiverRefused();
         if (mode == Mode.Reenter) {
             // solhint-disable-next-line avoid-low-level-calls
             (reenteredSubject, ) = address(MARKET).call(

@@ -62,14 +62,12 @@ struct RecordStatus {
 }
 
 /// @notice The record of an inference, as {IInferenceLedger.getRecord} returns it.
-/// @dev Stored in two slots: the digest under the inference id, and the other fields (one slot) under the inference
-/// id and the digest, so a caller holding the commitments finds the record with one read
-/// ({IInferenceLedger.lookupByDigest}). The commitments are stored as one digest,
-/// `keccak256(abi.encode(input, output, paymentRef))`; their values are in the {IInferenceLedger.Answered} event and
-/// are passed back in calldata where a check needs them.
+/// @dev A view of two storage slots: the answer digest under the inference id, and every other field packed into one
+/// `PackedRecord` word (layout and packing in `RecordLib`) under the inference id and the digest, so a caller holding
+/// the commitments finds the record with one read ({IInferenceLedger.lookupByDigest}). The commitments are stored as
+/// one digest, `keccak256(abi.encode(input, output, paymentRef))`; their values are in the
+/// {IInferenceLedger.Answered} event and are passed back in calldata where a check needs them.
 struct InferenceRecord {
-    // packed: subject (8) | nodeId (4) | answeredAt (5) | settledAt (5) | round (4) | route, claimed, achieved,
-    // state (1 each)
     uint64 subject;
     uint32 nodeId;
     uint40 answeredAt;
@@ -79,6 +77,5 @@ struct InferenceRecord {
     VerificationLevel claimed;
     VerificationLevel achieved;
     RecordState state;
-    // its own slot, keyed by inference id
     bytes32 answerDigest;
 }
