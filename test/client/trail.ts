@@ -63,7 +63,7 @@ async function fixture() {
   await lender.updateScore(...consumerArgs(paid, output, 0));
   await escrow.release(1n, paid.inferenceId, paid.outputCommitment);
   await registry.connect(signers.publisher).moveLabel(1n, 2n);
-  await ledger.connect(signers.guardian).revokeMeasurement(MEASUREMENT);
+  await scenario.attesters.connect(signers.guardian).revokeMeasurement(MEASUREMENT);
 
   // A TEE claim on a proxy route that missed its deadline, its request refunded.
   const proxied = makeAnswer({ route: Route.Proxy, subject: 1n, claimed: Level.TEE });

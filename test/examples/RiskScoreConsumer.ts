@@ -106,17 +106,17 @@ describe("RiskScoreConsumer (example)", () => {
   });
 
   it("refuses a TEE-settled answer from another artifact of the same model (pinned by artifact, not label)", async () => {
-    const { lender, ledger, manager, submit, attest, scored, signers, advance, beat } = await load();
+    const { lender, ledger, attesters, manager, submit, attest, scored, signers, advance, beat } = await load();
     // A second enclave, bound to artifact 2 (the model's next version), registered through the delayed admin path.
     const enclave2 = signers.deployer;
-    const register = ledger.interface.encodeFunctionData("registerEnclave", [
+    const register = attesters.interface.encodeFunctionData("registerEnclave", [
       enclave2.address,
       MEASUREMENT,
       Route.Local,
       2n,
       ZeroHash,
     ]);
-    await executeDelayed(manager, signers.trustAdmin, await ledger.getAddress(), register, advance);
+    await executeDelayed(manager, signers.trustAdmin, await attesters.getAddress(), register, advance);
     await beat(enclave2);
     const { output, answer } = scored(100, { subject: 2n });
     await submit(answer);

@@ -152,8 +152,8 @@ describe("InferenceEscrow", () => {
     });
 
     it("pays only an answer to this request: node, reference, input, output, subject", async () => {
-      const { escrow, ledger, signers, params, open, answerFor, settle } = await load();
-      await ledger.connect(signers.other).registerNode(signers.other.address);
+      const { escrow, attesters, signers, params, open, answerFor, settle } = await load();
+      await attesters.connect(signers.other).registerNode(signers.other.address);
       const p = await params({ nodeId: 2n });
       const id = await open(p);
       const otherId = await open(await params());
@@ -371,9 +371,9 @@ describe("InferenceEscrow", () => {
 
   describe("hostile recipients", () => {
     it("a node operator that reverts on receive blocks only its own withdrawal", async () => {
-      const { escrow, ledger, signers, requester, params, answerFor, settle, beat } = await load();
+      const { escrow, attesters, signers, requester, params, answerFor, settle, beat } = await load();
       const hostile = await ethers.deployContract("HostileOperator", [await escrow.getAddress()]);
-      await hostile.registerNode(await ledger.getAddress(), signers.guardian.address);
+      await hostile.registerNode(await attesters.getAddress(), signers.guardian.address);
       const p = await params({ asset: ZeroAddress, amount: 10n ** 15n });
       await escrow.connect(requester).open(p, { value: p.amount });
       const answer = await answerFor(1n, p, {}, signers.guardian);
@@ -398,10 +398,10 @@ describe("InferenceEscrow", () => {
     });
 
     it("a node operator that re-enters on receive gets its credit exactly once", async () => {
-      const { escrow, ledger, signers, requester, params, answerFor, settle } = await load();
+      const { escrow, attesters, signers, requester, params, answerFor, settle } = await load();
       const hostile = await ethers.deployContract("HostileOperator", [await escrow.getAddress()]);
       const hostileAddress = await hostile.getAddress();
-      await hostile.registerNode(await ledger.getAddress(), signers.guardian.address);
+      await hostile.registerNode(await attesters.getAddress(), signers.guardian.address);
       const amount = 10n ** 15n;
       for (const id of [1n, 2n]) {
         const p = await params({ asset: ZeroAddress, amount });
