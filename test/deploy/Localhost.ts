@@ -57,12 +57,19 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
     // Ignition recorded every address where `hardhat roles` and `hardhat trail` look for them.
     const recorded = readDeployedAddresses(DEPLOYMENT_ID);
     expect(findDeployed(recorded, "InferenceLedger")).to.equal(ledgerAddress);
-    expect(Object.keys(recorded)).to.have.length(7);
+    const attestersAddress = await first.attesters.getAddress();
+    expect(findDeployed(recorded, "AttesterRegistry")).to.equal(attestersAddress);
+    expect(findDeployed(recorded, "VerifierRouter")).to.equal(await first.router.getAddress());
+    expect(Object.keys(recorded)).to.have.length(9);
 
+    // The deployed parts talk to each other over HTTP: the ledger names the attester registry, which takes a node.
     const ledger = await ethers.getContractAt("InferenceLedger", ledgerAddress);
+    expect(await ledger.attesterRegistry()).to.equal(attestersAddress);
+    const attesters = await ethers.getContractAt("AttesterRegistry", attestersAddress);
     const [, , , , , , nodeKey] = await ethers.getSigners();
-    await (await ledger.registerNode(nodeKey.address)).wait();
-    expect(await ledger.nodeIdOf(nodeKey.address)).to.equal(1n);
+    await (await attesters.registerNode(nodeKey.address)).wait();
+    expect(await attesters.nodeIdOf(nodeKey.address)).to.equal(1n);
+    expect(await attesters.activeNodeId(nodeKey.address)).to.equal(1n);
   });
 
   it("`hardhat roles` prints the recorded addresses and who holds what; the deployer holds nothing", async () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 import {
   isFuture,
   isModuleParameterRuntimeValue,
@@ -11,7 +13,7 @@ import hre, { network } from "hardhat";
 import ProoflineModule from "../../deploy/modules/Proofline.js";
 import ProoflineLocalModule from "../../deploy/modules/ProoflineLocal.js";
 import { holdsAnyRole, parametersFile, readParameters, readRoles } from "../../src/deployments.js";
-import { Roles } from "../../src/roles.js";
+import { RoleWiring, Roles } from "../../src/roles.js";
 import { localRoles } from "../../src/scenario.js";
 import { editedParametersFile } from "../utils/parameters.js";
 
@@ -82,8 +84,8 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
             ["setTargetFunctionRole", "grantRole", "labelRole", "setRoleGuardian"].includes(f.functionName as string) &&
             f !== handOver,
         );
-        // Guard against a vacuous pass: 3 labels, 1 role guardian, 3 grants, 4 wirings.
-        expect(adminCalls.length).to.equal(11);
+        // Guard against a vacuous pass: 3 labels, 1 role guardian, 3 grants, 6 wirings (one per contract and role).
+        expect(adminCalls.length).to.equal(13);
         const before = mustPrecede(handOver, all);
         for (const call of adminCalls) expect(before.has(call.id), call.id).to.equal(true);
         expect(mustPrecede(renounce, all).has(handOver.id)).to.equal(true);
@@ -97,13 +99,59 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
         .sort();
       expect(contracts).to.deep.equal([
         "AccessManager#AccessManager",
+        "AttesterRegistry#AttesterRegistry",
         "InferenceLedger#InferenceLedger",
         "LocalPayments#InferenceEscrow",
         "LocalPayments#TestUSDC",
         "ModelRegistry#ModelRegistry",
         "TwinMarket#TwinMarket",
+        "VerifierRouter#VerifierRouter",
         "ZkVerifiers#RiskScorerVerifier",
       ]);
+    });
+
+    it("wires each contract's roles with one setTargetFunctionRole per role, as RoleWiring lists them", () => {
+      const wirings = futuresOf(ProoflineLocalModule as AnyModule)
+        .filter((f) => "functionName" in f && f.functionName === "setTargetFunctionRole")
+        .map((f) => f.id)
+        .sort();
+      const expected = Object.entries(RoleWiring)
+        .flatMap(([contract, byRole]) => Object.keys(byRole).map((role) => `${contract}#${contract}_${role}`))
+        .sort();
+      expect(wirings).to.deep.equal(expected);
+      expect(wirings).to.include.members([
+        "AttesterRegistry#AttesterRegistry_TRUST_ADMIN",
+        "AttesterRegistry#AttesterRegistry_GUARDIAN",
+        "VerifierRouter#VerifierRouter_TRUST_ADMIN",
+        "VerifierRouter#VerifierRouter_GUARDIAN",
+      ]);
+    });
+
+    it("RoleWiring lists every restricted function in contracts/, and nothing else", () => {
+      const sources: Record<string, string> = {
+        ModelRegistry: "contracts/registry/ModelRegistry.sol",
+        AttesterRegistry: "contracts/verification/AttesterRegistry.sol",
+        VerifierRouter: "contracts/verification/VerifierRouter.sol",
+        TwinMarket: "contracts/market/TwinMarket.sol",
+      };
+      expect(Object.keys(RoleWiring).sort()).to.deep.equal(Object.keys(sources).sort());
+      for (const [contract, file] of Object.entries(sources)) {
+        const source = readFileSync(file, "utf8");
+        const restricted = [...source.matchAll(/function\s+(\w+)\s*\(([^)]*)\)([^{;]*)\{/g)]
+          .filter(([, , , modifiers]) => /\brestricted\b/.test(modifiers))
+          .map(([, name]) => name)
+          .sort();
+        const wired = Object.values(RoleWiring[contract as keyof typeof RoleWiring])
+          .flat()
+          .map((signature) => signature.split("(")[0])
+          .sort();
+        expect(restricted.length, contract).to.be.greaterThan(0);
+        expect(wired, contract).to.deep.equal(restricted);
+      }
+      // The ledger has no admin: nothing of it is restricted, and it is not an AccessManaged contract.
+      const ledger = readFileSync("contracts/ledger/InferenceLedger.sol", "utf8");
+      expect(ledger).to.not.match(/\brestricted\b/);
+      expect(ledger).to.not.match(/\bManaged\b/);
     });
   });
 
@@ -221,6 +269,8 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
       const contracts = {
         AccessManager: await address(deployment.accessManager),
         ModelRegistry: await address(deployment.registry),
+        AttesterRegistry: await address(deployment.attesters),
+        VerifierRouter: await address(deployment.router),
         InferenceLedger: await address(deployment.ledger),
         TwinMarket: await address(deployment.market),
         TestUSDC: await address(deployment.usdc),
@@ -228,7 +278,21 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
       };
       const manager = await ethers.getContractAt("AccessManager", contracts.AccessManager);
       const ledger = await ethers.getContractAt("InferenceLedger", contracts.InferenceLedger);
-      return { deployer, admin, guardian, trustAdmin, feeAdmin, feeDestination, contracts, manager, ledger };
+      const attesters = await ethers.getContractAt("AttesterRegistry", contracts.AttesterRegistry);
+      const router = await ethers.getContractAt("VerifierRouter", contracts.VerifierRouter);
+      return {
+        deployer,
+        admin,
+        guardian,
+        trustAdmin,
+        feeAdmin,
+        feeDestination,
+        contracts,
+        manager,
+        ledger,
+        attesters,
+        router,
+      };
     }
 
     it("leaves the deployer with no role, and each role with the holder and delay the parameters name", async () => {
@@ -243,6 +307,16 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
       ]);
       expect(report.wiredAsSpecified).to.equal(true);
       expect(report.functions).to.have.length(12);
+      // Every function RoleWiring lists, on the contract that has it now, with the role it names.
+      const listed = Object.entries(RoleWiring).flatMap(([contract, byRole]) =>
+        Object.entries(byRole).flatMap(([role, signatures]) =>
+          (signatures as readonly string[]).map((signature) => [contract, signature, role]),
+        ),
+      );
+      expect(report.functions.map((f) => [f.contract, f.signature, f.role])).to.have.deep.members(listed);
+      expect(report.functions.filter((f) => f.contract === "AttesterRegistry")).to.have.length(5);
+      expect(report.functions.filter((f) => f.contract === "VerifierRouter")).to.have.length(2);
+      expect(report.functions.every((f) => f.ok)).to.equal(true);
       expect(report.closedTargets).to.deep.equal([]);
       expect(report.other).to.deep.equal([
         { what: "TwinMarket fee destination", account: feeDestination.address },
@@ -251,14 +325,56 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
     });
 
     it("wires the parts to each other", async () => {
-      const { contracts, ledger } = await deploySystem();
+      const { contracts, ledger, attesters, router } = await deploySystem();
       expect(await ledger.modelRegistry()).to.equal(contracts.ModelRegistry);
+      expect(await ledger.attesterRegistry()).to.equal(contracts.AttesterRegistry);
+      expect(await ledger.verifierRouter()).to.equal(contracts.VerifierRouter);
+      expect(await attesters.modelRegistry()).to.equal(contracts.ModelRegistry);
+      expect(await router.modelRegistry()).to.equal(contracts.ModelRegistry);
       const escrow = await ethers.getContractAt("InferenceEscrow", contracts.InferenceEscrow);
       expect(await escrow.ledger()).to.equal(contracts.InferenceLedger);
-      for (const target of [contracts.ModelRegistry, contracts.InferenceLedger, contracts.TwinMarket]) {
+      for (const target of [
+        contracts.ModelRegistry,
+        contracts.AttesterRegistry,
+        contracts.VerifierRouter,
+        contracts.TwinMarket,
+      ]) {
         const managed = new ethers.Contract(target, ["function authority() view returns (address)"], ethers.provider);
         expect(await managed.authority()).to.equal(contracts.AccessManager);
       }
+      // The ledger has no admin, so no authority to ask.
+      const unmanaged = new ethers.Contract(
+        contracts.InferenceLedger,
+        ["function authority() view returns (address)"],
+        ethers.provider,
+      );
+      await expect(unmanaged.authority()).to.be.revert(ethers);
+    });
+
+    it("every restricted function refuses an account without its role", async () => {
+      const { deployer, contracts } = await deploySystem();
+      let checked = 0;
+      for (const [contract, byRole] of Object.entries(RoleWiring)) {
+        const target = await ethers.getContractAt(
+          contract as keyof typeof RoleWiring,
+          contracts[contract as keyof typeof RoleWiring],
+        );
+        for (const signatures of Object.values(byRole) as (readonly string[])[]) {
+          for (const signature of signatures) {
+            const fragment = target.interface.getFunction(signature)!;
+            // Arguments the function would accept: only the missing role stands in the way.
+            const args = fragment.inputs.map((input) =>
+              input.type === "address" ? deployer.address : input.type === "bytes32" ? ethers.id("argument") : 1n,
+            );
+            const data = target.interface.encodeFunctionData(fragment, args);
+            await expect(deployer.sendTransaction({ to: await target.getAddress(), data }), signature)
+              .to.be.revertedWithCustomError(target, "AccessManagedUnauthorized")
+              .withArgs(deployer.address);
+            checked += 1;
+          }
+        }
+      }
+      expect(checked).to.equal(12);
     });
 
     it("the deployer can no longer grant roles; the new admin can", async () => {
@@ -271,9 +387,9 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
     });
 
     it("the guardian can cancel a trust-raising action while it waits out its delay", async () => {
-      const { trustAdmin, guardian, manager, ledger } = await deploySystem();
-      const target = await ledger.getAddress();
-      const approve = ledger.interface.encodeFunctionData("approveMeasurement", [ethers.id("image")]);
+      const { trustAdmin, guardian, manager, attesters } = await deploySystem();
+      const target = await attesters.getAddress();
+      const approve = attesters.interface.encodeFunctionData("approveMeasurement", [ethers.id("image")]);
       await manager.connect(trustAdmin).schedule(target, approve, 0);
       await manager.connect(guardian).cancel(trustAdmin.address, target, approve);
       await networkHelpers.time.increase(3_600);
