@@ -32,7 +32,7 @@ import {
 import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
 import { Level, Route, signBatch } from "../src/ledger.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
-import { deployScenario } from "../src/scenario.js";
+import { deployScenario } from "../testing/index.js";
 import { releaseProver } from "../src/zk.js";
 
 const SNAPSHOT = new URL("../gas-snapshot.json", import.meta.url);

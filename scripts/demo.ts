@@ -17,7 +17,7 @@ import { ESCROW_CLAIM_WINDOW, FeeSetting, TWIN_MARKET } from "../src/constants.j
 import { consumerArgs } from "../src/consumer.js";
 import { requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
-import { deployScenario } from "../src/scenario.js";
+import { deployScenario } from "../testing/index.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
 import { riskScore, riskScorePart } from "../src/models/riskScorer.js";
 import { releaseProver } from "../src/zk.js";

@@ -450,7 +450,8 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
 
     /// @dev The one way a record reaches TEE (single attestation or batch leaf): achieved becomes TEE, the record
     /// settles when it claimed no more than TEE, and {Attested} names the enclave and the batch root (0 for a single
-    /// attestation). The caller checked that the record is pending below TEE and that `enclave` is live and bound.
+    /// attestation). A record that claimed more stays unsettled, with no settlement time or round: the attestation
+    /// is in {Attested}. The caller checked that the record is pending below TEE and that `enclave` is live and bound.
     function _raiseToTee(
         bytes32 inferenceId,
         bytes32 digest,
@@ -460,8 +461,13 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         uint32 round
     ) private {
         bool settled = record.claimed() <= VerificationLevel.TEE;
-        RecordState state = settled ? RecordState.Settled : RecordState.Answered;
-        _store(inferenceId, digest, record.withSettlement(VerificationLevel.TEE, state, TimeLib.now40(), round));
+        _store(
+            inferenceId,
+            digest,
+            settled
+                ? record.withSettlement(VerificationLevel.TEE, RecordState.Settled, TimeLib.now40(), round)
+                : record.withSettlement(VerificationLevel.TEE, RecordState.Answered, 0, 0)
+        );
         emit Attested(inferenceId, VerificationLevel.TEE, enclave, root, round);
         if (settled) emit InferenceSettled(inferenceId, VerificationLevel.TEE, round);
     }

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { expect } from "chai";
@@ -64,6 +64,22 @@ describe("client library entry point", () => {
     ]) {
       expect(proofline, name).to.have.property(name);
     }
+  });
+
+  it("is all of src/: every module there is part of the client library (the generated bindings aside)", () => {
+    const modules = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? entry.name === "typechain"
+            ? []
+            : modules(join(dir, entry.name))
+          : entry.name.endsWith(".ts")
+            ? [join(dir, entry.name)]
+            : [],
+      );
+    const closure = importClosure();
+    const outside = modules(SRC).filter((file) => !closure.has(file));
+    expect(outside.map((file) => relative(SRC, file))).to.deep.equal([]);
   });
 
   it("is only src/: no module of it imports Hardhat, deploy/, testing/, scripts/ or tests", () => {

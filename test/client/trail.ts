@@ -7,7 +7,7 @@ import { OutputCommitment, answerDigest } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { requestRef } from "../../src/escrow.js";
 import { Level, Route, signBatch } from "../../src/ledger.js";
-import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
+import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../testing/index.js";
 import { buildTrail, flagsOf, formatTrail, TrailError, type Trail } from "../../src/trail.js";
 import { riskScorePart } from "../../src/models/riskScorer.js";
 import { bytes32ToBlobId } from "../../src/blobId.js";

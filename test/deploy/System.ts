@@ -14,7 +14,7 @@ import ProoflineModule from "../../deploy/modules/Proofline.js";
 import ProoflineLocalModule from "../../deploy/modules/ProoflineLocal.js";
 import { holdsAnyRole, parametersFile, readParameters, readRoles } from "../../src/deployments.js";
 import { RoleWiring, Roles } from "../../src/roles.js";
-import { localRoles } from "../../src/scenario.js";
+import { localRoles } from "../../testing/index.js";
 import { editedParametersFile } from "../utils/parameters.js";
 
 const connection = await network.create();

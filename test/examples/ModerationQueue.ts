@@ -6,7 +6,7 @@ import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../../src/com
 import { Verdict } from "../../src/constants.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState } from "../../src/ledger.js";
-import { CHALLENGE_WINDOW, deployScenario } from "../../src/scenario.js";
+import { CHALLENGE_WINDOW, deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -6,7 +6,7 @@ import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../../src/com
 import { executeDelayed } from "../../src/admin.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState, Route } from "../../src/ledger.js";
-import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
+import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import { BatchError, SettlementBatch, batchLeafHash } from "../../src/batch.js";
 import { answerDigest } from "../../src/commitments.js";
 import { BATCH_TYPES, Level, RecordState, Route, ledgerDomain, signBatch, type Answer } from "../../src/ledger.js";
-import { deployScenario } from "../../src/scenario.js";
+import { deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;

@@ -226,6 +226,9 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
                 );
                 vm.assertGt(record.settledAt, 0, "settled without a time");
                 vm.assertGt(record.round, 0, "settled without a round");
+            } else {
+                vm.assertEq(record.settledAt, 0, "a settlement time on a record that never settled");
+                vm.assertEq(record.round, 0, "a settlement round on a record that never settled");
             }
             RecordState now_ = ledger.stateOf(inferenceId);
             if (record.state != RecordState.Answered) {

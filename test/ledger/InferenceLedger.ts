@@ -13,7 +13,7 @@ import {
 } from "../../src/ledger.js";
 import { answerDigest } from "../../src/commitments.js";
 import { RevocationReason } from "../../src/registry.js";
-import { CHALLENGE_WINDOW, MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
+import { CHALLENGE_WINDOW, MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -161,6 +161,9 @@ describe("InferenceLedger", () => {
       const record = await ledger.getRecord(answer.inferenceId);
       expect(record.achieved).to.equal(BigInt(Level.TEE));
       expect(record.state).to.equal(BigInt(RecordState.Answered));
+      // Attested, not settled: no settlement time or round is written (the attestation is in Attested).
+      expect(record.settledAt).to.equal(0n);
+      expect(record.round).to.equal(0n);
       await expect(ledger.settleTee(answer.inferenceId, await attest(signers.enclave, answer)))
         .to.be.revertedWithCustomError(ledger, "LevelNotRaised")
         .withArgs(answer.inferenceId, Level.TEE);

@@ -13,7 +13,7 @@ import {
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState, Route } from "../../src/ledger.js";
 import { toArtifactParams } from "../../src/registry.js";
-import { RISK_SCORER_OUTPUTS, deployScenario } from "../../src/scenario.js";
+import { RISK_SCORER_OUTPUTS, deployScenario } from "../../testing/index.js";
 import {
   inputHash,
   proveRiskScore,

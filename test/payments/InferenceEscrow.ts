@@ -15,7 +15,7 @@ import {
   type RequestParams,
 } from "../../src/escrow.js";
 import { Level, RecordState, Route, type Answer } from "../../src/ledger.js";
-import { CHALLENGE_WINDOW, SETTLEMENT_WINDOW, deployScenario } from "../../src/scenario.js";
+import { CHALLENGE_WINDOW, SETTLEMENT_WINDOW, deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

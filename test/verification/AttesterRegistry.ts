@@ -4,7 +4,7 @@ import { network } from "hardhat";
 
 import { HEARTBEAT_TYPES, Route, attesterRegistryDomain, ledgerDomain, signHeartbeat } from "../../src/ledger.js";
 import { RevocationReason } from "../../src/registry.js";
-import { MEASUREMENT, deployScenario } from "../../src/scenario.js";
+import { MEASUREMENT, deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;

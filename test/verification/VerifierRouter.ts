@@ -4,7 +4,7 @@ import { network } from "hardhat";
 
 import { executeDelayed } from "../../src/admin.js";
 import { RevocationReason, toArtifactParams } from "../../src/registry.js";
-import { RISK_SCORER_OUTPUTS, deployScenario } from "../../src/scenario.js";
+import { RISK_SCORER_OUTPUTS, deployScenario } from "../../testing/index.js";
 import { proveRiskScore } from "../../src/models/riskScorer.js";
 import { releaseProver, zkBinding, type ZkProof } from "../../src/zk.js";
 

@@ -2,7 +2,7 @@ import { keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import ProoflineLocalModule from "../deploy/modules/ProoflineLocal.js";
-import { executeDelayed } from "./admin.js";
+import { executeDelayed } from "../src/admin.js";
 import {
   InputCommitment,
   InputKind,
@@ -11,8 +11,8 @@ import {
   answerDigest,
   type InputPartSpec,
   type OutputPartSpec,
-} from "./commitments.js";
-import { parametersFile, readParameters } from "./deployments.js";
+} from "../src/commitments.js";
+import { parametersFile, readParameters } from "../src/deployments.js";
 import {
   Level,
   Route,
@@ -21,8 +21,8 @@ import {
   signAnswer,
   signAttestation,
   signHeartbeat,
-} from "./ledger.js";
-import type { Answer } from "./ledger.js";
+} from "../src/ledger.js";
+import type { Answer } from "../src/ledger.js";
 import {
   inputHash,
   loadRiskModel,
@@ -32,9 +32,9 @@ import {
   riskScorePart,
   type RiskInput,
   type RiskModel,
-} from "./models/riskScorer.js";
-import { toArtifactParams, weightsDigest } from "./registry.js";
-import { zkBinding, zkEvidence, zkInputPart, type ZkProof } from "./zk.js";
+} from "../src/models/riskScorer.js";
+import { toArtifactParams, weightsDigest } from "../src/registry.js";
+import { zkBinding, zkEvidence, zkInputPart, type ZkProof } from "../src/zk.js";
 
 export const MEASUREMENT = keccak256(toUtf8Bytes("proofline enclave image v1"));
 export const CHALLENGE_WINDOW = 3_600n;
