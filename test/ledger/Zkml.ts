@@ -2,14 +2,7 @@ import { expect } from "chai";
 import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
-import {
-  InputCommitment,
-  InputKind,
-  OutputCommitment,
-  Provenance,
-  textPart,
-  type InputPartSpec,
-} from "../../src/commitments.js";
+import { OutputCommitment, textPart } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState, Route } from "../../src/ledger.js";
 import { toArtifactParams } from "../../src/registry.js";
@@ -18,12 +11,11 @@ import {
   inputHash,
   proveRiskScore,
   riskScore,
-  riskScorePart,
   verifyRiskProof,
   type RiskInput,
   type RiskModel,
 } from "../../src/models/riskScorer.js";
-import { releaseProver, zkBinding, zkEvidence, zkInputPart, type ZkProof } from "../../src/zk.js";
+import { releaseProver, zkBinding } from "../../src/zk.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -43,46 +35,24 @@ async function fixture() {
   const riskInput = (features = FEATURES): RiskInput => ({ subject: borrower, features, salt: ++salt });
 
   /**
-   * Answers a risk score for `input` on `artifact`: the input tree holds the prompt and the input hash, the output
-   * is the one risk-score part with `score` (the model's true output unless given).
+   * The scenario's risk-score answer with a prompt before the input hash in the input tree (so the proof's input part
+   * is not the tree's only leaf), and optionally a second, unprovable output part.
    */
-  const answerScore = async (
+  const answerScore = (
     input: RiskInput,
     options: { score?: bigint; claimed?: Level; artifact?: bigint; route?: Route; extraPart?: boolean } = {},
-  ) => {
-    const model = scenario.models[Number(options.artifact ?? 1n) - 1];
-    const score = options.score ?? riskScore(model, input);
-    const parts: InputPartSpec[] = [
-      { kind: InputKind.Prompt, name: "prompt", content: "score this borrower", provenance: Provenance.Unattested },
-      zkInputPart(inputHash(input)),
-    ];
-    const inputTree = new InputCommitment(parts);
-    const outputParts = [riskScorePart(input.subject, score)];
-    if (options.extraPart) outputParts.push(textPart("an unproven explanation"));
-    const output = new OutputCommitment(outputParts);
-    const answer = scenario.makeAnswer({
-      route: options.route ?? Route.Local,
-      subject: options.artifact ?? 1n,
-      claimed: options.claimed ?? Level.ZKML,
-      inputCommitment: inputTree.root,
-      outputCommitment: output.root,
+  ) =>
+    scenario.answerRiskScore(input, {
+      ...options,
+      prompt: "score this borrower",
+      extraPart: options.extraPart ? textPart("an unproven explanation") : undefined,
     });
-    await scenario.submit(answer);
-    return { answer, inputTree, output, score };
-  };
 
-  /** A real proof of `model` on `input` for the record `inferenceId`. */
+  /** A real proof of `model` on any `input` for the record `inferenceId` (honest or not: the tests decide). */
   const prove = (input: RiskInput, inferenceId: string, model: RiskModel = scenario.models[0]) =>
     proveRiskScore(model, input, zkBinding(chainId, ledgerAddress, inferenceId));
 
-  const evidence = (proof: ZkProof, record: Awaited<ReturnType<typeof answerScore>>) =>
-    zkEvidence({
-      proof,
-      input: record.inputTree,
-      inputIndex: 1,
-      outputCommitment: record.output.root,
-      paymentRef: record.answer.paymentRef,
-    });
+  const evidence = scenario.riskScoreEvidence;
 
   /** Registers another artifact of the model, version `version`, with `zkCommitment` (0: none). */
   const registerArtifact = (version: string, zkCommitment: bigint) =>
