@@ -165,6 +165,20 @@ export async function deployScenario(connection: NetworkConnection) {
       answerDigest: answerDigest(answer.inputCommitment, output, answer.paymentRef),
     });
 
+  /** Registers another artifact of the risk-scorer model, version `version`, with `zkCommitment` (0: none). */
+  const registerArtifact = (version: string, zkCommitment: bigint) =>
+    registry.connect(publisher).registerArtifact(
+      1n,
+      toArtifactParams({
+        blobId: keccak256(toUtf8Bytes(`blob ${version}`)),
+        contentDigest: keccak256(toUtf8Bytes(`weights ${version}`)),
+        format: "circom-groth16",
+        version,
+        zkCommitment,
+      }),
+      false,
+    );
+
   /**
    * The one "answer a risk score" flow: answers `input` on artifact `artifact` (default 1) with the model's true
    * score (or `score`). The input tree holds the input hash (and a prompt first, with `prompt`); the output is the
@@ -245,6 +259,7 @@ export async function deployScenario(connection: NetworkConnection) {
     makeAnswer,
     submit,
     attest,
+    registerArtifact,
     answerRiskScore,
     proveRecord,
     riskScoreEvidence,

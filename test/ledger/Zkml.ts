@@ -5,7 +5,6 @@ import { network } from "hardhat";
 import { OutputCommitment, textPart } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState, Route } from "../../src/ledger.js";
-import { toArtifactParams } from "../../src/registry.js";
 import { RISK_SCORER_OUTPUTS, deployScenario } from "../../testing/index.js";
 import {
   inputHash,
@@ -54,20 +53,6 @@ async function fixture() {
 
   const evidence = scenario.riskScoreEvidence;
 
-  /** Registers another artifact of the model, version `version`, with `zkCommitment` (0: none). */
-  const registerArtifact = (version: string, zkCommitment: bigint) =>
-    scenario.registry.connect(signers.publisher).registerArtifact(
-      1n,
-      toArtifactParams({
-        blobId: keccak256(toUtf8Bytes(`blob ${version}`)),
-        contentDigest: keccak256(toUtf8Bytes(`weights ${version}`)),
-        format: "circom-groth16",
-        version,
-        zkCommitment,
-      }),
-      false,
-    );
-
   return {
     ...scenario,
     chainId,
@@ -78,7 +63,6 @@ async function fixture() {
     answerScore,
     prove,
     evidence,
-    registerArtifact,
   };
 }
 const load = () => networkHelpers.loadFixture(fixture);

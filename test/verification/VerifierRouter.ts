@@ -3,7 +3,7 @@ import { ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import { executeDelayed } from "../../src/admin.js";
-import { RevocationReason, toArtifactParams } from "../../src/registry.js";
+import { RevocationReason } from "../../src/registry.js";
 import { RISK_SCORER_OUTPUTS, deployScenario } from "../../testing/index.js";
 import { proveRiskScore } from "../../src/models/riskScorer.js";
 import { releaseProver, zkBinding, type ZkProof } from "../../src/zk.js";
@@ -11,26 +11,7 @@ import { releaseProver, zkBinding, type ZkProof } from "../../src/zk.js";
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
-async function fixture() {
-  const scenario = await deployScenario(connection);
-  const { signers } = scenario;
-
-  /** Registers another artifact of the model, version `version`, with `zkCommitment` (0: none). */
-  const registerArtifact = (version: string, zkCommitment: bigint) =>
-    scenario.registry.connect(signers.publisher).registerArtifact(
-      1n,
-      toArtifactParams({
-        blobId: keccak256(toUtf8Bytes(`blob ${version}`)),
-        contentDigest: keccak256(toUtf8Bytes(`weights ${version}`)),
-        format: "circom-groth16",
-        version,
-        zkCommitment,
-      }),
-      false,
-    );
-
-  return { ...scenario, registerArtifact };
-}
+const fixture = () => deployScenario(connection);
 const load = () => networkHelpers.loadFixture(fixture);
 
 /** What `verify` takes: the artifact, the proof's points, and its input hash, binding and outputs. */
