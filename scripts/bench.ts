@@ -186,10 +186,11 @@ const requestParams = async (asset: string, amount: bigint, n: number): Promise<
   route: Route.Local,
   subject: 1n,
   minLevel: Level.TEE,
-  nodeId: 0n,
+  nodeId: 1n,
   // A fixed deadline (2100-01-01) keeps the calldata, and so the gas, the same from run to run.
   deadline: 4_102_444_800n,
   inputCommitment: ethers.id(`bench request ${n}`),
+  salt: ZeroHash,
 });
 const paidAnswerAndRelease = async (requestId: bigint, params: RequestParams) => {
   const paid = makeAnswer({

@@ -9,7 +9,7 @@
  * trades, a fee increase a trader's limit protects against, and the increase applying after its delay; and the trail
  * of one inference.
  */
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import { OutputCommitment } from "../src/commitments.js";
@@ -122,9 +122,10 @@ const request = async (id: bigint, amount: bigint) => {
     route: Route.Local,
     subject: 1n,
     minLevel: Level.TEE,
-    nodeId: 0n,
+    nodeId: 1n,
     deadline: BigInt(await networkHelpers.time.latest()) + 3_600n,
     inputCommitment: ethers.id(`demo request ${id}`),
+    salt: ZeroHash,
   };
   await escrow.connect(requester).open(params, { value: amount });
   return params;

@@ -16,6 +16,8 @@ export interface RequestParams {
   nodeId: bigint;
   deadline: bigint;
   inputCommitment: string;
+  /** Tells identical requests apart (it changes the EIP-3009 nonce); any value. */
+  salt: string;
 }
 
 /** Mirrors `IInferenceEscrow.RequestStatus`. */
@@ -39,7 +41,7 @@ export enum RefundReason {
   Expired = 1,
 }
 
-const REQUEST_PARAMS_TUPLE = "tuple(address,uint256,uint8,uint64,uint8,uint32,uint40,bytes32)";
+const REQUEST_PARAMS_TUPLE = "tuple(address,uint256,uint8,uint64,uint8,uint32,uint40,bytes32,bytes32)";
 
 const paramsTuple = (p: RequestParams) => [
   p.asset,
@@ -50,6 +52,7 @@ const paramsTuple = (p: RequestParams) => [
   p.nodeId,
   p.deadline,
   p.inputCommitment,
+  p.salt,
 ];
 
 /** The payment reference an answer to `requestId` carries: `keccak256(abi.encode(chainId, escrow, requestId))`. */

@@ -14,9 +14,17 @@ import {Route, VerificationLevel} from "../types/InferenceTypes.sol";
 ///   and nothing else.
 /// - A node answers on the ledger with `paymentRef` = {requestRef}`(requestId)` and the request's input commitment.
 /// - `release`: anyone, once the record is `Settled` (by the deadline) at the paid level or above, on the requested
-///   route and subject, by the requested node if one was named: the amount is credited to the node's operator.
+///   route and subject, by the requested node: the amount is credited to the node's operator.
 /// - `refundRejected`: anyone, once a record that answered the request is `Rejected`; `refundExpired`: anyone, once
 ///   the deadline plus {CLAIM_WINDOW} has passed without a release. The amount is credited to the requester.
+///
+/// Which record a request is bound to: every request names the one node that must answer it, and only that node's
+/// records on the request's route, subject, input and payment reference count. Another node, or the requester
+/// answering from a node of its own, can copy the payment reference and the input, but its record never matches, so
+/// it can neither be paid nor turn the named node's payment into a refund by getting itself rejected. A node that
+/// answers once and settles at the paid level by the deadline is always paid: the settlement time is the ledger's
+/// fact about the record (a Vanilla claim settles when its window ends, whoever calls `finalize`, and when), and the
+/// node can claim it until the deadline plus {CLAIM_WINDOW}.
 /// - `withdraw`: credits are pulled by their owner, so a recipient that reverts blocks only its own withdrawal.
 /// There is no protocol fee: every unit escrowed goes to exactly one of the node's operator or the requester.
 interface IInferenceEscrow {
@@ -47,9 +55,11 @@ interface IInferenceEscrow {
     /// @param route Local (subject is an artifact id) or Proxy (subject is a provider id).
     /// @param subject The artifact or provider the answer must come from.
     /// @param minLevel The least achieved level paid for.
-    /// @param nodeId The node that must answer, or 0 for any registered node.
+    /// @param nodeId The node that must answer (an active node of the attester registry).
     /// @param deadline The latest time the answer may settle.
     /// @param inputCommitment The input the answer must be about (docs/HASHING.md).
+    /// @param salt Any value the requester picks to tell identical requests apart: it changes the EIP-3009 nonce
+    /// ({authorizationNonce}), so two requests with the same terms can both be funded by authorization.
     struct RequestParams {
         address asset;
         uint256 amount;
@@ -59,6 +69,7 @@ interface IInferenceEscrow {
         uint32 nodeId;
         uint40 deadline;
         bytes32 inputCommitment;
+        bytes32 salt;
     }
 
     /// @notice A stored request.
@@ -112,6 +123,8 @@ interface IInferenceEscrow {
     error EscrowZeroAmount();
     /// @notice The ledger given at construction, `ledger`, has no code.
     error EscrowNeedsLedger(address ledger);
+    /// @notice A request must name an active node of the attester registry; `nodeId` is not one.
+    error EscrowNodeNotActive(uint32 nodeId);
     /// @notice The paid level must be Vanilla or more, and ZKML only on a Local route.
     error InvalidMinLevel(Route route, VerificationLevel minLevel);
     /// @notice `subject` is not a valid artifact (Local) or registered provider (Proxy).
@@ -132,6 +145,7 @@ interface IInferenceEscrow {
     error RequestNotOpen(uint256 requestId, RequestStatus status);
     /// @notice `inferenceId` is not an answer to `requestId`: different commitments, payment reference, route or
     /// subject, or another node than the one requested.
+    /// @dev Also what a record answered by any node other than the named one gets, whatever it copied.
     error NotAnAnswer(uint256 requestId, bytes32 inferenceId);
     /// @notice The record is not `Settled`.
     error NotSettled(bytes32 inferenceId);

@@ -107,6 +107,8 @@ interface ITwinMarket {
     function sell(bytes16 twin, uint256 amount, uint256 minProceeds, uint256 deadline) external;
 
     /// @notice Sets a fee rate: at once when it does not rise, queued {FEE_DELAY} ahead when it rises. Fee admin.
+    /// @dev A rate that does not rise also cancels any raise of the same fee still queued ({FeeChangeCancelled}), so
+    /// a fee never rises without its full notice counted from the last change traders saw.
     function setFee(FeeSetting setting, uint256 rate) external;
 
     /// @notice Queues a change of the fee destination, {FEE_DELAY} ahead. Fee admin.

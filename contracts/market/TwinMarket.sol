@@ -135,6 +135,13 @@ contract TwinMarket is ITwinMarket, Managed {
         if (rate <= current) {
             _setRate(setting, rate);
             emit FeeChanged(setting, current, rate, block.timestamp);
+            // A raise queued before this cut must not survive it: applied later it would lift the fee above what
+            // traders saw announced for the full delay. Raising again means queueing again, from now.
+            PendingChange memory pending = _pending[setting];
+            if (pending.effectiveAt != 0) {
+                delete _pending[setting];
+                emit FeeChangeCancelled(setting, pending.value);
+            }
         } else {
             _queue(setting, current, rate);
         }

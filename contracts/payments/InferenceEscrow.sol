@@ -203,6 +203,7 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
         ) revert InvalidMinLevel(params.route, params.minLevel);
         if (!ATTESTERS.isValidSubject(params.route, params.subject))
             revert InvalidSubject(params.route, params.subject);
+        if (!_isActiveNode(params.nodeId)) revert EscrowNodeNotActive(params.nodeId);
         if (params.deadline <= block.timestamp) revert DeadlineInPast(params.deadline);
         if (params.asset != address(0) && params.asset.code.length == 0) revert NotAToken(params.asset);
     }
@@ -252,7 +253,7 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
     }
 
     /// @dev Reads `inferenceId` from the ledger and reverts unless it answers `request`: same route and subject, the
-    /// requested node (if any), and an answer digest over the request's input, `outputCommitment` and this request's
+    /// requested node, and an answer digest over the request's input, `outputCommitment` and this request's
     /// payment reference. Returns where the record stands (state, achieved level and settlement time as the ledger
     /// derives them) and the node that answered.
     function _readAnswer(
@@ -269,7 +270,7 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
             record.answerDigest != digest ||
             record.route != request.route ||
             record.subject != request.subject ||
-            (request.nodeId != 0 && record.nodeId != request.nodeId)
+            record.nodeId != request.nodeId
         ) revert NotAnAnswer(requestId, inferenceId);
         nodeId = record.nodeId;
     }
@@ -279,6 +280,16 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
         request.status = RequestStatus.Refunded;
         _credits[request.requester][request.asset] += amount;
         emit PaymentRefunded(requestId, reason, inferenceId, amount);
+    }
+
+    /// @dev Whether `nodeId` is a registered node whose key is still active (0 never is).
+    function _isActiveNode(uint32 nodeId) private view returns (bool) {
+        if (nodeId == 0) return false;
+        try ATTESTERS.getNode(nodeId) returns (IAttesterRegistry.Node memory node) {
+            return node.active;
+        } catch {
+            return false;
+        }
     }
 
     function _authorizationNonce(address from, RequestParams calldata params) private view returns (bytes32) {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import { SettlementBatch } from "../../src/batch.js";
@@ -38,9 +38,10 @@ async function fixture() {
     route: Route.Local,
     subject: 1n,
     minLevel: Level.TEE,
-    nodeId: 0n,
+    nodeId: 1n,
     deadline: BigInt(await networkHelpers.time.latest()) + 86_400n,
     inputCommitment: ethers.id("trail input"),
+    salt: ZeroHash,
   };
   await escrow.connect(signers.publisher).open(params, { value: params.amount });
   const output = new OutputCommitment([riskScorePart(signers.other.address, 250n)]);

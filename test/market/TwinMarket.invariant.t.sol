@@ -13,6 +13,12 @@ contract MarketHandler is MarketFixture {
     bytes16[] public twins;
     /// @notice Fee changes that applied before their effective time. Must stay 0.
     uint256 public earlyApplications;
+    /// @notice Raises that applied although the same fee was cut after they were queued. Must stay 0.
+    uint256 public raisesAppliedAfterACut;
+    /// @dev Order of the handler's fee actions, per rate setting: when the pending raise was queued, when it was cut.
+    uint256 private _sequence;
+    mapping(ITwinMarket.FeeSetting setting => uint256 sequence) private _queuedAt;
+    mapping(ITwinMarket.FeeSetting setting => uint256 sequence) private _cutAt;
 
     constructor() {
         _deployMarket(0.01e18, 0.01e18);
@@ -61,10 +67,14 @@ contract MarketHandler is MarketFixture {
     }
 
     function setFee(bool protocol, uint256 rate) external {
-        market.setFee(
-            protocol ? ITwinMarket.FeeSetting.ProtocolFee : ITwinMarket.FeeSetting.SubjectFee,
-            bound(rate, 0, 0.05e18)
-        );
+        ITwinMarket.FeeSetting setting =
+            protocol ? ITwinMarket.FeeSetting.ProtocolFee : ITwinMarket.FeeSetting.SubjectFee;
+        (uint256 protocolFee, uint256 subjectFee, ) = market.fees();
+        uint256 current = protocol ? protocolFee : subjectFee;
+        rate = bound(rate, 0, 0.05e18);
+        market.setFee(setting, rate);
+        if (rate > current) _queuedAt[setting] = ++_sequence;
+        else _cutAt[setting] = ++_sequence;
     }
 
     function queueDestination(uint8 who) external {
@@ -80,6 +90,9 @@ contract MarketHandler is MarketFixture {
         uint256 effectiveAt = market.pendingChange(which).effectiveAt;
         try market.applyFeeChange(which) {
             if (block.timestamp < effectiveAt) ++earlyApplications;
+            if (which != ITwinMarket.FeeSetting.FeeDestination && _cutAt[which] > _queuedAt[which]) {
+                ++raisesAppliedAfterACut;
+            }
         } catch {} // solhint-disable-line no-empty-blocks
     }
 
@@ -147,5 +160,6 @@ contract TwinMarketInvariantTest is MarketFixture {
         vm.assertLe(protocolFee, market.MAX_PROTOCOL_FEE(), "protocol fee above its cap");
         vm.assertLe(subjectFee, market.MAX_SUBJECT_FEE(), "subject fee above its cap");
         vm.assertEq(handler.earlyApplications(), 0, "a queued change applied before its effective time");
+        vm.assertEq(handler.raisesAppliedAfterACut(), 0, "a raise survived a later cut of the same fee");
     }
 }

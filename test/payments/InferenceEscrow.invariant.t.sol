@@ -31,9 +31,10 @@ abstract contract EscrowFixture is LedgerFixture {
             route: Route.Local,
             subject: 1,
             minLevel: minLevel,
-            nodeId: 0,
+            nodeId: 1,
             deadline: uint40(block.timestamp + 1 days),
-            inputCommitment: keccak256(abi.encode("request input", next))
+            inputCommitment: keccak256(abi.encode("request input", next)),
+            salt: bytes32(0)
         });
         if (eth) return escrow.open{value: amount}(params);
         usdc.mint(address(this), amount);
@@ -46,6 +47,16 @@ abstract contract EscrowFixture is LedgerFixture {
         bytes32 inferenceId,
         VerificationLevel claimed
     ) internal returns (Answer memory answer) {
+        answer = _requestAnswer(requestId, inferenceId, claimed);
+        _submit(answer);
+    }
+
+    /// @dev An answer to `requestId`: its route, subject, input and payment reference (not yet recorded).
+    function _requestAnswer(
+        uint256 requestId,
+        bytes32 inferenceId,
+        VerificationLevel claimed
+    ) internal view returns (Answer memory answer) {
         answer = Answer({
             inferenceId: inferenceId,
             route: Route.Local,
@@ -55,7 +66,6 @@ abstract contract EscrowFixture is LedgerFixture {
             outputCommitment: keccak256(abi.encode("output", inferenceId)),
             paymentRef: escrow.requestRef(requestId)
         });
-        _submit(answer);
     }
 }
 
@@ -65,14 +75,23 @@ contract EscrowHandler is EscrowFixture {
         Answer answer;
     }
 
+    /// @dev A second node, answering the same requests as an adversary (copying their references and inputs).
+    uint256 internal constant INTRUDER_KEY = 0x1A7DE;
+
     Paid[] internal answers;
     uint256 public releases;
     uint256 public refunds;
     /// @notice Releases whose record was not settled at the paid level. Must stay 0.
     uint256 public unearnedReleases;
+    /// @notice Refunds of a request whose named node's one answer settled at the paid level by the deadline. Must
+    /// stay 0: an honest, timely, settled answer is always paid.
+    uint256 public refundsOfEarnedPayments;
+    /// @dev The named node answers each request at most once, as an honest node does.
+    mapping(uint256 requestId => bytes32 inferenceId) internal _honestAnswerOf;
 
     constructor() {
         _deployEscrow();
+        attesters.registerNode(vm.addr(INTRUDER_KEY));
     }
 
     function contracts() external view returns (InferenceEscrow, TestUSDC, IInferenceLedger) {
@@ -84,16 +103,21 @@ contract EscrowHandler is EscrowFixture {
         _open(eth, bound(amountSeed, 1, 1e24), payForTee ? VerificationLevel.TEE : VerificationLevel.Vanilla);
     }
 
-    function answer(uint256 requestSeed, bool claimTee) external {
+    function answer(uint256 requestSeed, bool claimTee, bool byIntruder) external {
         uint256 count = escrow.requestCount();
         if (count == 0 || answers.length >= 32) return;
         uint256 requestId = 1 + (requestSeed % count);
+        if (!byIntruder && _honestAnswerOf[requestId] != bytes32(0)) return;
         bytes32 inferenceId = keccak256(abi.encode("escrow invariant", answers.length));
-        Answer memory answer_ = _answerRequest(
-            requestId,
-            inferenceId,
-            claimTee ? VerificationLevel.TEE : VerificationLevel.Vanilla
-        );
+        VerificationLevel claimed = claimTee ? VerificationLevel.TEE : VerificationLevel.Vanilla;
+        Answer memory answer_;
+        if (byIntruder) {
+            answer_ = _requestAnswer(requestId, inferenceId, claimed);
+            ledger.answer(answer_, _sign(INTRUDER_KEY, ledger.answerTypedDataHash(answer_)));
+        } else {
+            answer_ = _answerRequest(requestId, inferenceId, claimed);
+            _honestAnswerOf[requestId] = inferenceId;
+        }
         answers.push(Paid({requestId: requestId, answer: answer_}));
     }
 
@@ -126,14 +150,21 @@ contract EscrowHandler is EscrowFixture {
         Paid memory paid = answers[answerSeed % answers.length];
         try escrow.refundRejected(paid.requestId, paid.answer.inferenceId, paid.answer.outputCommitment) {
             ++refunds;
+            if (_earned(paid.requestId)) ++refundsOfEarnedPayments;
         } catch {} // solhint-disable-line no-empty-blocks
     }
 
     function refundExpired(uint256 requestSeed) external {
         uint256 count = escrow.requestCount();
         if (count == 0) return;
-        try escrow.refundExpired(1 + (requestSeed % count)) {
+        uint256 requestId = 1 + (requestSeed % count);
+        bool earned = _earned(requestId);
+        try escrow.refundExpired(requestId) {
             ++refunds;
+            // Past the claim window the node had its chance to claim; before it, an earned payment is never refunded.
+            if (earned && block.timestamp <= escrow.getRequest(requestId).deadline + escrow.CLAIM_WINDOW()) {
+                ++refundsOfEarnedPayments;
+            }
         } catch {} // solhint-disable-line no-empty-blocks
     }
 
@@ -144,6 +175,16 @@ contract EscrowHandler is EscrowFixture {
     function warp(uint256 seconds_) external {
         vm.warp(block.timestamp + bound(seconds_, 1, 2 days));
         _beat(ENCLAVE_KEY);
+    }
+
+    /// @dev Whether the named node's one answer to `requestId` settled at the paid level by the deadline, as the
+    /// ledger tells it (a Vanilla claim settles when its window ends, finalized or not).
+    function _earned(uint256 requestId) private view returns (bool) {
+        bytes32 inferenceId = _honestAnswerOf[requestId];
+        if (inferenceId == bytes32(0)) return false;
+        IInferenceEscrow.Request memory request = escrow.getRequest(requestId);
+        (RecordState state, VerificationLevel achieved, uint256 settledAt) = ledger.settlementOf(inferenceId);
+        return state == RecordState.Settled && achieved >= request.minLevel && settledAt <= request.deadline;
     }
 }
 
@@ -202,5 +243,6 @@ contract InferenceEscrowInvariantTest is EscrowFixture {
         vm.assertEq(depositedToken, owedToken + usdc.balanceOf(SINK), "tokens were lost or created");
         vm.assertEq(handler.releases() + handler.refunds(), settledOrRefunded, "a request ended twice or silently");
         vm.assertEq(handler.unearnedReleases(), 0, "paid below the paid level or before settlement");
+        vm.assertEq(handler.refundsOfEarnedPayments(), 0, "refunded a payment the named node had earned");
     }
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
+import { ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import { ESCROW_CLAIM_WINDOW as CLAIM_WINDOW } from "../../src/constants.js";
@@ -41,9 +41,10 @@ async function fixture() {
     route: Route.Local,
     subject: 1n,
     minLevel: Level.TEE,
-    nodeId: 0n,
+    nodeId: 1n,
     deadline: BigInt(await networkHelpers.time.latest()) + DAY,
     inputCommitment: keccak256(toUtf8Bytes(`request input ${++counter}`)),
+    salt: ZeroHash,
     ...overrides,
   });
   /** Opens `p` as the requester: ETH with value, tokens after an approval. */
@@ -374,7 +375,7 @@ describe("InferenceEscrow", () => {
       const { escrow, attesters, signers, requester, params, answerFor, settle, beat } = await load();
       const hostile = await ethers.deployContract("HostileOperator", [await escrow.getAddress()]);
       await hostile.registerNode(await attesters.getAddress(), signers.guardian.address);
-      const p = await params({ asset: ZeroAddress, amount: 10n ** 15n });
+      const p = await params({ asset: ZeroAddress, amount: 10n ** 15n, nodeId: 2n });
       await escrow.connect(requester).open(p, { value: p.amount });
       const answer = await answerFor(1n, p, {}, signers.guardian);
       await beat(signers.enclave);
@@ -404,7 +405,7 @@ describe("InferenceEscrow", () => {
       await hostile.registerNode(await attesters.getAddress(), signers.guardian.address);
       const amount = 10n ** 15n;
       for (const id of [1n, 2n]) {
-        const p = await params({ asset: ZeroAddress, amount });
+        const p = await params({ asset: ZeroAddress, amount, nodeId: 2n });
         await escrow.connect(requester).open(p, { value: amount });
         const answer = await answerFor(id, p, {}, signers.guardian);
         await settle(answer);
