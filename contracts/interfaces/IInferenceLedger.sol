@@ -9,7 +9,6 @@ import {
     Route,
     VerificationLevel
 } from "../types/InferenceTypes.sol";
-import {OutputPart} from "../types/CommitmentTypes.sol";
 import {ZkEvidence} from "../types/SettlementTypes.sol";
 
 /// @title IInferenceLedger
@@ -116,7 +115,8 @@ interface IInferenceLedger {
     error ZkNeedsLocalRoute(bytes32 inferenceId);
     /// @notice The proof's input hash is not an input part of the record.
     error ZkInputNotCommitted(bytes32 inferenceId);
-    /// @notice The proof's outputs are not the record's output (settling: its only part; refuting: the part shown).
+    /// @notice The record's output is not one Data part of the proof's media type (settling: holding the proof's
+    /// outputs; refuting: holding the content shown).
     error ZkOutputNotCommitted(bytes32 inferenceId);
     /// @notice `verifier` rejected the proof (or its public signals are not field elements).
     error InvalidZkProof(bytes32 inferenceId, address verifier);
@@ -172,14 +172,11 @@ interface IInferenceLedger {
     function settleZk(bytes32 inferenceId, ZkEvidence calldata evidence) external;
 
     /// @notice Refutes an unsettled answer with a valid proof that the record's artifact, on the record's input, gives
-    /// outputs other than the content of `recorded`, a Data part of the proof's output media type in the record's
-    /// output tree (shown with its Merkle proof `recordedProof`). The record becomes `Rejected`. Anyone may call.
-    function refuteZk(
-        bytes32 inferenceId,
-        ZkEvidence calldata evidence,
-        OutputPart calldata recorded,
-        bytes32[] calldata recordedProof
-    ) external;
+    /// outputs other than the record's. The record must have the shape {settleZk} accepts: its whole output is one
+    /// Data part at index 0, of the proof's output media type, whose content is `recordedContent`; a record with
+    /// several output parts can be neither settled nor refuted in zero knowledge. The record becomes `Rejected`.
+    /// Anyone may call.
+    function refuteZk(bytes32 inferenceId, ZkEvidence calldata evidence, bytes calldata recordedContent) external;
 
     /// @notice Commits `root`, a Merkle tree of the current `round`'s TEE attestations, signed (EIP-712
     /// `SettlementBatch(uint32 round,bytes32 root)`) by a live enclave; one batch per enclave per round. Anyone may

@@ -13,7 +13,7 @@ import {CommitmentLib} from "../libraries/CommitmentLib.sol";
 import {FieldLib} from "../libraries/FieldLib.sol";
 import {PackedRecord, RecordLib} from "../libraries/RecordLib.sol";
 import {TimeLib} from "../libraries/TimeLib.sol";
-import {OutputKind, OutputPart} from "../types/CommitmentTypes.sol";
+import {OutputKind} from "../types/CommitmentTypes.sol";
 import {
     Answer,
     InferenceRecord,
@@ -241,20 +241,16 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     }
 
     /// @inheritdoc IInferenceLedger
-    function refuteZk(
-        bytes32 inferenceId,
-        ZkEvidence calldata evidence,
-        OutputPart calldata recorded,
-        bytes32[] calldata recordedProof
-    ) external {
+    function refuteZk(bytes32 inferenceId, ZkEvidence calldata evidence, bytes calldata recordedContent) external {
         (PackedRecord record, bytes32 digest) = _pending(inferenceId);
+        // The shape settleZk accepts: the record's whole output is one Data part, here of the proof's media type.
+        bytes32 recorded = keccak256(recordedContent);
         if (
-            recorded.kind != OutputKind.Data ||
-            keccak256(bytes(recorded.mediaType)) != evidence.outputMediaType ||
-            !CommitmentLib.verifyOutputPart(evidence.commitments.output, recorded, recordedProof)
+            CommitmentLib.outputLeaf(0, OutputKind.Data, evidence.outputMediaType, recorded) !=
+            evidence.commitments.output
         ) revert ZkOutputNotCommitted(inferenceId);
         bytes32 proven = keccak256(abi.encodePacked(evidence.outputs));
-        if (keccak256(recorded.content) == proven) revert SameOutput(inferenceId);
+        if (recorded == proven) revert SameOutput(inferenceId);
         (address verifier, ) = _checkZkProof(record, digest, inferenceId, evidence);
 
         _store(inferenceId, digest, record.withState(RecordState.Rejected));

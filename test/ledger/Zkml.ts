@@ -182,14 +182,7 @@ describe("ZKML settlement with real Groth16 proofs", function () {
     await expect(ledger.settleZk(record.answer.inferenceId, evidence(proof, record)))
       .to.be.revertedWithCustomError(router, "VerifierIsFrozen")
       .withArgs(verifier);
-    await expect(
-      ledger.refuteZk(
-        wrong.answer.inferenceId,
-        evidence(refutation, wrong),
-        wrong.output.parts[0],
-        wrong.output.proof(0),
-      ),
-    )
+    await expect(ledger.refuteZk(wrong.answer.inferenceId, evidence(refutation, wrong), wrong.output.parts[0].content))
       .to.be.revertedWithCustomError(router, "VerifierIsFrozen")
       .withArgs(verifier);
     expect(await ledger.stateOf(record.answer.inferenceId)).to.equal(BigInt(RecordState.Answered));
@@ -201,9 +194,9 @@ describe("ZKML settlement with real Groth16 proofs", function () {
     const input = riskInput();
     const wrong = await answerScore(input, { score: 100n, claimed: Level.Vanilla });
     const proof = await prove(input, wrong.answer.inferenceId);
-    const recorded = wrong.output.parts[0];
+    const recorded = wrong.output.parts[0].content;
     const proven = keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint16"], [input.subject, 329n]));
-    await expect(ledger.refuteZk(wrong.answer.inferenceId, evidence(proof, wrong), recorded, wrong.output.proof(0)))
+    await expect(ledger.refuteZk(wrong.answer.inferenceId, evidence(proof, wrong), recorded))
       .to.emit(ledger, "Refuted")
       .withArgs(wrong.answer.inferenceId, BigInt(Level.ZKML), verifier, proven)
       .and.to.emit(ledger, "InferenceRejected")
@@ -211,27 +204,39 @@ describe("ZKML settlement with real Groth16 proofs", function () {
     expect(await ledger.stateOf(wrong.answer.inferenceId)).to.equal(BigInt(RecordState.Rejected));
   });
 
-  it("a refutation must show a different output, in the record, of the proof's media type", async () => {
+  it("a refutation must show the record's one output part, of the proof's media type, with another output", async () => {
     const { ledger, riskInput, answerScore, prove, evidence } = await load();
     const input = riskInput();
-    const right = await answerScore(input, { claimed: Level.Vanilla, extraPart: true });
-    const proof = await prove(input, right.answer.inferenceId);
-    const args = evidence(proof, right);
-    await expect(ledger.refuteZk(right.answer.inferenceId, args, right.output.parts[0], right.output.proof(0)))
+    const right = await answerScore(input, { claimed: Level.Vanilla });
+    const args = evidence(await prove(input, right.answer.inferenceId), right);
+    await expect(ledger.refuteZk(right.answer.inferenceId, args, right.output.parts[0].content))
       .to.be.revertedWithCustomError(ledger, "SameOutput")
       .withArgs(right.answer.inferenceId);
-    // The text part is not a Data part of the risk-score media type.
-    await expect(ledger.refuteZk(right.answer.inferenceId, args, right.output.parts[1], right.output.proof(1)))
+    // Content that is not the record's output.
+    const invented = AbiCoder.defaultAbiCoder().encode(["address", "uint16"], [input.subject, 1n]);
+    await expect(ledger.refuteZk(right.answer.inferenceId, args, invented))
       .to.be.revertedWithCustomError(ledger, "ZkOutputNotCommitted")
       .withArgs(right.answer.inferenceId);
-    // A part that is not in the record's output tree.
-    const invented = {
-      ...right.output.parts[0],
-      content: AbiCoder.defaultAbiCoder().encode(["address", "uint16"], [input.subject, 1n]),
-    };
-    await expect(ledger.refuteZk(right.answer.inferenceId, args, invented, right.output.proof(0)))
+    // The right content under another media type.
+    const otherType = { ...args, outputMediaType: keccak256(toUtf8Bytes("text/plain")) };
+    await expect(ledger.refuteZk(right.answer.inferenceId, otherType, right.output.parts[0].content))
       .to.be.revertedWithCustomError(ledger, "ZkOutputNotCommitted")
       .withArgs(right.answer.inferenceId);
+  });
+
+  it("a record with several output parts cannot be refuted through one of them (nor settled)", async () => {
+    const { ledger, riskInput, answerScore, prove, evidence } = await load();
+    const input = riskInput();
+    // A wrong score next to an unproven explanation: the shape settleZk refuses, so refuteZk refuses it too.
+    const wrong = await answerScore(input, { score: 100n, claimed: Level.Vanilla, extraPart: true });
+    const args = evidence(await prove(input, wrong.answer.inferenceId), wrong);
+    await expect(ledger.refuteZk(wrong.answer.inferenceId, args, wrong.output.parts[0].content))
+      .to.be.revertedWithCustomError(ledger, "ZkOutputNotCommitted")
+      .withArgs(wrong.answer.inferenceId);
+    await expect(ledger.settleZk(wrong.answer.inferenceId, args))
+      .to.be.revertedWithCustomError(ledger, "ZkOutputNotCommitted")
+      .withArgs(wrong.answer.inferenceId);
+    expect(await ledger.stateOf(wrong.answer.inferenceId)).to.equal(BigInt(RecordState.Answered));
   });
 
   it("checks the record before the proof: route, commitments, binding, output count, state", async () => {
