@@ -1,4 +1,4 @@
-import { type Signer, type TypedDataDomain } from "ethers";
+import { concat, dataSlice, getAddress, keccak256, toUtf8Bytes, type Signer, type TypedDataDomain } from "ethers";
 
 /** Mirrors `VerificationLevel` in `contracts/types/InferenceTypes.sol`. */
 export enum Level {
@@ -20,6 +20,14 @@ export enum RecordState {
   Answered = 1,
   Settled = 2,
   Rejected = 3,
+}
+
+/**
+ * An inference id of the node whose key is `nodeKey`: the key's address in its first 20 bytes (the ledger refuses any
+ * other id from that key), then the first 12 bytes of keccak256(`nonce`). Distinct nonces give distinct ids.
+ */
+export function inferenceIdFor(nodeKey: string, nonce: string): string {
+  return concat([getAddress(nodeKey), dataSlice(keccak256(toUtf8Bytes(nonce)), 0, 12)]).toLowerCase();
 }
 
 /** What a node signs to answer an inference (the `Answer` struct). */

@@ -17,6 +17,7 @@ import {
   Level,
   Route,
   attesterRegistryDomain,
+  inferenceIdFor,
   ledgerDomain,
   signAnswer,
   signAttestation,
@@ -142,10 +143,11 @@ export async function deployScenario(connection: NetworkConnection) {
   await beat(proxyEnclave);
 
   let counter = 0;
-  const makeAnswer = (overrides: Partial<Answer> = {}): Answer => {
+  /** An answer of node `by` (default: the scenario's node), with an id of that node's. */
+  const makeAnswer = (overrides: Partial<Answer> = {}, by: { address: string } = node): Answer => {
     counter += 1;
     return {
-      inferenceId: keccak256(toUtf8Bytes(`inference ${counter}`)),
+      inferenceId: inferenceIdFor(by.address, `inference ${counter}`),
       route: Route.Local,
       subject: 1n,
       claimed: Level.TEE,

@@ -89,6 +89,8 @@ interface IInferenceLedger {
     error UnknownInference(bytes32 inferenceId);
     /// @notice `signer` is not an active node key.
     error NotActiveNode(address signer);
+    /// @notice The first 20 bytes of `inferenceId` are not `signer`, the node key that signed the answer.
+    error InferenceIdOfAnotherNode(bytes32 inferenceId, address signer);
     /// @notice A node must claim Vanilla or more, and ZKML only on a Local route.
     error InvalidClaim(Route route, VerificationLevel claimed);
     /// @notice The answer's subject is not valid for its route (an unknown or revoked artifact, an unknown provider).
@@ -137,8 +139,12 @@ interface IInferenceLedger {
     error LedgerWindowZero(uint40 challengeWindow, uint40 settlementWindow, uint40 roundDuration);
 
     /// @notice Records `answer`, signed under EIP-712 by an active node key. Anyone may submit it.
-    /// @dev Refuses an id recorded before, a revoked or unknown artifact, an unknown provider, and a claim below
-    /// Vanilla (or ZKML on a Proxy route). The signature's domain binds chain id and this contract.
+    /// @dev Refuses an id recorded before, an id whose first 20 bytes are not the signing node key, a revoked or
+    /// unknown artifact, an unknown provider, and a claim below Vanilla (or ZKML on a Proxy route). The signature's
+    /// domain binds chain id and this contract. Because the id names its node, every proof that names the id (an
+    /// enclave's attestation, a batch leaf, a ZK proof's binding signal) names the node too: a node that copies
+    /// another's answer from the mempool can record it only under an id of its own, which none of the original
+    /// node's proofs, payments or history refer to.
     function answer(Answer calldata answer_, bytes calldata signature) external;
 
     /// @notice Raises `inferenceId` to TEE with an enclave's EIP-712 `Attestation` over the record, signed by a live

@@ -115,6 +115,8 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         address signer = ECDSA.recover(_hashTypedDataV4(keccak256(abi.encode(ANSWER_TYPEHASH, answer_))), signature);
         uint32 nodeId = ATTESTERS.activeNodeId(signer);
         if (nodeId == 0) revert NotActiveNode(signer);
+        // The id names its node, so nobody can record a node's answer first under their own key.
+        if (address(bytes20(inferenceId)) != signer) revert InferenceIdOfAnotherNode(inferenceId, signer);
         if (!ATTESTERS.isValidSubject(route, answer_.subject)) revert InvalidAnswerSubject(route, answer_.subject);
 
         bytes32 digest = CommitmentLib.answerDigest(

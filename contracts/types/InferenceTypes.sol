@@ -28,7 +28,8 @@ enum RecordState {
 }
 
 /// @notice What a node signs (EIP-712 type `Answer`, see `InferenceLedger.ANSWER_TYPEHASH`) to answer an inference.
-/// @param inferenceId The request's id; one record per id, ever.
+/// @param inferenceId The record's id; one record per id, ever. Its first 20 bytes are the answering node key's
+/// address (the other 12 are the node's to choose), so the id names its node.
 /// @param route Local (subject is a registry artifact id) or Proxy (subject is a provider id).
 /// @param subject The artifact id or provider id.
 /// @param claimed The level the node claims the answer will reach.

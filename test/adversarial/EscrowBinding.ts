@@ -45,11 +45,11 @@ async function fixture() {
   };
   /** An answer to request `requestId` (its reference and input), signed by `node`. */
   const answerFor = async (requestId: bigint, p: RequestParams, node: Signer, claimed = Level.TEE) => {
-    const answer = scenario.makeAnswer({
-      claimed,
-      inputCommitment: p.inputCommitment,
-      paymentRef: requestRef(chainId, escrowAddress, requestId),
-    });
+    const by = { address: await node.getAddress() };
+    const answer = scenario.makeAnswer(
+      { claimed, inputCommitment: p.inputCommitment, paymentRef: requestRef(chainId, escrowAddress, requestId) },
+      by,
+    );
     await scenario.submit(answer, node);
     return answer;
   };

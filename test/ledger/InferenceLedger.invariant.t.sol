@@ -51,7 +51,7 @@ contract LedgerHandler is LedgerFixture {
 
     function answer(uint8 claimSeed, uint8 subjectSeed, bool proxy, bytes32 output) external {
         if (ids.length >= 24) return;
-        bytes32 inferenceId = keccak256(abi.encode("invariant", ids.length));
+        bytes32 inferenceId = _nodeInferenceId(NODE_KEY, keccak256(abi.encode("invariant", ids.length)));
         Route route = proxy ? Route.Proxy : Route.Local;
         // Proxy routes may claim Vanilla or TEE; local routes any level, including ZKML nobody can prove yet.
         VerificationLevel claimed = VerificationLevel(1 + (claimSeed % (proxy ? 2 : 3)));

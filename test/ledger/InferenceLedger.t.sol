@@ -20,7 +20,7 @@ contract InferenceLedgerFuzzTest is LedgerFixture {
         bool sameOutput,
         bytes32 otherOutput
     ) public {
-        vm.assume(inferenceId != bytes32(0));
+        inferenceId = _nodeInferenceId(NODE_KEY, inferenceId);
         VerificationLevel claimed = VerificationLevel(1 + (claimedSeed % 3));
         Answer memory answer = Answer({
             inferenceId: inferenceId,
@@ -63,7 +63,7 @@ contract InferenceLedgerFuzzTest is LedgerFixture {
 
     /// @notice The same inference id can be recorded only once, whatever the second answer says.
     function testFuzz_answer_neverOverwritten(bytes32 inferenceId, bytes32 otherOutput) public {
-        vm.assume(inferenceId != bytes32(0));
+        inferenceId = _nodeInferenceId(NODE_KEY, inferenceId);
         Answer memory answer = Answer({
             inferenceId: inferenceId,
             route: Route.Local,

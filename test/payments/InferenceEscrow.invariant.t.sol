@@ -47,7 +47,7 @@ abstract contract EscrowFixture is LedgerFixture {
         bytes32 inferenceId,
         VerificationLevel claimed
     ) internal returns (Answer memory answer) {
-        answer = _requestAnswer(requestId, inferenceId, claimed);
+        answer = _requestAnswer(requestId, _nodeInferenceId(NODE_KEY, inferenceId), claimed);
         _submit(answer);
     }
 
@@ -112,7 +112,7 @@ contract EscrowHandler is EscrowFixture {
         VerificationLevel claimed = claimTee ? VerificationLevel.TEE : VerificationLevel.Vanilla;
         Answer memory answer_;
         if (byIntruder) {
-            answer_ = _requestAnswer(requestId, inferenceId, claimed);
+            answer_ = _requestAnswer(requestId, _nodeInferenceId(INTRUDER_KEY, inferenceId), claimed);
             ledger.answer(answer_, _sign(INTRUDER_KEY, ledger.answerTypedDataHash(answer_)));
         } else {
             answer_ = _answerRequest(requestId, inferenceId, claimed);

@@ -58,14 +58,17 @@ async function fixture() {
   };
   /** A node's answer to request `id`, recorded on the ledger. */
   const answerFor = async (id: bigint, p: RequestParams, overrides: Partial<Answer> = {}, node = signers.node) => {
-    const answer = scenario.makeAnswer({
-      route: p.route,
-      subject: p.subject,
-      claimed: Level.TEE,
-      inputCommitment: p.inputCommitment,
-      paymentRef: requestRef(chainId, escrowAddress, id),
-      ...overrides,
-    });
+    const answer = scenario.makeAnswer(
+      {
+        route: p.route,
+        subject: p.subject,
+        claimed: Level.TEE,
+        inputCommitment: p.inputCommitment,
+        paymentRef: requestRef(chainId, escrowAddress, id),
+        ...overrides,
+      },
+      node,
+    );
     await scenario.submit(answer, node);
     return answer;
   };

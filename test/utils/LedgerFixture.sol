@@ -95,14 +95,22 @@ abstract contract LedgerFixture is ProoflineTest {
         attesters.heartbeat(enclave, now_, _sign(key, _heartbeatDigest(enclave, now_)));
     }
 
-    /// @dev An answer on (`route`, `subject`) with output `output` and input and payment derived from its id.
+    /// @dev The id `seed` becomes when node key `key` answers it: the key's address in the first 20 bytes (as the
+    /// ledger requires), the seed's last 12 bytes after it. Applying it twice changes nothing.
+    function _nodeInferenceId(uint256 key, bytes32 seed) internal pure returns (bytes32) {
+        return bytes32((uint256(uint160(vm.addr(key))) << 96) | (uint256(seed) & type(uint96).max));
+    }
+
+    /// @dev An answer of the fixture's node on (`route`, `subject`) with output `output` and input and payment derived
+    /// from its id (`seed` made the node's, see {_nodeInferenceId}).
     function _makeAnswer(
-        bytes32 inferenceId,
+        bytes32 seed,
         Route route,
         uint64 subject,
         VerificationLevel claimed,
         bytes32 output
     ) internal pure returns (Answer memory) {
+        bytes32 inferenceId = _nodeInferenceId(NODE_KEY, seed);
         return
             Answer({
                 inferenceId: inferenceId,
