@@ -43,7 +43,7 @@ export interface Answer {
 
 /**
  * EIP-712 types; they must match the ledger's ANSWER_TYPEHASH, ATTESTATION_TYPEHASH and BATCH_TYPEHASH and the
- * attester registry's heartbeat type.
+ * attester registry's heartbeat and key consent types.
  */
 export const ANSWER_TYPES = {
   Answer: [
@@ -73,6 +73,22 @@ export const HEARTBEAT_TYPES = {
   ],
 };
 
+export const NODE_KEY_CONSENT_TYPES = {
+  NodeKeyConsent: [
+    { name: "key", type: "address" },
+    { name: "operator", type: "address" },
+  ],
+};
+
+export const ENCLAVE_KEY_CONSENT_TYPES = {
+  EnclaveKeyConsent: [
+    { name: "enclave", type: "address" },
+    { name: "measurement", type: "bytes32" },
+    { name: "route", type: "uint8" },
+    { name: "subject", type: "uint64" },
+  ],
+};
+
 export const BATCH_TYPES = {
   SettlementBatch: [
     { name: "round", type: "uint32" },
@@ -85,7 +101,7 @@ export function ledgerDomain(chainId: bigint, ledgerAddress: string): TypedDataD
   return { name: "Proofline InferenceLedger", version: "1", chainId, verifyingContract: ledgerAddress };
 }
 
-/** The attester registry's EIP-712 domain, under which enclaves sign heartbeats. */
+/** The attester registry's EIP-712 domain, under which keys consent to registration and enclaves sign heartbeats. */
 export function attesterRegistryDomain(chainId: bigint, registryAddress: string): TypedDataDomain {
   return { name: "Proofline AttesterRegistry", version: "1", chainId, verifyingContract: registryAddress };
 }
@@ -102,6 +118,20 @@ export function signAttestation(
   attestation: { inferenceId: string; route: Route; subject: bigint; answerDigest: string },
 ): Promise<string> {
   return enclave.signTypedData(domain, ATTESTATION_TYPES, attestation);
+}
+
+/** A key's consent to be registered as a node key operated by `operator` (attester registry domain). */
+export async function signNodeKeyConsent(key: Signer, domain: TypedDataDomain, operator: string): Promise<string> {
+  return key.signTypedData(domain, NODE_KEY_CONSENT_TYPES, { key: await key.getAddress(), operator });
+}
+
+/** An enclave key's consent to be registered with `measurement`, bound to (`route`, `subject`). */
+export async function signEnclaveKeyConsent(
+  enclave: Signer,
+  domain: TypedDataDomain,
+  binding: { measurement: string; route: Route; subject: bigint },
+): Promise<string> {
+  return enclave.signTypedData(domain, ENCLAVE_KEY_CONSENT_TYPES, { enclave: await enclave.getAddress(), ...binding });
 }
 
 /** An enclave's signed liveness heartbeat at `timestamp`, under the attester registry's domain. */

@@ -29,7 +29,7 @@ export const RoleWiring = {
     GUARDIAN: ["guardianRevokeArtifact(uint64,uint8)"],
   },
   AttesterRegistry: {
-    TRUST_ADMIN: ["approveMeasurement(bytes32)", "registerEnclave(address,bytes32,uint8,uint64,bytes32)"],
+    TRUST_ADMIN: ["approveMeasurement(bytes32)", "registerEnclave(address,bytes32,uint8,uint64,bytes32,bytes)"],
     GUARDIAN: ["revokeMeasurement(bytes32)", "disableEnclave(address)", "guardianDeactivateNode(uint32)"],
   },
   VerifierRouter: {

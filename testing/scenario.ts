@@ -21,7 +21,9 @@ import {
   ledgerDomain,
   signAnswer,
   signAttestation,
+  signEnclaveKeyConsent,
   signHeartbeat,
+  signNodeKeyConsent,
 } from "../src/ledger.js";
 import type { Answer } from "../src/ledger.js";
 import {
@@ -90,7 +92,7 @@ export async function deployScenario(connection: NetworkConnection) {
   const domain = ledgerDomain(chainId, ledgerAddress);
   const attestersAddress = await attesters.getAddress();
   const routerAddress = await router.getAddress();
-  const heartbeatDomain = attesterRegistryDomain(chainId, attestersAddress);
+  const attestersDomain = attesterRegistryDomain(chainId, attestersAddress);
   const advance = (seconds: bigint) => networkHelpers.time.increase(seconds);
 
   await registry.connect(publisher).createModel("risk-scorer", "ipfs://card");
@@ -108,20 +110,29 @@ export async function deployScenario(connection: NetworkConnection) {
     await registry.connect(publisher).registerArtifact(1n, params, i === 0);
   }
   await attesters.connect(other).registerProvider("openai/gpt-4o-2024-08-06");
-  await attesters.connect(deployer).registerNode(node.address);
+  /** Registers `key` as a node key operated by `operator`, with the key's consent. */
+  const registerNode = async (operator: Signer, key: Signer) =>
+    attesters
+      .connect(operator)
+      .registerNode(
+        await key.getAddress(),
+        await signNodeKeyConsent(key, attestersDomain, await operator.getAddress()),
+      );
+  await registerNode(deployer, node);
 
   const approve = attesters.interface.encodeFunctionData("approveMeasurement", [MEASUREMENT]);
   await executeDelayed(manager, trustAdmin, attestersAddress, approve, advance);
   for (const [key, route, subject] of [
-    [enclave.address, Route.Local, 1n],
-    [proxyEnclave.address, Route.Proxy, 1n],
+    [enclave, Route.Local, 1n],
+    [proxyEnclave, Route.Proxy, 1n],
   ] as const) {
     const data = attesters.interface.encodeFunctionData("registerEnclave", [
-      key,
+      key.address,
       MEASUREMENT,
       route,
       subject,
-      keccak256(toUtf8Bytes(`quote of ${key}`)),
+      keccak256(toUtf8Bytes(`quote of ${key.address}`)),
+      await signEnclaveKeyConsent(key, attestersDomain, { measurement: MEASUREMENT, route, subject }),
     ]);
     await executeDelayed(manager, trustAdmin, attestersAddress, data, advance);
   }
@@ -136,7 +147,7 @@ export async function deployScenario(connection: NetworkConnection) {
   const beat = async (signer: Signer) => {
     const timestamp = BigInt(await networkHelpers.time.latest()) + 1n;
     await networkHelpers.time.setNextBlockTimestamp(timestamp);
-    const signature = await signHeartbeat(signer, heartbeatDomain, timestamp);
+    const signature = await signHeartbeat(signer, attestersDomain, timestamp);
     await attesters.heartbeat(await signer.getAddress(), timestamp, signature);
   };
   await beat(enclave);
@@ -251,7 +262,7 @@ export async function deployScenario(connection: NetworkConnection) {
     verifier,
     models,
     domain,
-    heartbeatDomain,
+    attestersDomain,
     advance,
     escrow: await ethers.getContractAt("InferenceEscrow", await deployment.escrow.getAddress()),
     usdc: await ethers.getContractAt("TestUSDC", await deployment.usdc.getAddress()),
@@ -261,6 +272,7 @@ export async function deployScenario(connection: NetworkConnection) {
     makeAnswer,
     submit,
     attest,
+    registerNode,
     registerArtifact,
     answerRiskScore,
     proveRecord,

@@ -109,13 +109,20 @@ interface IAttesterRegistry {
     error InvalidHeartbeatSignature(address enclave, address signer);
     /// @notice An enclave must be bound to a valid subject: a valid artifact (Local) or a registered provider (Proxy).
     error EnclaveSubjectInvalid(Route route, uint64 subject);
+    /// @notice The consent signature for `key` was made by `signer`, not by the key itself: nobody registers a key
+    /// they do not control.
+    error KeyConsentInvalid(address key, address signer);
     /// @notice A heartbeat must keep an enclave live for at least one second.
     error ZeroHeartbeatTtl();
     /// @notice The model registry given at construction, `registry`, has no code.
     error AttesterRegistryNeedsModelRegistry(address registry);
 
-    /// @notice Registers `key` as a node signing key operated by the caller.
-    function registerNode(address key) external returns (uint32 nodeId);
+    /// @notice Registers `key` as a node signing key operated by the caller, with the key's consent: its EIP-712
+    /// signature of `NodeKeyConsent(address key,address operator)`, the operator being the caller, under this
+    /// registry's domain (so it names the registry and the chain).
+    /// @dev Without the consent anyone could register another node's key first, becoming its operator (the payee of
+    /// its escrowed payments), or register an enclave's address as a node and block the enclave's registration.
+    function registerNode(address key, bytes calldata consent) external returns (uint32 nodeId);
 
     /// @notice Deactivates `nodeId` for good; its later answers are refused. Operator only. Immediate.
     function deactivateNode(uint32 nodeId) external;
@@ -135,13 +142,16 @@ interface IAttesterRegistry {
     function revokeMeasurement(bytes32 measurement) external;
 
     /// @notice Registers an enclave key running an approved `measurement`, bound to one artifact (Local) or one
-    /// provider (Proxy). TRUST_ADMIN only, through the AccessManager's execution delay.
+    /// provider (Proxy). TRUST_ADMIN only, through the AccessManager's execution delay. `consent` is the enclave
+    /// key's EIP-712 signature of `EnclaveKeyConsent(address enclave,bytes32 measurement,uint8 route,uint64 subject)`
+    /// under this registry's domain: the enclave agrees to exactly this binding.
     function registerEnclave(
         address enclave,
         bytes32 measurement,
         Route route,
         uint64 subject,
-        bytes32 quoteHash
+        bytes32 quoteHash,
+        bytes calldata consent
     ) external;
 
     /// @notice Disables `enclave`, at once and for good. GUARDIAN only.
@@ -187,6 +197,17 @@ interface IAttesterRegistry {
     /// exists and is not revoked in the model registry (Local), or a registered provider (Proxy). The one
     /// implementation of subject validity, read by the ledger and the escrow.
     function isValidSubject(Route route, uint64 subject) external view returns (bool);
+
+    /// @notice The EIP-712 digest `key` signs to consent to being registered as a node key operated by `operator`.
+    function nodeKeyConsentTypedDataHash(address key, address operator) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest `enclave` signs to consent to being registered with this measurement and binding.
+    function enclaveKeyConsentTypedDataHash(
+        address enclave,
+        bytes32 measurement,
+        Route route,
+        uint64 subject
+    ) external view returns (bytes32);
 
     /// @notice The EIP-712 digest an enclave signs for a heartbeat at `timestamp` (this registry's domain).
     function heartbeatTypedDataHash(address enclave, uint40 timestamp) external view returns (bytes32);

@@ -27,9 +27,9 @@ contract HostileOperator {
         ESCROW = escrow;
     }
 
-    /// @notice Registers `key` as a node key operated by this contract.
-    function registerNode(IAttesterRegistry attesters, address key) external returns (uint32) {
-        return attesters.registerNode(key);
+    /// @notice Registers `key` as a node key operated by this contract, with the key's consent to this operator.
+    function registerNode(IAttesterRegistry attesters, address key, bytes calldata consent) external returns (uint32) {
+        return attesters.registerNode(key, consent);
     }
 
     function setMode(Mode mode_) external {

@@ -18,6 +18,14 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     /// @dev The EIP-712 type an enclave signs to prove it is alive.
     bytes32 private constant HEARTBEAT_TYPEHASH = keccak256("Heartbeat(address enclave,uint40 timestamp)");
 
+    /// @dev The EIP-712 type a key signs to be registered as a node key of `operator`.
+    bytes32 private constant NODE_KEY_CONSENT_TYPEHASH = keccak256("NodeKeyConsent(address key,address operator)");
+
+    /// @dev The EIP-712 type an enclave key signs to be registered with a measurement and a binding.
+    bytes32 private constant ENCLAVE_KEY_CONSENT_TYPEHASH = keccak256(
+        "EnclaveKeyConsent(address enclave,bytes32 measurement,uint8 route,uint64 subject)"
+    );
+
     uint256 private constant MAX_PROVIDER_NAME_LENGTH = 64;
 
     /// @dev What the hot path needs about a node key, in one slot.
@@ -61,8 +69,9 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IAttesterRegistry
-    function registerNode(address key) external returns (uint32 nodeId) {
+    function registerNode(address key, bytes calldata consent) external returns (uint32 nodeId) {
         _checkNewKey(key);
+        _checkConsent(key, _nodeKeyConsentTypedDataHash(key, msg.sender), consent);
         nodeId = ++_nodeCount;
         _nodes[nodeId] = Node({key: key, active: true, operator: msg.sender});
         _nodeKeys[key] = NodeKey({nodeId: nodeId, active: true});
@@ -122,9 +131,11 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
         bytes32 measurement,
         Route route,
         uint64 subject,
-        bytes32 quoteHash
+        bytes32 quoteHash,
+        bytes calldata consent
     ) external restricted {
         _checkNewKey(enclave);
+        _checkConsent(enclave, _enclaveKeyConsentTypedDataHash(enclave, measurement, route, subject), consent);
         Measurement memory state = _measurementStates[_measurementIds[measurement]];
         if (!_isApproved(state)) revert MeasurementNotApproved(measurement);
         if (!_isValidSubject(route, subject)) revert EnclaveSubjectInvalid(route, subject);
@@ -225,6 +236,21 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     }
 
     /// @inheritdoc IAttesterRegistry
+    function nodeKeyConsentTypedDataHash(address key, address operator) external view returns (bytes32) {
+        return _nodeKeyConsentTypedDataHash(key, operator);
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function enclaveKeyConsentTypedDataHash(
+        address enclave,
+        bytes32 measurement,
+        Route route,
+        uint64 subject
+    ) external view returns (bytes32) {
+        return _enclaveKeyConsentTypedDataHash(enclave, measurement, route, subject);
+    }
+
+    /// @inheritdoc IAttesterRegistry
     function heartbeatTypedDataHash(address enclave, uint40 timestamp) external view returns (bytes32) {
         return _heartbeatTypedDataHash(enclave, timestamp);
     }
@@ -272,6 +298,26 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
         node.active = false;
         _nodeKeys[node.key].active = false;
         emit NodeDeactivated(nodeId, msg.sender);
+    }
+
+    /// @dev Reverts unless `consent` is `key`'s signature of `digest`.
+    function _checkConsent(address key, bytes32 digest, bytes calldata consent) private pure {
+        address signer = ECDSA.recover(digest, consent);
+        if (signer != key) revert KeyConsentInvalid(key, signer);
+    }
+
+    function _nodeKeyConsentTypedDataHash(address key, address operator) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(NODE_KEY_CONSENT_TYPEHASH, key, operator)));
+    }
+
+    function _enclaveKeyConsentTypedDataHash(
+        address enclave,
+        bytes32 measurement,
+        Route route,
+        uint64 subject
+    ) private view returns (bytes32) {
+        return
+            _hashTypedDataV4(keccak256(abi.encode(ENCLAVE_KEY_CONSENT_TYPEHASH, enclave, measurement, route, subject)));
     }
 
     function _heartbeatTypedDataHash(address enclave, uint40 timestamp) private view returns (bytes32) {

@@ -17,7 +17,7 @@ const { ethers, networkHelpers } = connection;
 async function fixture() {
   const scenario = await deployScenario(connection);
   const [, , , , , , , , , , , , , , , copier] = await ethers.getSigners();
-  await scenario.attesters.connect(copier).registerNode(copier.address);
+  await scenario.registerNode(copier, copier);
   return { ...scenario, copier };
 }
 const load = () => networkHelpers.loadFixture(fixture);

@@ -17,14 +17,14 @@ const PRICE = 10n ** 15n;
  */
 async function fixture() {
   const scenario = await deployScenario(connection);
-  const { escrow, attesters, signers, ledger } = scenario;
+  const { escrow, signers, ledger } = scenario;
   const requester = signers.publisher;
   const escrowAddress = await escrow.getAddress();
   const { chainId } = await ethers.provider.getNetwork();
   // The requester's throwaway node (node 2) and a competing node (node 3).
   const [, , , , , , , , throwaway, competitor] = await ethers.getSigners();
-  await attesters.connect(requester).registerNode(throwaway.address);
-  await attesters.connect(competitor).registerNode(competitor.address);
+  await scenario.registerNode(requester, throwaway);
+  await scenario.registerNode(competitor, competitor);
 
   let counter = 0;
   const params = async (overrides: Partial<RequestParams> = {}): Promise<RequestParams> => ({

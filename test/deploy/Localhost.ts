@@ -16,6 +16,7 @@ import {
   readDeployedAddresses,
   readParameters,
 } from "../../src/deployments.js";
+import { attesterRegistryDomain, signNodeKeyConsent } from "../../src/ledger.js";
 import { runHardhat, startHardhatNode } from "../utils/hardhatNode.js";
 import { editedParametersFile } from "../utils/parameters.js";
 
@@ -67,7 +68,13 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
     expect(await ledger.attesterRegistry()).to.equal(attestersAddress);
     const attesters = await ethers.getContractAt("AttesterRegistry", attestersAddress);
     const [, , , , , , nodeKey] = await ethers.getSigners();
-    await (await attesters.registerNode(nodeKey.address)).wait();
+    const { chainId } = await ethers.provider.getNetwork();
+    const consent = await signNodeKeyConsent(
+      nodeKey,
+      attesterRegistryDomain(chainId, attestersAddress),
+      await (await ethers.getSigners())[0].getAddress(),
+    );
+    await (await attesters.registerNode(nodeKey.address, consent)).wait();
     expect(await attesters.nodeIdOf(nodeKey.address)).to.equal(1n);
     expect(await attesters.activeNodeId(nodeKey.address)).to.equal(1n);
   });

@@ -364,7 +364,13 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
             const fragment = target.interface.getFunction(signature)!;
             // Arguments the function would accept: only the missing role stands in the way.
             const args = fragment.inputs.map((input) =>
-              input.type === "address" ? deployer.address : input.type === "bytes32" ? ethers.id("argument") : 1n,
+              input.type === "address"
+                ? deployer.address
+                : input.type === "bytes32"
+                  ? ethers.id("argument")
+                  : input.type === "bytes"
+                    ? "0x01"
+                    : 1n,
             );
             const data = target.interface.encodeFunctionData(fragment, args);
             await expect(deployer.sendTransaction({ to: await target.getAddress(), data }), signature)

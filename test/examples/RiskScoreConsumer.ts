@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../../src/commitments.js";
 import { executeDelayed } from "../../src/admin.js";
 import { consumerArgs } from "../../src/consumer.js";
-import { Level, RecordState, Route } from "../../src/ledger.js";
+import { Level, RecordState, Route, signEnclaveKeyConsent } from "../../src/ledger.js";
 import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
@@ -106,15 +106,18 @@ describe("RiskScoreConsumer (example)", () => {
   });
 
   it("refuses a TEE-settled answer from another artifact of the same model (pinned by artifact, not label)", async () => {
-    const { lender, ledger, attesters, manager, submit, attest, scored, signers, advance, beat } = await load();
+    const { lender, ledger, attesters, attestersDomain, manager, submit, attest, scored, signers, advance, beat } =
+      await load();
     // A second enclave, bound to artifact 2 (the model's next version), registered through the delayed admin path.
     const enclave2 = signers.deployer;
+    const binding = { measurement: MEASUREMENT, route: Route.Local, subject: 2n };
     const register = attesters.interface.encodeFunctionData("registerEnclave", [
       enclave2.address,
       MEASUREMENT,
       Route.Local,
       2n,
       ZeroHash,
+      await signEnclaveKeyConsent(enclave2, attestersDomain, binding),
     ]);
     await executeDelayed(manager, signers.trustAdmin, await attesters.getAddress(), register, advance);
     await beat(enclave2);

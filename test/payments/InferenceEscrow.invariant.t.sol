@@ -91,7 +91,7 @@ contract EscrowHandler is EscrowFixture {
 
     constructor() {
         _deployEscrow();
-        attesters.registerNode(vm.addr(INTRUDER_KEY));
+        _registerNode(INTRUDER_KEY);
     }
 
     function contracts() external view returns (InferenceEscrow, TestUSDC, IInferenceLedger) {

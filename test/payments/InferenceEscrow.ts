@@ -14,7 +14,7 @@ import {
   tokenDomain,
   type RequestParams,
 } from "../../src/escrow.js";
-import { Level, RecordState, Route, type Answer } from "../../src/ledger.js";
+import { Level, RecordState, Route, signNodeKeyConsent, type Answer } from "../../src/ledger.js";
 import { CHALLENGE_WINDOW, SETTLEMENT_WINDOW, deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
@@ -156,8 +156,8 @@ describe("InferenceEscrow", () => {
     });
 
     it("pays only an answer to this request: node, reference, input, output, subject", async () => {
-      const { escrow, attesters, signers, params, open, answerFor, settle } = await load();
-      await attesters.connect(signers.other).registerNode(signers.other.address);
+      const { escrow, signers, params, open, answerFor, settle, registerNode } = await load();
+      await registerNode(signers.other, signers.other);
       const p = await params({ nodeId: 2n });
       const id = await open(p);
       const otherId = await open(await params());
@@ -375,9 +375,13 @@ describe("InferenceEscrow", () => {
 
   describe("hostile recipients", () => {
     it("a node operator that reverts on receive blocks only its own withdrawal", async () => {
-      const { escrow, attesters, signers, requester, params, answerFor, settle, beat } = await load();
+      const { escrow, attesters, attestersDomain, signers, requester, params, answerFor, settle, beat } = await load();
       const hostile = await ethers.deployContract("HostileOperator", [await escrow.getAddress()]);
-      await hostile.registerNode(await attesters.getAddress(), signers.guardian.address);
+      await hostile.registerNode(
+        await attesters.getAddress(),
+        signers.guardian.address,
+        await signNodeKeyConsent(signers.guardian, attestersDomain, await hostile.getAddress()),
+      );
       const p = await params({ asset: ZeroAddress, amount: 10n ** 15n, nodeId: 2n });
       await escrow.connect(requester).open(p, { value: p.amount });
       const answer = await answerFor(1n, p, {}, signers.guardian);
@@ -402,10 +406,14 @@ describe("InferenceEscrow", () => {
     });
 
     it("a node operator that re-enters on receive gets its credit exactly once", async () => {
-      const { escrow, attesters, signers, requester, params, answerFor, settle } = await load();
+      const { escrow, attesters, attestersDomain, signers, requester, params, answerFor, settle } = await load();
       const hostile = await ethers.deployContract("HostileOperator", [await escrow.getAddress()]);
       const hostileAddress = await hostile.getAddress();
-      await hostile.registerNode(await attesters.getAddress(), signers.guardian.address);
+      await hostile.registerNode(
+        await attesters.getAddress(),
+        signers.guardian.address,
+        await signNodeKeyConsent(signers.guardian, attestersDomain, await hostile.getAddress()),
+      );
       const amount = 10n ** 15n;
       for (const id of [1n, 2n]) {
         const p = await params({ asset: ZeroAddress, amount, nodeId: 2n });

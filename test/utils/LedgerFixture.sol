@@ -65,11 +65,11 @@ abstract contract LedgerFixture is ProoflineTest {
         uint64 modelId = registry.createModel("scorer", "");
         registry.registerArtifact(modelId, _artifact("weights v1", 1), true);
         registry.registerArtifact(modelId, _artifact("weights v2", 2), false);
-        attesters.registerNode(vm.addr(NODE_KEY));
+        _registerNode(NODE_KEY);
         attesters.registerProvider("openai/gpt-4o-2024-08-06");
         attesters.approveMeasurement(MEASUREMENT);
-        attesters.registerEnclave(vm.addr(ENCLAVE_KEY), MEASUREMENT, Route.Local, 1, bytes32(0));
-        attesters.registerEnclave(vm.addr(PROXY_ENCLAVE_KEY), MEASUREMENT, Route.Proxy, 1, bytes32(0));
+        _registerEnclave(ENCLAVE_KEY, Route.Local, 1);
+        _registerEnclave(PROXY_ENCLAVE_KEY, Route.Proxy, 1);
         _beat(ENCLAVE_KEY);
         _beat(PROXY_ENCLAVE_KEY);
     }
@@ -86,6 +86,19 @@ abstract contract LedgerFixture is ProoflineTest {
                 parentId: 0,
                 zkCommitment: 0
             });
+    }
+
+    /// @dev Registers the key with private key `key` as a node key operated by this contract, with its consent.
+    function _registerNode(uint256 key) internal {
+        address node = vm.addr(key);
+        attesters.registerNode(node, _sign(key, attesters.nodeKeyConsentTypedDataHash(node, address(this))));
+    }
+
+    /// @dev Registers the enclave with private key `key`, running {MEASUREMENT}, bound to (`route`, `subject`).
+    function _registerEnclave(uint256 key, Route route, uint64 subject) internal {
+        address enclave = vm.addr(key);
+        bytes32 consent = attesters.enclaveKeyConsentTypedDataHash(enclave, MEASUREMENT, route, subject);
+        attesters.registerEnclave(enclave, MEASUREMENT, route, subject, bytes32(0), _sign(key, consent));
     }
 
     /// @dev A fresh heartbeat for the enclave with private key `key`.

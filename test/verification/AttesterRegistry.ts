@@ -1,8 +1,18 @@
 import { expect } from "chai";
-import { TypedDataEncoder, ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { TypedDataEncoder, ZeroAddress, ZeroHash, keccak256, toUtf8Bytes, type Signer } from "ethers";
 import { network } from "hardhat";
 
-import { HEARTBEAT_TYPES, Route, attesterRegistryDomain, ledgerDomain, signHeartbeat } from "../../src/ledger.js";
+import {
+  ENCLAVE_KEY_CONSENT_TYPES,
+  HEARTBEAT_TYPES,
+  NODE_KEY_CONSENT_TYPES,
+  Route,
+  attesterRegistryDomain,
+  ledgerDomain,
+  signEnclaveKeyConsent,
+  signHeartbeat,
+  signNodeKeyConsent,
+} from "../../src/ledger.js";
 import { RevocationReason } from "../../src/registry.js";
 import { MEASUREMENT, deployScenario } from "../../testing/index.js";
 
@@ -16,6 +26,24 @@ const HEARTBEAT_TTL = 3_600n;
 
 type Scenario = Awaited<ReturnType<typeof deployScenario>>;
 
+/** `registerEnclave`'s calldata for `enclave`, with the enclave key's consent to exactly this binding. */
+async function enclaveRegistration(
+  { attesters, attestersDomain }: Scenario,
+  enclave: Signer,
+  binding: { measurement: string; route: Route; subject: bigint },
+  quote = ZeroHash,
+) {
+  const consent = await signEnclaveKeyConsent(enclave, attestersDomain, binding);
+  return attesters.interface.encodeFunctionData("registerEnclave", [
+    await enclave.getAddress(),
+    binding.measurement,
+    binding.route,
+    binding.subject,
+    quote,
+    consent,
+  ]);
+}
+
 /** Schedules `data` on the attester registry as the trust admin, waits out the delay, and executes it. */
 async function asTrustAdmin({ attesters, manager, signers, advance }: Scenario, data: string) {
   const target = await attesters.getAddress();
@@ -27,17 +55,71 @@ async function asTrustAdmin({ attesters, manager, signers, advance }: Scenario, 
 describe("AttesterRegistry", () => {
   describe("nodes", () => {
     it("registers nodes and refuses zero or duplicate keys", async () => {
-      const { attesters, signers } = await load();
-      await expect(attesters.connect(signers.other).registerNode(signers.other.address))
+      const { attesters, signers, registerNode, attestersDomain } = await load();
+      await expect(registerNode(signers.other, signers.other))
         .to.emit(attesters, "NodeRegistered")
         .withArgs(2n, signers.other.address, signers.other.address);
       expect(await attesters.nodeIdOf(signers.other.address)).to.equal(2n);
       expect((await attesters.getNode(2n)).operator).to.equal(signers.other.address);
-      await expect(attesters.registerNode(ZeroHash.slice(0, 42))).to.be.revertedWithCustomError(attesters, "ZeroKey");
-      await expect(attesters.registerNode(signers.enclave.address))
+      await expect(attesters.registerNode(ZeroHash.slice(0, 42), "0x")).to.be.revertedWithCustomError(
+        attesters,
+        "ZeroKey",
+      );
+      const enclaveConsent = await signNodeKeyConsent(signers.enclave, attestersDomain, signers.deployer.address);
+      await expect(attesters.registerNode(signers.enclave.address, enclaveConsent))
         .to.be.revertedWithCustomError(attesters, "KeyAlreadyRegistered")
         .withArgs(signers.enclave.address);
       await expect(attesters.getNode(7n)).to.be.revertedWithCustomError(attesters, "UnknownNode").withArgs(7n);
+    });
+
+    it("registers no key without its consent to this operator, registry and chain (KeyConsentInvalid)", async () => {
+      const { attesters, signers, attestersDomain, ledger } = await load();
+      const other = signers.other.address;
+      // A squatter signs for the key itself, or replays the key's consent to someone else as operator.
+      const bySquatter = await signers.publisher.signTypedData(attestersDomain, NODE_KEY_CONSENT_TYPES, {
+        key: other,
+        operator: signers.publisher.address,
+      });
+      await expect(attesters.connect(signers.publisher).registerNode(other, bySquatter))
+        .to.be.revertedWithCustomError(attesters, "KeyConsentInvalid")
+        .withArgs(other, signers.publisher.address);
+      const toOther = await signNodeKeyConsent(signers.other, attestersDomain, other);
+      await expect(attesters.connect(signers.publisher).registerNode(other, toOther)).to.be.revertedWithCustomError(
+        attesters,
+        "KeyConsentInvalid",
+      );
+      // A consent under another contract's domain (here the ledger's) is not a consent to this registry.
+      const chainId = attestersDomain.chainId as bigint;
+      const elsewhere = await signNodeKeyConsent(
+        signers.other,
+        ledgerDomain(chainId, await ledger.getAddress()),
+        other,
+      );
+      await expect(attesters.connect(signers.other).registerNode(other, elsewhere)).to.be.revertedWithCustomError(
+        attesters,
+        "KeyConsentInvalid",
+      );
+      await attesters.connect(signers.other).registerNode(other, toOther);
+      expect((await attesters.getNode(2n)).operator).to.equal(other);
+    });
+
+    it("hashes key consents as the client signs them", async () => {
+      const { attesters, signers, attestersDomain } = await load();
+      expect(await attesters.nodeKeyConsentTypedDataHash(signers.other.address, signers.deployer.address)).to.equal(
+        TypedDataEncoder.hash(attestersDomain, NODE_KEY_CONSENT_TYPES, {
+          key: signers.other.address,
+          operator: signers.deployer.address,
+        }),
+      );
+      const binding = { measurement: MEASUREMENT, route: Route.Proxy, subject: 1n };
+      expect(
+        await attesters.enclaveKeyConsentTypedDataHash(signers.other.address, MEASUREMENT, Route.Proxy, 1n),
+      ).to.equal(
+        TypedDataEncoder.hash(attestersDomain, ENCLAVE_KEY_CONSENT_TYPES, {
+          enclave: signers.other.address,
+          ...binding,
+        }),
+      );
     });
 
     it("lets the operator or a guardian deactivate a node, once", async () => {
@@ -156,7 +238,7 @@ describe("AttesterRegistry", () => {
       await expect(
         asTrustAdmin(
           scenario,
-          attesters.interface.encodeFunctionData("registerEnclave", [signers.other.address, unknown, 0, 1n, ZeroHash]),
+          await enclaveRegistration(scenario, signers.other, { measurement: unknown, route: Route.Local, subject: 1n }),
         ),
       )
         .to.be.revertedWithCustomError(attesters, "MeasurementNotApproved")
@@ -174,13 +256,8 @@ describe("AttesterRegistry", () => {
       const scenario = await load();
       const { attesters, signers } = scenario;
       const quote = keccak256(toUtf8Bytes("quote"));
-      const data = attesters.interface.encodeFunctionData("registerEnclave", [
-        signers.other.address,
-        MEASUREMENT,
-        Route.Local,
-        2n,
-        quote,
-      ]);
+      const binding = { measurement: MEASUREMENT, route: Route.Local, subject: 2n };
+      const data = await enclaveRegistration(scenario, signers.other, binding, quote);
       await expect(asTrustAdmin(scenario, data))
         .to.emit(attesters, "EnclaveRegistered")
         .withArgs(signers.other.address, MEASUREMENT, Route.Local, 2n, quote);
@@ -197,19 +274,33 @@ describe("AttesterRegistry", () => {
       expect(await attesters.isEnclaveLive(signers.other.address)).to.equal(false);
     });
 
+    it("registers no enclave without its consent to exactly this measurement and binding", async () => {
+      const scenario = await load();
+      const { attesters, signers, attestersDomain } = scenario;
+      // The enclave consented to artifact 2; the trust admin's call binds it to artifact 1.
+      const consent = await signEnclaveKeyConsent(signers.other, attestersDomain, {
+        measurement: MEASUREMENT,
+        route: Route.Local,
+        subject: 2n,
+      });
+      const data = attesters.interface.encodeFunctionData("registerEnclave", [
+        signers.other.address,
+        MEASUREMENT,
+        Route.Local,
+        1n,
+        ZeroHash,
+        consent,
+      ]);
+      await expect(asTrustAdmin(scenario, data)).to.be.revertedWithCustomError(attesters, "KeyConsentInvalid");
+    });
+
     it("reverts with EnclaveSubjectInvalid for an unknown or revoked artifact, or an unknown provider", async () => {
       const scenario = await load();
       const { attesters, registry, signers } = scenario;
-      const register = (route: Route, subject: bigint) =>
+      const register = async (route: Route, subject: bigint) =>
         asTrustAdmin(
           scenario,
-          attesters.interface.encodeFunctionData("registerEnclave", [
-            signers.other.address,
-            MEASUREMENT,
-            route,
-            subject,
-            ZeroHash,
-          ]),
+          await enclaveRegistration(scenario, signers.other, { measurement: MEASUREMENT, route, subject }),
         );
       await expect(register(Route.Local, 9n))
         .to.be.revertedWithCustomError(attesters, "EnclaveSubjectInvalid")
@@ -231,7 +322,7 @@ describe("AttesterRegistry", () => {
     });
 
     it("reverts with UnknownEnclave and EnclaveIsDisabled, and guards heartbeats", async () => {
-      const { attesters, signers, heartbeatDomain, networkHelpers: helpers } = await load();
+      const { attesters, signers, attestersDomain, networkHelpers: helpers } = await load();
       await expect(attesters.connect(signers.guardian).disableEnclave(signers.other.address))
         .to.be.revertedWithCustomError(attesters, "UnknownEnclave")
         .withArgs(signers.other.address);
@@ -240,18 +331,18 @@ describe("AttesterRegistry", () => {
         "UnknownEnclave",
       );
       const now = BigInt(await helpers.time.latest());
-      const stale = await signHeartbeat(signers.enclave, heartbeatDomain, now - 10n);
+      const stale = await signHeartbeat(signers.enclave, attestersDomain, now - 10n);
       const enclave = await attesters.getEnclave(signers.enclave.address);
       expect(enclave.measurement).to.equal(MEASUREMENT);
       await expect(attesters.heartbeat(signers.enclave.address, now - 10n, stale))
         .to.be.revertedWithCustomError(attesters, "StaleHeartbeat")
         .withArgs(now - 10n, enclave.lastHeartbeat);
-      const future = await signHeartbeat(signers.enclave, heartbeatDomain, now + 100n);
+      const future = await signHeartbeat(signers.enclave, attestersDomain, now + 100n);
       await expect(attesters.heartbeat(signers.enclave.address, now + 100n, future)).to.be.revertedWithCustomError(
         attesters,
         "StaleHeartbeat",
       );
-      const forged = await signers.other.signTypedData(heartbeatDomain, HEARTBEAT_TYPES, {
+      const forged = await signers.other.signTypedData(attestersDomain, HEARTBEAT_TYPES, {
         enclave: signers.enclave.address,
         timestamp: now,
       });
@@ -292,10 +383,10 @@ describe("AttesterRegistry", () => {
     });
 
     it("emits Heartbeat and keeps the enclave live for heartbeatTtl seconds", async () => {
-      const { attesters, signers, heartbeatDomain, networkHelpers: helpers } = await load();
+      const { attesters, signers, attestersDomain, networkHelpers: helpers } = await load();
       const timestamp = BigInt(await helpers.time.latest()) + 1n;
       await helpers.time.setNextBlockTimestamp(timestamp);
-      const signature = await signHeartbeat(signers.enclave, heartbeatDomain, timestamp);
+      const signature = await signHeartbeat(signers.enclave, attestersDomain, timestamp);
       await expect(attesters.heartbeat(signers.enclave.address, timestamp, signature))
         .to.emit(attesters, "Heartbeat")
         .withArgs(signers.enclave.address, timestamp);
