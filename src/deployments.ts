@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { Contract, type ContractRunner, type Provider } from "ethers";
 
 import { queryInRanges } from "./logs.js";
-import { RoleWiring, roleName, type RoleName, type WiredContract } from "./roles.js";
+import { RoleWiring, Roles, roleName, type RoleName, type WiredContract } from "./roles.js";
 import { selectors } from "./selectors.js";
 
 /** Where Hardhat's `paths.ignition` points in this repository: modules, parameters and deployments live under it. */
@@ -24,6 +24,30 @@ export type DeploymentParameters = Record<string, Record<string, unknown>>;
 /** The parameters of a network (`deploy/parameters/<network name>.json`), parsed. */
 export function readParameters(networkName: string, ignitionDir = IGNITION_DIR): DeploymentParameters {
   return JSON.parse(readFileSync(parametersFile(networkName, ignitionDir), "utf8")) as DeploymentParameters;
+}
+
+/** Networks whose deployments guard real value: their parameters must keep every trust-raising power delayed. */
+export const LIVE_NETWORKS = ["baseSepolia", "base"] as const;
+
+/**
+ * What is wrong with a live network's parameters, as sentences (none: fine). ADMIN can grant itself TRUST_ADMIN, so
+ * an admin delay shorter than the trust-admin delay would let trust rise without the trust admin's full delay; both
+ * delays must be set, and at least a day.
+ */
+export function liveParameterProblems(parameters: DeploymentParameters): string[] {
+  const global = parameters.$global ?? {};
+  const adminDelay = Number(global.adminDelay ?? 0);
+  const trustAdminDelay = Number(global.trustAdminDelay ?? 0);
+  const problems: string[] = [];
+  if (trustAdminDelay < 86_400)
+    problems.push(`trustAdminDelay is ${trustAdminDelay} s: at least one day on a live network`);
+  if (adminDelay < trustAdminDelay) {
+    problems.push(
+      `adminDelay (${adminDelay} s) is shorter than trustAdminDelay (${trustAdminDelay} s): ADMIN could grant itself ` +
+        "TRUST_ADMIN and raise trust without the full delay",
+    );
+  }
+  return problems;
 }
 
 /** Ignition's default deployment id for a chain, `chain-<chainId>`: the folder its journal and addresses go to. */
@@ -103,6 +127,8 @@ export interface RoleReport {
   other: { what: string; account: string }[];
   /** True when every restricted function is wired as `RoleWiring` says. */
   wiredAsSpecified: boolean;
+  /** What an auditor should look at in the role set-up, as sentences (none: nothing found). */
+  warnings: string[];
 }
 
 /**
@@ -177,7 +203,25 @@ export async function readRoles(
     closedTargets,
     other,
     wiredAsSpecified: functions.every((entry) => entry.ok),
+    warnings: roleWarnings(holders),
   };
+}
+
+/**
+ * Role set-ups that let trust rise faster than TRUST_ADMIN's delay: an ADMIN can grant itself TRUST_ADMIN, so an ADMIN
+ * whose execution delay is shorter than the shortest TRUST_ADMIN delay bypasses it.
+ */
+export function roleWarnings(holders: RoleHolder[]): string[] {
+  const trustDelays = holders.filter((holder) => holder.roleId === Roles.TRUST_ADMIN).map((h) => h.executionDelay);
+  if (trustDelays.length === 0) return [];
+  const trustDelay = trustDelays.reduce((a, b) => (a < b ? a : b));
+  return holders
+    .filter((holder) => holder.roleId === Roles.ADMIN && holder.executionDelay < trustDelay)
+    .map(
+      (admin) =>
+        `ADMIN ${admin.account} acts after ${admin.executionDelay} s, less than TRUST_ADMIN's ${trustDelay} s: it can ` +
+        "grant itself TRUST_ADMIN and raise trust without the full delay",
+    );
 }
 
 /** Whether `account` holds any AccessManager role in the report (a deployer should not, after a system deployment). */
@@ -222,5 +266,6 @@ export function formatRoleReport(title: string, addresses: Record<string, string
       ? "every restricted function is wired as src/roles.ts specifies"
       : "SOME FUNCTIONS ARE NOT WIRED AS src/roles.ts SPECIFIES",
   );
+  for (const warning of report.warnings) lines.push(`WARNING: ${warning}`);
   return lines.join("\n");
 }

@@ -86,6 +86,7 @@ describe("Base Sepolia rehearsal: the README's deploy command against a local ch
     expect(report.chainId).to.equal("84532");
     expect(report.addresses["Payments#USDC"]).to.equal("0x036CbD53842c5426634e7929541eC2318f3dCF7e");
     expect(report.wiredAsSpecified).to.equal(true);
+    expect(report.warnings).to.deep.equal([]);
     expect(report.holders.map((h: { role: string; account: string; executionDelay: string }) => h)).to.deep.equal([
       { role: "ADMIN", roleId: "0", account: holders.admin, executionDelay: "86400", guardian: "ADMIN" },
       { role: "GUARDIAN", roleId: "1", account: holders.guardian, executionDelay: "0", guardian: "ADMIN" },

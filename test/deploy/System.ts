@@ -12,7 +12,14 @@ import hre, { network } from "hardhat";
 
 import ProoflineModule from "../../deploy/modules/Proofline.js";
 import ProoflineLocalModule from "../../deploy/modules/ProoflineLocal.js";
-import { holdsAnyRole, parametersFile, readParameters, readRoles } from "../../src/deployments.js";
+import {
+  LIVE_NETWORKS,
+  holdsAnyRole,
+  liveParameterProblems,
+  parametersFile,
+  readParameters,
+  readRoles,
+} from "../../src/deployments.js";
 import { RoleWiring, Roles } from "../../src/roles.js";
 import { localRoles } from "../../testing/index.js";
 import { editedParametersFile } from "../utils/parameters.js";
@@ -160,6 +167,7 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
       ["default", ProoflineLocalModule],
       ["localhost", ProoflineLocalModule],
       ["baseSepolia", ProoflineModule],
+      ["base", ProoflineModule],
     ] as const) {
       it(`${file}.json: every parameter it sets is one the ${module.id} module reads (no typo is ignored)`, () => {
         const read = parametersRead(module as AnyModule);
@@ -172,6 +180,26 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
         }
       });
     }
+
+    it("live networks keep trust delayed: ADMIN waits at least as long as TRUST_ADMIN, and both at least a day", () => {
+      for (const network of LIVE_NETWORKS) {
+        expect(liveParameterProblems(readParameters(network)), network).to.deep.equal([]);
+      }
+      expect(readParameters("base").Payments.usdc).to.equal(
+        ethers.getAddress("0x833589fcd6edb6e08f4c7c32d4f71b54bda02913"),
+      );
+      const base = readParameters("baseSepolia");
+      const withAdminDelay = (adminDelay: number) => ({ ...base, $global: { ...base.$global, adminDelay } });
+      expect(liveParameterProblems(withAdminDelay(0))).to.have.length(1);
+      expect(liveParameterProblems(withAdminDelay(0))[0]).to.match(
+        /adminDelay \(0 s\) is shorter than trustAdminDelay/,
+      );
+      expect(liveParameterProblems({ ...base, $global: { adminDelay: 86_400, trustAdminDelay: 60 } })).to.have.length(
+        1,
+      );
+      // The local files would be refused on a live network: they are for throwaway chains.
+      expect(liveParameterProblems(readParameters("default"))).to.have.length(2);
+    });
 
     it("baseSepolia.json names Circle's USDC, the delays, and no role holder (the deployer adds its own)", () => {
       const parameters = readParameters("baseSepolia");
@@ -306,6 +334,9 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
         ["FEE_ADMIN", feeAdmin.address, 0n, "ADMIN"],
       ]);
       expect(report.wiredAsSpecified).to.equal(true);
+      // The local parameters give ADMIN no delay: fine on a throwaway chain, and flagged.
+      expect(report.warnings).to.have.length(1);
+      expect(report.warnings[0]).to.match(/ADMIN .* acts after 0 s, less than TRUST_ADMIN's 3600 s/);
       expect(report.functions).to.have.length(12);
       // Every function RoleWiring lists, on the contract that has it now, with the role it names.
       const listed = Object.entries(RoleWiring).flatMap(([contract, byRole]) =>
