@@ -11,6 +11,7 @@
 export enum RejectionReason {
   DeadlineMissed = 0,
   Refuted = 1,
+  ArtifactRevoked = 2,
 }
 
 /** Mirrors `IVerifierRouter.VerifierStatus`. Frozen is final. */

@@ -280,7 +280,9 @@ export function flagsOf(trail: Trail): string[] {
   for (const use of trail.consumptions) {
     if (use.beforeSettlement) flags.push(`acted on before settlement by ${use.consumer} (block ${use.block})`);
   }
-  if (trail.state === "Rejected") flags.push(`claimed ${trail.claimed} but was rejected at ${trail.achieved}`);
+  if (trail.rejected?.reason === "ArtifactRevoked") {
+    flags.push(`rejected: its artifact was revoked before it settled (the node did not overclaim)`);
+  } else if (trail.state === "Rejected") flags.push(`claimed ${trail.claimed} but was rejected at ${trail.achieved}`);
   else if (Level[trail.achieved] < Level[trail.claimed]) {
     flags.push(`claimed ${trail.claimed}, proven only ${trail.achieved} so far`);
   }

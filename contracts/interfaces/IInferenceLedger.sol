@@ -30,6 +30,8 @@ import {ZkEvidence} from "../types/SettlementTypes.sol";
 /// - `refuteTee`, `refuteZk`: during the window, a live enclave's attestation, or a valid proof, of the same input and
 ///   subject with a different output rejects a weaker answer.
 /// - `reject`: a TEE or ZKML claim that has not reached its level by its settlement deadline is `Rejected` by anyone.
+/// - A Local record whose artifact is revoked before it settles never settles: every settlement path refuses it with
+///   {ArtifactRevokedWhilePending}, a Vanilla claim's window no longer settles it, and `rejectRevoked` rejects it.
 ///
 /// Warning: achieved levels say what was proven, never what was claimed. A TEE attestation proves that approved code
 /// in an enclave produced the output; it does not prove the model is right, and on a Proxy route it proves only the
@@ -40,7 +42,8 @@ interface IInferenceLedger {
     /// @notice Why a record was rejected.
     enum RejectionReason {
         DeadlineMissed,
-        Refuted
+        Refuted,
+        ArtifactRevoked
     }
 
     /// @notice Node `nodeId` answered `inferenceId`. Carries everything needed to rebuild the record.
@@ -132,6 +135,11 @@ interface IInferenceLedger {
     error UnknownBatch(address enclave, uint32 round);
     /// @notice The leaf of `inferenceId` (its round and answer digest) is not in `enclave`'s root for `round`.
     error NotInBatch(bytes32 inferenceId, address enclave, uint32 round);
+    /// @notice The artifact `artifactId` of `inferenceId` was revoked while the record was pending: it can no longer
+    /// settle, at any level, and anyone may reject it ({rejectRevoked}).
+    error ArtifactRevokedWhilePending(bytes32 inferenceId, uint64 artifactId);
+    /// @notice `inferenceId` is not a pending Local record whose artifact was revoked before it settled.
+    error ArtifactNotRevoked(bytes32 inferenceId);
     /// @notice A constructor dependency (model registry, attester registry or verifier router), `dependency`, has no
     /// code.
     error LedgerDependencyMissing(address dependency);
@@ -151,11 +159,19 @@ interface IInferenceLedger {
     /// enclave (approved, unrevoked measurement; enabled; fresh heartbeat) bound to the record's artifact or provider.
     function settleTee(bytes32 inferenceId, bytes calldata signature) external;
 
-    /// @notice Writes down that a Vanilla claim's challenge window passed unrefuted. Anyone may call.
+    /// @notice Writes down that a Vanilla claim's challenge window passed unrefuted. Anyone may call. Refused with
+    /// {ArtifactRevokedWhilePending} when the record's artifact was revoked before the window ended.
     function finalize(bytes32 inferenceId) external;
 
     /// @notice Rejects a TEE or ZKML claim that missed its settlement deadline. Anyone may call.
     function reject(bytes32 inferenceId) external;
+
+    /// @notice Rejects a pending Local record whose artifact was revoked before the record settled, with reason
+    /// `ArtifactRevoked`: such a record never settles (no attestation, batch leaf, proof or window settles it), and
+    /// this writes that down at once instead of at its deadline. Anyone may call.
+    /// @dev Settled records keep their history: a Vanilla claim whose window ended before the revocation settled
+    /// then, and is not rejected. The node did not overclaim; the artifact it ran was withdrawn under it.
+    function rejectRevoked(bytes32 inferenceId) external;
 
     /// @notice Refutes an unsettled answer with a live enclave's attestation (EIP-712 `Attestation`) of the same
     /// inference, input and subject with a different output. The record becomes `Rejected`.

@@ -170,6 +170,9 @@ interface IModelRegistry {
     /// @notice Whether `artifactId` exists and is not revoked (Active or Deprecated).
     function isValidArtifact(uint64 artifactId) external view returns (bool);
 
+    /// @notice When `artifactId` was revoked, or 0 while it is not (an unknown id reads 0 too).
+    function revokedAt(uint64 artifactId) external view returns (uint40);
+
     /// @notice Up to `limit` artifact ids of `modelId` in registration (and so version) order, from index `start`.
     function artifactsOf(uint64 modelId, uint256 start, uint256 limit) external view returns (uint64[] memory ids);
 

@@ -161,8 +161,11 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         if (state != RecordState.Answered || record.claimed() != VerificationLevel.Vanilla) {
             revert NotPending(inferenceId, state);
         }
-        if (!record.isVanillaFinal(CHALLENGE_WINDOW, block.timestamp)) {
+        if (!record.isVanillaFinalByTime(CHALLENGE_WINDOW, block.timestamp)) {
             revert DeadlineNotReached(inferenceId, _deadline(record));
+        }
+        if (!record.isVanillaFinal(CHALLENGE_WINDOW, block.timestamp, _revokedAt(record))) {
+            revert ArtifactRevokedWhilePending(inferenceId, record.subject());
         }
 
         // The claim settled when its window passed, not when someone wrote it down.
@@ -190,6 +193,22 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
 
         _store(inferenceId, digest, record.withState(RecordState.Rejected));
         emit InferenceRejected(inferenceId, RejectionReason.DeadlineMissed, record.achieved());
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function rejectRevoked(bytes32 inferenceId) external {
+        (PackedRecord record, bytes32 digest) = _record(inferenceId);
+        RecordState state = record.state();
+        if (state == RecordState.None) revert UnknownInference(inferenceId);
+        if (state != RecordState.Answered) revert NotPending(inferenceId, state);
+        uint256 revokedAt = record.route() == Route.Local ? REGISTRY.revokedAt(record.subject()) : 0;
+        // Not revoked, or a Vanilla claim that settled (its window ended) before the revocation: nothing to reject.
+        if (revokedAt == 0 || record.isVanillaFinal(CHALLENGE_WINDOW, block.timestamp, revokedAt)) {
+            revert ArtifactNotRevoked(inferenceId);
+        }
+
+        _store(inferenceId, digest, record.withState(RecordState.Rejected));
+        emit InferenceRejected(inferenceId, RejectionReason.ArtifactRevoked, record.achieved());
     }
 
     /// @inheritdoc IInferenceLedger
@@ -231,6 +250,7 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
             evidence.commitments.output
         ) revert ZkOutputNotCommitted(inferenceId);
         (address verifier, bytes32 proofHash) = _checkZkProof(record, digest, inferenceId, evidence);
+        _checkArtifactNotRevoked(record, inferenceId);
 
         uint32 round = _round();
         _store(
@@ -322,7 +342,7 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     /// @inheritdoc IInferenceLedger
     function stateOf(bytes32 inferenceId) external view returns (RecordState) {
         (PackedRecord record, ) = _record(inferenceId);
-        return record.effectiveState(CHALLENGE_WINDOW, block.timestamp);
+        return record.effectiveState(CHALLENGE_WINDOW, block.timestamp, _revokedAt(record));
     }
 
     /// @inheritdoc IInferenceLedger
@@ -348,10 +368,11 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         bytes32 inferenceId
     ) external view returns (RecordState state, VerificationLevel achieved, uint256 settledAt) {
         (PackedRecord record, ) = _record(inferenceId);
+        uint256 revokedAt = _revokedAt(record);
         return (
-            record.effectiveState(CHALLENGE_WINDOW, block.timestamp),
+            record.effectiveState(CHALLENGE_WINDOW, block.timestamp, revokedAt),
             record.achieved(),
-            record.effectiveSettledAt(CHALLENGE_WINDOW, block.timestamp)
+            record.effectiveSettledAt(CHALLENGE_WINDOW, block.timestamp, revokedAt)
         );
     }
 
@@ -458,6 +479,7 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         bytes32 root,
         uint32 round
     ) private {
+        _checkArtifactNotRevoked(record, inferenceId);
         bool settled = record.claimed() <= VerificationLevel.TEE;
         _store(
             inferenceId,
@@ -468,6 +490,21 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         );
         emit Attested(inferenceId, VerificationLevel.TEE, enclave, root, round);
         if (settled) emit InferenceSettled(inferenceId, VerificationLevel.TEE, round);
+    }
+
+    /// @dev Reverts when `record` (of `inferenceId`) is a Local record whose artifact has been revoked: it can no
+    /// longer be raised or settled, by any path.
+    function _checkArtifactNotRevoked(PackedRecord record, bytes32 inferenceId) private view {
+        if (record.route() != Route.Local) return;
+        uint64 artifactId = record.subject();
+        if (REGISTRY.revokedAt(artifactId) != 0) revert ArtifactRevokedWhilePending(inferenceId, artifactId);
+    }
+
+    /// @dev When `record`'s artifact was revoked, where it can matter to the Vanilla time rule: for a Local Vanilla
+    /// claim whose window has passed (one registry read, on that path only); 0 otherwise, and when not revoked.
+    function _revokedAt(PackedRecord record) private view returns (uint256) {
+        if (record.route() != Route.Local || !record.isVanillaFinalByTime(CHALLENGE_WINDOW, block.timestamp)) return 0;
+        return REGISTRY.revokedAt(record.subject());
     }
 
     /// @dev The record of `inferenceId` if it is `Answered` and inside its window; reverts otherwise.
@@ -577,7 +614,8 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     function _returnStatus(PackedRecord record, bytes32 digest) private view {
         (uint256 state, uint256 achieved, uint256 route, uint256 subject, uint256 answeredAt) = record.statusWords(
             CHALLENGE_WINDOW,
-            block.timestamp
+            block.timestamp,
+            _revokedAt(record)
         );
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {

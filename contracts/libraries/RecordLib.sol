@@ -136,14 +136,32 @@ library RecordLib {
     // -----------------------------------------------------------------------------------------------------------
 
     /// @notice Whether `record` is an `Answered` Vanilla claim whose challenge window (`challengeWindow` seconds
-    /// after its answer) has passed at `time`: it is then final, whether or not anyone wrote that down.
+    /// after its answer) has passed at `time`: the time rule alone, before any look at the artifact.
     /// @dev Reads the fields as integers (no enum range checks): it is on the consumer's hot path.
-    function isVanillaFinal(PackedRecord record, uint256 challengeWindow, uint256 time) internal pure returns (bool) {
+    function isVanillaFinalByTime(
+        PackedRecord record,
+        uint256 challengeWindow,
+        uint256 time
+    ) internal pure returns (bool) {
         uint256 word = PackedRecord.unwrap(record);
         return
             (word >> STATE_OFFSET) & MASK_8 == uint8(RecordState.Answered) &&
             (word >> CLAIMED_OFFSET) & MASK_8 == uint8(VerificationLevel.Vanilla) &&
             time > ((word >> ANSWERED_AT_OFFSET) & MASK_40) + challengeWindow;
+    }
+
+    /// @notice Whether `record` is a Vanilla claim that is final at `time` though nobody wrote it down: its challenge
+    /// window has passed, and its artifact was not revoked (`revokedAt`, 0 when it was not) before the claim became
+    /// final. A claim whose artifact was revoked while it was pending never settles.
+    function isVanillaFinal(
+        PackedRecord record,
+        uint256 challengeWindow,
+        uint256 time,
+        uint256 revokedAt
+    ) internal pure returns (bool) {
+        return
+            isVanillaFinalByTime(record, challengeWindow, time) &&
+            (revokedAt == 0 || revokedAt >= vanillaSettledAt(record, challengeWindow));
     }
 
     /// @notice When a Vanilla claim became final: the first second after its challenge window.
@@ -155,9 +173,10 @@ library RecordLib {
     function effectiveState(
         PackedRecord record,
         uint256 challengeWindow,
-        uint256 time
+        uint256 time,
+        uint256 revokedAt
     ) internal pure returns (RecordState) {
-        return isVanillaFinal(record, challengeWindow, time) ? RecordState.Settled : record.state();
+        return isVanillaFinal(record, challengeWindow, time, revokedAt) ? RecordState.Settled : record.state();
     }
 
     /// @notice What a consumer's policy reads, as the plain integers of their ABI encoding: the state at `time` (as
@@ -165,11 +184,12 @@ library RecordLib {
     function statusWords(
         PackedRecord record,
         uint256 challengeWindow,
-        uint256 time
+        uint256 time,
+        uint256 revokedAt
     ) internal pure returns (uint256 state_, uint256 achieved_, uint256 route_, uint256 subject_, uint256 answeredAt_) {
         uint256 word = PackedRecord.unwrap(record);
         state_ =
-            isVanillaFinal(record, challengeWindow, time)
+            isVanillaFinal(record, challengeWindow, time, revokedAt)
                 ? uint8(RecordState.Settled)
                 : (word >> STATE_OFFSET) & MASK_8;
         achieved_ = (word >> ACHIEVED_OFFSET) & MASK_8;
@@ -183,9 +203,10 @@ library RecordLib {
     function effectiveSettledAt(
         PackedRecord record,
         uint256 challengeWindow,
-        uint256 time
+        uint256 time,
+        uint256 revokedAt
     ) internal pure returns (uint256) {
-        if (isVanillaFinal(record, challengeWindow, time)) return vanillaSettledAt(record, challengeWindow);
+        if (isVanillaFinal(record, challengeWindow, time, revokedAt)) return vanillaSettledAt(record, challengeWindow);
         if (record.state() != RecordState.Settled) return 0;
         return record.settledAt();
     }

@@ -218,6 +218,12 @@ contract ModelRegistry is IModelRegistry, Managed {
     }
 
     /// @inheritdoc IModelRegistry
+    function revokedAt(uint64 artifactId) external view returns (uint40) {
+        Artifact storage artifact = _artifacts[artifactId];
+        return artifact.status == ArtifactStatus.Revoked ? artifact.statusChangedAt : 0;
+    }
+
+    /// @inheritdoc IModelRegistry
     function artifactsOf(uint64 modelId, uint256 start, uint256 limit) external view returns (uint64[] memory ids) {
         if (_models[modelId].publisher == address(0)) revert UnknownModel(modelId);
         uint64[] storage all = _modelArtifacts[modelId];

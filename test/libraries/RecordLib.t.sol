@@ -79,24 +79,32 @@ contract RecordLibFuzzTest is ProoflineTest {
         vm.assertEq(uint256(rejected.state()), uint256(RecordState.Rejected), "withState");
     }
 
+    /// @param revokedSeed When the artifact was revoked: never (one case in three) or any time around the window.
     function testFuzz_vanillaFinality_isOneRule(
         uint40 answeredAt,
         uint32 window,
         uint256 time,
         uint8 claimedSeed,
-        bool settle
+        bool settle,
+        uint256 revokedSeed
     ) public pure {
         (PackedRecord record, , VerificationLevel claimed) = _answered(7, 1, answeredAt, false, claimedSeed);
         if (settle) record = record.withSettlement(claimed, RecordState.Settled, answeredAt, 1);
-        time = bound(time, answeredAt, uint256(answeredAt) + 2 * uint256(window) + 2);
-        bool final_ = !settle && claimed == VerificationLevel.Vanilla && time > uint256(answeredAt) + window;
-        vm.assertEq(record.isVanillaFinal(window, time), final_, "isVanillaFinal");
+        uint256 windowEnd = uint256(answeredAt) + window;
+        time = bound(time, answeredAt, windowEnd + window + 2);
+        uint256 revokedAt = revokedSeed % 3 == 0 ? 0 : bound(revokedSeed, 1, windowEnd + window + 2);
+        bool byTime = !settle && claimed == VerificationLevel.Vanilla && time > windowEnd;
+        // Revoked while pending (before the first second after the window): the claim never settles.
+        bool final_ = byTime && (revokedAt == 0 || revokedAt > windowEnd);
+        vm.assertEq(record.isVanillaFinalByTime(window, time), byTime, "isVanillaFinalByTime");
+        vm.assertEq(record.isVanillaFinal(window, time, revokedAt), final_, "isVanillaFinal");
 
         RecordState expected = final_ ? RecordState.Settled : record.state();
-        vm.assertEq(uint256(record.effectiveState(window, time)), uint256(expected), "effectiveState");
+        vm.assertEq(uint256(record.effectiveState(window, time, revokedAt)), uint256(expected), "effectiveState");
         (uint256 state, uint256 achieved, uint256 route, uint256 subject, uint256 at) = record.statusWords(
             window,
-            time
+            time,
+            revokedAt
         );
         vm.assertEq(state, uint256(expected), "statusWords: state");
         vm.assertEq(achieved, uint256(record.achieved()), "statusWords: achieved");
@@ -104,8 +112,8 @@ contract RecordLibFuzzTest is ProoflineTest {
         vm.assertEq(subject, record.subject(), "statusWords: subject");
         vm.assertEq(at, record.answeredAt(), "statusWords: answeredAt");
 
-        uint256 settledAt = record.effectiveSettledAt(window, time);
-        if (final_) vm.assertEq(settledAt, uint256(answeredAt) + window + 1, "Vanilla settles when its window ends");
+        uint256 settledAt = record.effectiveSettledAt(window, time, revokedAt);
+        if (final_) vm.assertEq(settledAt, windowEnd + 1, "Vanilla settles when its window ends");
         else if (settle) vm.assertEq(settledAt, answeredAt, "the stored time once settled");
         else vm.assertEq(settledAt, 0, "no time before settling");
     }
