@@ -612,11 +612,14 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     /// six static words by hand costs a fraction of the compiler's encoder (tests compare the answer with {getRecord}
     /// and {stateOf} in every state).
     function _returnStatus(PackedRecord record, bytes32 digest) private view {
-        (uint256 state, uint256 achieved, uint256 route, uint256 subject, uint256 answeredAt) = record.statusWords(
-            CHALLENGE_WINDOW,
-            block.timestamp,
-            _revokedAt(record)
-        );
+        (uint256 state, uint256 achieved, uint256 route, uint256 subject, uint256 answeredAt) = record.statusWords();
+        // A Vanilla claim past its window reads Settled, unless it is Local and its artifact was revoked while it
+        // was pending: only then is the registry read. Every other record pays one comparison for it.
+        if (record.isVanillaFinalByTime(CHALLENGE_WINDOW, block.timestamp)) {
+            // Safe: the subject word was masked to 64 bits.
+            uint256 revokedAt = route == uint8(Route.Local) ? REGISTRY.revokedAt(uint64(subject)) : 0;
+            if (record.isVanillaFinal(CHALLENGE_WINDOW, block.timestamp, revokedAt)) state = uint8(RecordState.Settled);
+        }
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let ptr := mload(0x40)

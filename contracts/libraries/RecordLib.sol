@@ -179,19 +179,14 @@ library RecordLib {
         return isVanillaFinal(record, challengeWindow, time, revokedAt) ? RecordState.Settled : record.state();
     }
 
-    /// @notice What a consumer's policy reads, as the plain integers of their ABI encoding: the state at `time` (as
-    /// {effectiveState}), the achieved level, the route, the subject and the answer time.
+    /// @notice The fields a consumer's policy reads, as the plain integers of their ABI encoding (no enum range
+    /// checks): the stored state, the achieved level, the route, the subject and the answer time. The state is as
+    /// stored; {effectiveState} and {isVanillaFinal} say what it reads as now.
     function statusWords(
-        PackedRecord record,
-        uint256 challengeWindow,
-        uint256 time,
-        uint256 revokedAt
+        PackedRecord record
     ) internal pure returns (uint256 state_, uint256 achieved_, uint256 route_, uint256 subject_, uint256 answeredAt_) {
         uint256 word = PackedRecord.unwrap(record);
-        state_ =
-            isVanillaFinal(record, challengeWindow, time, revokedAt)
-                ? uint8(RecordState.Settled)
-                : (word >> STATE_OFFSET) & MASK_8;
+        state_ = (word >> STATE_OFFSET) & MASK_8;
         achieved_ = (word >> ACHIEVED_OFFSET) & MASK_8;
         route_ = (word >> ROUTE_OFFSET) & MASK_8;
         subject_ = (word >> SUBJECT_OFFSET) & MASK_64;
