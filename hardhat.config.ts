@@ -12,6 +12,9 @@ const require = createRequire(import.meta.url);
  * Keep SOLC_VERSION equal to the exact `solc` version in package.json.
  */
 export const SOLC_VERSION = "0.8.30";
+
+/** Deep fuzzing: set by `npm run test:deep`, never in CI (it takes tens of minutes on two cores). */
+const DEEP = process.env.PROOFLINE_DEEP === "1";
 const SOLC_PATH = require.resolve("solc/soljson.js");
 
 /**
@@ -89,8 +92,9 @@ export default defineConfig({
     solidity: {
       // Shared test vectors, read by the Solidity tests with `vm.readFile`.
       fsPermissions: { readFile: ["./test/vectors/commitments.json"] },
-      fuzz: { runs: 256 },
-      invariant: { runs: 64, depth: 32, failOnRevert: false },
+      // `npm run test:deep` (PROOFLINE_DEEP=1) runs the fuzz and invariant tests far longer than CI does.
+      fuzz: { runs: DEEP ? 10_000 : 256 },
+      invariant: { runs: DEEP ? 256 : 64, depth: DEEP ? 64 : 32, failOnRevert: false },
     },
   },
   networks: {
