@@ -78,8 +78,8 @@ interface IModelRegistry {
     error ZeroContentDigest();
     /// @notice A format tag is required.
     error EmptyFormat();
-    /// @notice `blobId` is already registered, as artifact `artifactId`.
-    error BlobAlreadyRegistered(bytes32 blobId, uint64 artifactId);
+    /// @notice `publisher` already registered `blobId`, as artifact `artifactId`.
+    error BlobAlreadyRegistered(address publisher, bytes32 blobId, uint64 artifactId);
     /// @notice Versions must strictly increase per model. Both are packed as `major << 64 | minor << 32 | patch`.
     error VersionNotIncreasing(uint96 version, uint96 latest);
     /// @notice `zkCommitment` is not below the BN254 scalar field modulus.
@@ -121,7 +121,8 @@ interface IModelRegistry {
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @notice Registers an immutable artifact under `modelId`. Publisher only.
-    /// @dev The blob id must be new everywhere; the version must be strictly above the model's latest; the parent,
+    /// @dev The blob id must be new among the caller's artifacts (another publisher registering the same blob does not
+    /// block it: a front-runner cannot take a publisher's weights from it); the version must be strictly above the model's latest; the parent,
     /// when non-zero, must exist (in any model, and may be revoked: lineage is history).
     /// @param params The artifact's content. See {Artifact}.
     /// @param pointLabel Whether to point the model's label at the new artifact in the same call.
@@ -164,8 +165,11 @@ interface IModelRegistry {
     /// @notice The artifact `artifactId`. Reverts with {UnknownArtifact} when there is none.
     function getArtifact(uint64 artifactId) external view returns (Artifact memory);
 
-    /// @notice The id of the artifact stored under `blobId`, or 0.
-    function artifactIdOfBlob(bytes32 blobId) external view returns (uint64);
+    /// @notice The id of the artifact `publisher` registered under `blobId`, or 0. Lookups name the publisher: anyone
+    /// can register any blob id under a model of their own, so the blob id alone names no one's artifact.
+    /// @dev The publisher is the account that registered the artifact; a model transferred later keeps its artifacts
+    /// under that account here.
+    function artifactIdOfBlob(address publisher, bytes32 blobId) external view returns (uint64);
 
     /// @notice Whether `artifactId` exists and is not revoked (Active or Deprecated).
     function isValidArtifact(uint64 artifactId) external view returns (bool);

@@ -23,7 +23,9 @@ contract ModelRegistry is IModelRegistry, Managed {
     mapping(uint64 modelId => Model model) private _models;
     mapping(uint64 artifactId => Artifact artifact) private _artifacts;
     mapping(uint64 modelId => uint64[] artifactIds) private _modelArtifacts;
-    mapping(bytes32 blobId => uint64 artifactId) private _artifactOfBlob;
+    /// @dev Blob ids are unique per registering publisher: someone else registering the same bytes first neither
+    /// blocks the publisher nor shows up in a lookup by the publisher.
+    mapping(address publisher => mapping(bytes32 blobId => uint64 artifactId)) private _artifactOfBlob;
     mapping(address publisher => mapping(bytes32 labelHash => uint64 modelId)) private _modelOfLabel;
 
     modifier onlyPublisher(uint64 modelId) {
@@ -98,8 +100,8 @@ contract ModelRegistry is IModelRegistry, Managed {
         if (params.blobId == bytes32(0)) revert ZeroBlobId();
         if (params.contentDigest == bytes32(0)) revert ZeroContentDigest();
         if (params.format == bytes16(0)) revert EmptyFormat();
-        uint64 existing = _artifactOfBlob[params.blobId];
-        if (existing != 0) revert BlobAlreadyRegistered(params.blobId, existing);
+        uint64 existing = _artifactOfBlob[msg.sender][params.blobId];
+        if (existing != 0) revert BlobAlreadyRegistered(msg.sender, params.blobId, existing);
         if (!FieldLib.isFieldElement(params.zkCommitment)) revert ZkCommitmentOutOfField(params.zkCommitment);
         if (params.parentId != 0 && _artifacts[params.parentId].status == ArtifactStatus.None) {
             revert UnknownArtifact(params.parentId);
@@ -128,7 +130,7 @@ contract ModelRegistry is IModelRegistry, Managed {
             registeredAt: TimeLib.now40(),
             statusChangedAt: 0
         });
-        _artifactOfBlob[params.blobId] = artifactId;
+        _artifactOfBlob[msg.sender][params.blobId] = artifactId;
         _modelArtifacts[modelId].push(artifactId);
         ++model.artifactCount;
 
@@ -207,8 +209,8 @@ contract ModelRegistry is IModelRegistry, Managed {
     }
 
     /// @inheritdoc IModelRegistry
-    function artifactIdOfBlob(bytes32 blobId) external view returns (uint64) {
-        return _artifactOfBlob[blobId];
+    function artifactIdOfBlob(address publisher, bytes32 blobId) external view returns (uint64) {
+        return _artifactOfBlob[publisher][blobId];
     }
 
     /// @inheritdoc IModelRegistry

@@ -34,6 +34,9 @@ contract ModelRegistryHandler is ProoflineTest {
         modelIds.push(registry.createModel(label, "ipfs://card"));
     }
 
+    /// @notice Who registered each artifact: blob ids are unique per registering publisher.
+    mapping(uint64 artifactId => address publisher) public registrantOf;
+
     /// @dev Registers with fuzzed content; a duplicate blob or a non-increasing version must revert and change
     /// nothing, which the invariants check through the ghost copies.
     function registerArtifact(
@@ -61,10 +64,12 @@ contract ModelRegistryHandler is ProoflineTest {
             parentId: 0,
             zkCommitment: uint256(blobId) % FieldLib.SNARK_SCALAR_FIELD
         });
-        vm.prank(registry.getModel(modelId).publisher);
+        address publisher = registry.getModel(modelId).publisher;
+        vm.prank(publisher);
         try registry.registerArtifact(modelId, params, pointLabel) returns (uint64 artifactId) {
             artifactIds.push(artifactId);
             ghost[artifactId] = registry.getArtifact(artifactId);
+            registrantOf[artifactId] = publisher;
         } catch {}
     }
 
@@ -180,7 +185,8 @@ contract ModelRegistryFuzzTest is ProoflineTest {
     }
 
     /// @dev Build params before `vm.prank`: the sha256 precompile call would consume the prank.
-    /// @notice A blob id registered once can never be registered again, by anyone, and its artifact never changes.
+    /// @notice A blob id registered once can never be registered again by its publisher, its artifact never changes,
+    /// and another publisher registering the same blob gets an artifact of its own without touching it.
     function testFuzz_registerArtifact_blobIdNeverOverwritten(
         bytes32 blobId,
         bytes32 otherDigest,
@@ -196,19 +202,23 @@ contract ModelRegistryFuzzTest is ProoflineTest {
 
         ArtifactParams memory again = _params(blobId, major, 1, 0);
         again.contentDigest = otherDigest == bytes32(0) ? bytes32(uint256(7)) : otherDigest;
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.BlobAlreadyRegistered.selector, blobId, artifactId));
-        vm.prank(OTHER);
-        registry.registerArtifact(second, again, true);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.BlobAlreadyRegistered.selector, blobId, artifactId));
+        // The same publisher cannot register the blob again...
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelRegistry.BlobAlreadyRegistered.selector, PUBLISHER, blobId, artifactId)
+        );
         vm.prank(PUBLISHER);
         registry.registerArtifact(first, again, false);
+        // ...and another publisher's copy of the blob neither fails nor replaces the publisher's artifact.
+        vm.prank(OTHER);
+        uint64 copy = registry.registerArtifact(second, again, true);
+        vm.assertEq(registry.artifactIdOfBlob(OTHER, blobId), copy, "the copy is under its own publisher");
 
         Artifact memory afterwards = registry.getArtifact(artifactId);
         vm.assertEq(afterwards.contentDigest, before.contentDigest, "digest changed");
         vm.assertEq(afterwards.modelId, first, "model changed");
-        vm.assertEq(registry.artifactIdOfBlob(blobId), artifactId, "blob remapped");
+        vm.assertEq(registry.artifactIdOfBlob(PUBLISHER, blobId), artifactId, "blob remapped");
         (, uint64 artifacts) = registry.counts();
-        vm.assertEq(artifacts, 1, "a second artifact was stored");
+        vm.assertEq(artifacts, 2, "only the other publisher's copy was added");
     }
 
     /// @notice A model accepts a version only when it is strictly above its latest, and never rewrites the latest.
@@ -289,7 +299,11 @@ contract ModelRegistryFuzzTest is ProoflineTest {
             );
             vm.assertEq(bytes32(live.format), bytes32(kept.format), "format changed");
             vm.assertEq(live.registeredAt, kept.registeredAt, "registration time changed");
-            vm.assertEq(registry.artifactIdOfBlob(kept.blobId), artifactId, "blob remapped");
+            vm.assertEq(
+                registry.artifactIdOfBlob(handler.registrantOf(artifactId), kept.blobId),
+                artifactId,
+                "blob remapped"
+            );
             if (handler.ghostRevoked(artifactId)) {
                 vm.assertTrue(live.status == ArtifactStatus.Revoked, "revocation undone");
             }

@@ -167,7 +167,7 @@ describe("ModelRegistry", () => {
 
   describe("registerArtifact", () => {
     it("stores every field immutably, indexes the blob and emits ArtifactRegistered", async () => {
-      const { registry, asPublisher, modelId } = await networkHelpers.loadFixture(deployRegistry);
+      const { registry, asPublisher, modelId, publisher } = await networkHelpers.loadFixture(deployRegistry);
       const params = artifact("a", "1.2.3", { format: "circom-groth16", zkCommitment: 12345n });
       const tx = asPublisher.registerArtifact(modelId, params, false);
       await expect(tx)
@@ -193,16 +193,16 @@ describe("ModelRegistry", () => {
       expect(stored.modelId).to.equal(modelId);
       expect(stored.status).to.equal(BigInt(ArtifactStatus.Active));
       expect(stored.registeredAt).to.equal(BigInt(block!.timestamp));
-      expect(await registry.artifactIdOfBlob(params.blobId)).to.equal(1n);
+      expect(await registry.artifactIdOfBlob(publisher.address, params.blobId)).to.equal(1n);
       expect(await registry.isValidArtifact(1n)).to.equal(true);
       expect(await registry.currentArtifact(modelId)).to.equal(0n);
     });
 
     it("accepts a blob id given as its base64url text", async () => {
-      const { registry, asPublisher, modelId } = await networkHelpers.loadFixture(deployRegistry);
+      const { registry, asPublisher, modelId, publisher } = await networkHelpers.loadFixture(deployRegistry);
       const hex = sha256(toUtf8Bytes("walrus"));
       await asPublisher.registerArtifact(modelId, artifact("w", "1.0.0", { blobId: bytes32ToBlobId(hex) }), false);
-      expect(await registry.artifactIdOfBlob(hex)).to.equal(1n);
+      expect(await registry.artifactIdOfBlob(publisher.address, hex)).to.equal(1n);
     });
 
     it("moves the label when asked, naming the old and the new artifact", async () => {
@@ -241,16 +241,27 @@ describe("ModelRegistry", () => {
       ).to.be.revertedWithCustomError(registry, "EmptyFormat");
     });
 
-    it("reverts with BlobAlreadyRegistered when the blob exists anywhere", async () => {
-      const { registry, other, modelId, asPublisher } = await networkHelpers.loadFixture(withTwoArtifacts);
-      await registry.connect(other).createModel("copycat", "");
+    it("reverts with BlobAlreadyRegistered when the publisher registers its blob again", async () => {
+      const { registry, modelId, asPublisher, publisher } = await networkHelpers.loadFixture(withTwoArtifacts);
       const copy = artifact("a", "9.0.0");
-      await expect(registry.connect(other).registerArtifact(2n, copy, false))
-        .to.be.revertedWithCustomError(registry, "BlobAlreadyRegistered")
-        .withArgs(copy.blobId, 1n);
       await expect(asPublisher.registerArtifact(modelId, copy, false))
         .to.be.revertedWithCustomError(registry, "BlobAlreadyRegistered")
-        .withArgs(copy.blobId, 1n);
+        .withArgs(publisher.address, copy.blobId, 1n);
+    });
+
+    it("a front-runner registering a publisher's blob first neither blocks it nor answers its lookups", async () => {
+      const { registry, other, publisher, modelId } = await networkHelpers.loadFixture(deployRegistry);
+      // The squatter sees the publisher's registration in the mempool and registers the same blob first.
+      await registry.connect(other).createModel("squatter", "");
+      const weights = artifact("weights", "1.0.0");
+      await registry.connect(other).registerArtifact(2n, weights, true);
+      await expect(registry.connect(publisher).registerArtifact(modelId, weights, true)).to.emit(
+        registry,
+        "ArtifactRegistered",
+      );
+      expect(await registry.artifactIdOfBlob(publisher.address, weights.blobId)).to.equal(2n);
+      expect(await registry.artifactIdOfBlob(other.address, weights.blobId)).to.equal(1n);
+      expect((await registry.getArtifact(2n)).modelId).to.equal(modelId);
     });
 
     it("reverts with VersionNotIncreasing on an equal or lower version", async () => {
@@ -445,7 +456,7 @@ describe("ModelRegistry", () => {
       await expect(registry.currentArtifact(2n)).to.be.revertedWithCustomError(registry, "UnknownModel").withArgs(2n);
       await expect(registry.getArtifact(1n)).to.be.revertedWithCustomError(registry, "UnknownArtifact").withArgs(1n);
       expect(await registry.isValidArtifact(1n)).to.equal(false);
-      expect(await registry.artifactIdOfBlob(ZeroHash)).to.equal(0n);
+      expect(await registry.artifactIdOfBlob(ZeroAddress, ZeroHash)).to.equal(0n);
       expect(await registry.modelIdOf(ZeroAddress, "risk-scorer")).to.equal(0n);
     });
   });
