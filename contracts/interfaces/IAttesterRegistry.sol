@@ -57,8 +57,8 @@ interface IAttesterRegistry {
     event NodeRegistered(uint32 indexed nodeId, address indexed key, address indexed operator);
     /// @notice `by` (its operator or a guardian) deactivated node `nodeId` for good.
     event NodeDeactivated(uint32 indexed nodeId, address indexed by);
-    /// @notice Provider `providerId` was registered under `name`.
-    event ProviderRegistered(uint64 indexed providerId, string name);
+    /// @notice `registrant` registered provider `providerId` under `name`.
+    event ProviderRegistered(uint64 indexed providerId, address indexed registrant, string name);
     /// @notice `measurement` was approved: enclaves running it may be registered.
     event MeasurementApproved(bytes32 indexed measurement);
     /// @notice A guardian (`by`) revoked `measurement`: no enclave running it is live from now on.
@@ -89,8 +89,8 @@ interface IAttesterRegistry {
     error NodeInactive(uint32 nodeId);
     /// @notice A provider name is 1 to 64 bytes.
     error InvalidProviderName();
-    /// @notice `name` is already registered, as `providerId`.
-    error ProviderNameTaken(string name, uint64 providerId);
+    /// @notice `registrant` already registered `name`, as `providerId`.
+    error ProviderNameTaken(address registrant, string name, uint64 providerId);
     /// @notice No provider has id `providerId`.
     error UnknownProvider(uint64 providerId);
     /// @notice The zero hash is not a measurement.
@@ -131,7 +131,9 @@ interface IAttesterRegistry {
     function guardianDeactivateNode(uint32 nodeId) external;
 
     /// @notice Registers an external provider that proxy routes may name, e.g. "openai/gpt-4o-2024-08-06".
-    /// @dev Permissionless: a provider name proves nothing about the provider; it names whom a proxy called.
+    /// @dev Permissionless: a provider name proves nothing about the provider; it names whom a proxy called. Names are
+    /// unique per registrant, not globally: registering a name first takes it from nobody else (a squatter gets an id
+    /// of its own), and what binds records and enclaves is the provider id, with its registrant on record.
     function registerProvider(string calldata name) external returns (uint64 providerId);
 
     /// @notice Approves a code measurement. TRUST_ADMIN only, through the AccessManager's execution delay.
@@ -184,6 +186,9 @@ interface IAttesterRegistry {
 
     /// @notice The provider's name. Reverts with {UnknownProvider}.
     function providerName(uint64 providerId) external view returns (string memory);
+
+    /// @notice Who registered the provider. Reverts with {UnknownProvider}.
+    function providerRegistrant(uint64 providerId) external view returns (address);
 
     /// @notice Whether `enclave` could attest now: registered, enabled, measurement approved and unrevoked, and a
     /// heartbeat within {heartbeatTtl}. The one implementation of enclave liveness.

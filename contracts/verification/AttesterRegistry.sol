@@ -48,7 +48,8 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     mapping(bytes32 measurement => uint32 measurementId) private _measurementIds;
     mapping(uint32 measurementId => Measurement state) private _measurementStates;
     mapping(uint64 providerId => string name) private _providerNames;
-    mapping(bytes32 nameHash => uint64 providerId) private _providerOfName;
+    mapping(address registrant => mapping(bytes32 nameHash => uint64 providerId)) private _providerOfName;
+    mapping(uint64 providerId => address registrant) private _providerRegistrants;
 
     /// @param authority The project's AccessManager.
     /// @param registry The model registry whose artifacts are valid Local subjects.
@@ -95,12 +96,13 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
         uint256 length = bytes(name).length;
         if (length == 0 || length > MAX_PROVIDER_NAME_LENGTH) revert InvalidProviderName();
         bytes32 nameHash = keccak256(bytes(name));
-        uint64 existing = _providerOfName[nameHash];
-        if (existing != 0) revert ProviderNameTaken(name, existing);
+        uint64 existing = _providerOfName[msg.sender][nameHash];
+        if (existing != 0) revert ProviderNameTaken(msg.sender, name, existing);
         providerId = ++_providerCount;
         _providerNames[providerId] = name;
-        _providerOfName[nameHash] = providerId;
-        emit ProviderRegistered(providerId, name);
+        _providerOfName[msg.sender][nameHash] = providerId;
+        _providerRegistrants[providerId] = msg.sender;
+        emit ProviderRegistered(providerId, msg.sender, name);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -217,6 +219,12 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     function providerName(uint64 providerId) external view returns (string memory) {
         if (!_isProvider(providerId)) revert UnknownProvider(providerId);
         return _providerNames[providerId];
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function providerRegistrant(uint64 providerId) external view returns (address) {
+        if (!_isProvider(providerId)) revert UnknownProvider(providerId);
+        return _providerRegistrants[providerId];
     }
 
     /// @inheritdoc IAttesterRegistry

@@ -158,12 +158,14 @@ describe("AttesterRegistry", () => {
   });
 
   describe("providers", () => {
-    it("registers providers with unique, bounded names", async () => {
-      const { attesters } = await load();
+    it("registers providers with bounded names, unique per registrant", async () => {
+      const { attesters, signers } = await load();
       await expect(attesters.registerProvider("anthropic/claude"))
         .to.emit(attesters, "ProviderRegistered")
-        .withArgs(2n, "anthropic/claude");
+        .withArgs(2n, signers.deployer.address, "anthropic/claude");
       expect(await attesters.providerName(2n)).to.equal("anthropic/claude");
+      expect(await attesters.providerRegistrant(2n)).to.equal(signers.deployer.address);
+      await expect(attesters.providerRegistrant(9n)).to.be.revertedWithCustomError(attesters, "UnknownProvider");
       await expect(attesters.registerProvider("")).to.be.revertedWithCustomError(attesters, "InvalidProviderName");
       await expect(attesters.registerProvider("x".repeat(65))).to.be.revertedWithCustomError(
         attesters,
@@ -171,7 +173,12 @@ describe("AttesterRegistry", () => {
       );
       await expect(attesters.registerProvider("anthropic/claude"))
         .to.be.revertedWithCustomError(attesters, "ProviderNameTaken")
-        .withArgs("anthropic/claude", 2n);
+        .withArgs(signers.deployer.address, "anthropic/claude", 2n);
+      // A squatter who registered a name first takes it from nobody: the same name from another registrant is
+      // another provider id, with its registrant on record.
+      await expect(attesters.connect(signers.other).registerProvider("anthropic/claude"))
+        .to.emit(attesters, "ProviderRegistered")
+        .withArgs(3n, signers.other.address, "anthropic/claude");
       await expect(attesters.providerName(0n)).to.be.revertedWithCustomError(attesters, "UnknownProvider").withArgs(0n);
     });
   });
