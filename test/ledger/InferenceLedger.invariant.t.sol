@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {InferenceLedger} from "../../contracts/ledger/InferenceLedger.sol";
+import {AttesterRegistry} from "../../contracts/verification/AttesterRegistry.sol";
 import {
     Answer,
     InferenceRecord,
@@ -31,9 +32,15 @@ contract LedgerHandler is LedgerFixture {
     uint256 public forbiddenAttestations;
     uint256 public settlements;
     uint256 public rejections;
+    /// @notice Copies of another node's answer recorded under the original id. Must stay 0.
+    uint256 public copiesRecordedUnderTheOriginalId;
+
+    /// @dev A second registered node that copies answers it sees.
+    uint256 internal constant COPIER_KEY = 0xC0C0;
 
     constructor() {
         _deployLedger();
+        _registerNode(COPIER_KEY);
         lastBeat = [uint40(block.timestamp), uint40(block.timestamp)];
     }
 
@@ -60,6 +67,21 @@ contract LedgerHandler is LedgerFixture {
         _submit(answer_);
         ids.push(inferenceId);
         ghosts[inferenceId].answer = answer_;
+    }
+
+    /// @dev The copier takes a recorded answer and records it first under the original id (which must fail), then under
+    /// an id of its own (a record of its own, which the other actions then drive like any other).
+    function copy(uint256 idSeed) external {
+        if (ids.length == 0 || ids.length >= 24) return;
+        Answer memory copied = ghosts[ids[idSeed % ids.length]].answer;
+        try ledger.answer(copied, _sign(COPIER_KEY, ledger.answerTypedDataHash(copied))) {
+            ++copiesRecordedUnderTheOriginalId;
+        } catch {} // solhint-disable-line no-empty-blocks
+        copied.inferenceId = _nodeInferenceId(COPIER_KEY, copied.inferenceId);
+        if (ghosts[copied.inferenceId].answer.inferenceId != bytes32(0)) return;
+        ledger.answer(copied, _sign(COPIER_KEY, ledger.answerTypedDataHash(copied)));
+        ids.push(copied.inferenceId);
+        ghosts[copied.inferenceId].answer = copied;
     }
 
     /// @param mode 0: the enclave of the other route signs; 1: the right enclave signs another output; otherwise
@@ -168,6 +190,7 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
     function setUp() public {
         handler = new LedgerHandler();
         ledger = handler.deployedLedger();
+        attesters = AttesterRegistry(ledger.attesterRegistry());
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -176,7 +199,7 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory selectors) {
-        bytes4[] memory fns = new bytes4[](9);
+        bytes4[] memory fns = new bytes4[](10);
         fns[0] = LedgerHandler.answer.selector;
         fns[1] = LedgerHandler.settle.selector;
         fns[2] = LedgerHandler.refute.selector;
@@ -186,6 +209,7 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
         fns[6] = LedgerHandler.disableEnclave.selector;
         fns[7] = LedgerHandler.heartbeat.selector;
         fns[8] = LedgerHandler.warp.selector;
+        fns[9] = LedgerHandler.copy.selector;
         selectors = new FuzzSelector[](1);
         selectors[0] = FuzzSelector({addr: address(handler), selectors: fns});
     }
@@ -194,6 +218,7 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
     /// settled means the claim was reached; nothing attests through a revoked, disabled, stale or unbound enclave.
     function invariant_stateMachine() public view {
         vm.assertEq(handler.forbiddenAttestations(), 0, "an enclave attested when it could not");
+        vm.assertEq(handler.copiesRecordedUnderTheOriginalId(), 0, "a copier recorded another node's answer first");
         uint256 n = handler.idCount();
         for (uint256 i = 0; i < n; ++i) {
             bytes32 inferenceId = handler.ids(i);
@@ -214,6 +239,7 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
             vm.assertEq(uint256(record.achieved), uint256(proven), "achieved is not what was proven");
 
             vm.assertTrue(record.state != RecordState.None, "record vanished");
+            _assertAttribution(inferenceId, record);
             if (ghost.terminal != RecordState.None) {
                 vm.assertEq(uint256(record.state), uint256(ghost.terminal), "a final state changed");
             } else {
@@ -237,6 +263,15 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
             _assertStatusViews(inferenceId, record, now_);
             _assertSettlement(inferenceId, record, now_);
         }
+    }
+
+    /// @dev Who answered is the node the id names, whoever copied what.
+    function _assertAttribution(bytes32 inferenceId, InferenceRecord memory record) private view {
+        vm.assertEq(
+            address(bytes20(inferenceId)),
+            attesters.getNode(record.nodeId).key,
+            "the record's node is not the one its id names"
+        );
     }
 
     /// @dev `settlementOf` reads the state as `stateOf` does, and the settlement time is a fact about the record: the
