@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
  */
 export const SOLC_VERSION = "0.8.30";
 
-/** Deep fuzzing: set by `npm run test:deep`, never in CI (it takes tens of minutes on two cores). */
+/** Deep fuzzing: set by `npm run test:deep`; CI keeps the faster settings below. */
 const DEEP = process.env.PROOFLINE_DEEP === "1";
 const SOLC_PATH = require.resolve("solc/soljson.js");
 
