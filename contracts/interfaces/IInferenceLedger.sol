@@ -215,7 +215,8 @@ interface IInferenceLedger {
     function getRecord(bytes32 inferenceId) external view returns (InferenceRecord memory);
 
     /// @notice The record's state now: a Vanilla claim whose challenge window passed unrefuted is `Settled` here
-    /// even before anyone calls {finalize}.
+    /// even before anyone calls {finalize}, unless it is a Local record whose artifact was revoked before its window
+    /// ended (it then reads `Answered` and never settles). Only that case reads the model registry.
     function stateOf(bytes32 inferenceId) external view returns (RecordState);
 
     /// @notice What a consumer policy checks, in one call that never reverts: the state now (as {stateOf}), the
