@@ -31,6 +31,7 @@ import {
 } from "./lib/gas.js";
 import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
 import { Level, Route, signBatch } from "../src/ledger.js";
+import { twinIdOf, twinSalt } from "../src/market.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
 import { deployScenario } from "../testing/index.js";
 import { releaseProver } from "../src/zk.js";
@@ -232,8 +233,8 @@ const { market: deployedMarket } = await connection.ignition.deploy(TwinMarketMo
   },
 });
 const market = await ethers.getContractAt("TwinMarket", await deployedMarket.getAddress());
-const twin = "0x61646100000000000000000000000000"; // "ada"
-await (await market.connect(signers.publisher).createTwin(twin)).wait();
+const twin = twinIdOf(signers.publisher.address, twinSalt("ada"));
+await (await market.connect(signers.publisher).createTwin(twinSalt("ada"))).wait();
 const trader = signers.other;
 const tradeDeadline = async () => BigInt(await connection.networkHelpers.time.latest()) + 600n;
 const buyShares = async (amount: bigint) => {

@@ -15,6 +15,7 @@ import { network } from "hardhat";
 import { OutputCommitment } from "../src/commitments.js";
 import { ESCROW_CLAIM_WINDOW, FeeSetting, TWIN_MARKET } from "../src/constants.js";
 import { consumerArgs } from "../src/consumer.js";
+import { twinIdOf, twinSalt } from "../src/market.js";
 import { requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
 import { deployScenario } from "../testing/index.js";
@@ -154,8 +155,8 @@ check(
 );
 
 say("Twin market: a trade, a fee increase a trader's limit protects against, and the increase after its delay");
-const twin = "0x61646100000000000000000000000000";
-await market.connect(signers.publisher).createTwin(twin);
+const twin = twinIdOf(signers.publisher.address, twinSalt("ada"));
+await market.connect(signers.publisher).createTwin(twinSalt("ada"));
 const deadline = async () => BigInt(await networkHelpers.time.latest()) + 600n;
 const trader = signers.other;
 const cost = await market.getBuyPriceAfterFees(twin, 3n);

@@ -9,6 +9,7 @@
  *   Poseidon commitments and proofs (`models/riskScorer.ts`).
  * - Batches: settlement Merkle trees and proofs for `commitBatch` / `settleFromBatch`.
  * - Consumers: the arguments a consumer contract's check takes.
+ * - The twin market: twin ids, derived from their owner and a salt.
  * - The trail: an inference's history from chain data.
  * - Deployments: Ignition's recorded addresses and who holds which role over them.
  * - Mirrors of the contracts' enums and constants (`constants.ts` holds those with no other home).
@@ -23,6 +24,7 @@ export * from "./deployments.js";
 export * from "./escrow.js";
 export * from "./ledger.js";
 export * from "./logs.js";
+export * from "./market.js";
 export * from "./registry.js";
 export * from "./roles.js";
 export * from "./selectors.js";

@@ -7,8 +7,10 @@ pragma solidity ^0.8.24;
 /// @dev Units: share prices in wei on the quadratic curve of {TwinCurveLib} (share `s` costs `s^2 / 16000` ETH);
 /// fee rates as fractions of 1e18 of a trade's price.
 ///
-/// - A twin (a `bytes16` id) is created by its owner, who receives the twin's first share free. That share can never
-///   be sold, so a twin's supply never returns to zero and the first share's price (0) is never paid or refunded.
+/// - A twin is created by its owner, who receives the twin's first share free. That share can never be sold, so a
+///   twin's supply never returns to zero and the first share's price (0) is never paid or refunded.
+/// - A twin's id is derived from its owner and a salt the owner picks ({twinIdOf}), never chosen freely: nobody who
+///   watches the mempool can create a twin under the id its owner announced, or take its subject fees.
 /// - `buy` charges the curve price plus the protocol and subject fees, at most `maxTotalCost`, by `deadline`, and
 ///   refunds any excess ETH sent. `sell` pays the curve price minus both fees, at least `minProceeds`, by `deadline`.
 ///   Deadlines may be at most {MAX_DEADLINE} ahead, shorter than the fee timelock.
@@ -32,8 +34,9 @@ interface ITwinMarket {
         uint40 effectiveAt;
     }
 
-    /// @notice `owner` created `twin`; its subject fees accrue to `owner`.
-    event TwinCreated(bytes16 indexed twin, address indexed owner);
+    /// @notice `owner` created `twin` (the id {twinIdOf} derives from `owner` and `salt`); its subject fees accrue to
+    /// `owner`.
+    event TwinCreated(bytes16 indexed twin, address indexed owner, bytes32 salt);
     /// @notice A trade of `amount` shares of `twin` at curve price `price`, with the fees charged; `supply` after it.
     event Trade(
         bytes16 indexed twin,
@@ -56,8 +59,6 @@ interface ITwinMarket {
     /// @notice `amount` of protocol fees went to the fee destination `destination`.
     event ProtocolFeesWithdrawn(address indexed destination, uint256 amount);
 
-    /// @notice The zero id is not a twin.
-    error ZeroTwinId();
     /// @notice `twin` exists already.
     error TwinExists(bytes16 twin);
     /// @notice No twin has id `twin`.
@@ -97,8 +98,14 @@ interface ITwinMarket {
     /// @notice Sending ETH to `to` failed.
     error MarketEthTransferFailed(address to);
 
-    /// @notice Creates `twin`, owned by the caller, who receives its first share free.
-    function createTwin(bytes16 twin) external;
+    /// @notice Creates a twin owned by the caller, who receives its first share free. Its id is
+    /// `twinIdOf(msg.sender, salt)`, so only the caller can create it; each salt creates one twin per owner.
+    /// @return twin The new twin's id.
+    function createTwin(bytes32 salt) external returns (bytes16 twin);
+
+    /// @notice The id of the twin `owner` creates with `salt`: the first 16 bytes of `keccak256(abi.encode(owner,
+    /// salt))`.
+    function twinIdOf(address owner, bytes32 salt) external pure returns (bytes16);
 
     /// @notice Buys `amount` shares of `twin`, paying at most `maxTotalCost` wei, by `deadline`; excess ETH is refunded.
     function buy(bytes16 twin, uint256 amount, uint256 maxTotalCost, uint256 deadline) external payable;

@@ -60,14 +60,19 @@ contract TwinMarket is ITwinMarket, Managed {
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc ITwinMarket
-    function createTwin(bytes16 twin) external {
-        if (twin == bytes16(0)) revert ZeroTwinId();
+    function createTwin(bytes32 salt) external returns (bytes16 twin) {
+        twin = twinIdOf(msg.sender, salt);
         Twin storage state = _twins[twin];
         if (state.owner != address(0)) revert TwinExists(twin);
         _twins[twin] = Twin({owner: msg.sender, supply: 1});
         _shares[twin][msg.sender] = 1;
-        emit TwinCreated(twin, msg.sender);
+        emit TwinCreated(twin, msg.sender, salt);
         emit Trade(twin, msg.sender, true, 1, 0, 0, 0, 1);
+    }
+
+    /// @inheritdoc ITwinMarket
+    function twinIdOf(address owner, bytes32 salt) public pure returns (bytes16) {
+        return bytes16(keccak256(abi.encode(owner, salt)));
     }
 
     /// @inheritdoc ITwinMarket

@@ -32,9 +32,9 @@ contract HostileReceiver {
         mode = mode_;
     }
 
-    /// @notice Creates `twin`, owned by this contract.
-    function createTwin(bytes16 twin) external {
-        MARKET.createTwin(twin);
+    /// @notice Creates a twin owned by this contract, with `salt`.
+    function createTwin(bytes32 salt) external returns (bytes16) {
+        return MARKET.createTwin(salt);
     }
 
     /// @notice Withdraws this contract's subject fees to itself.

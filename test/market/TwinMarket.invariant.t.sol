@@ -40,10 +40,8 @@ contract MarketHandler is MarketFixture {
 
     function create(uint8 who) external {
         if (twins.length >= 4) return;
-        bytes16 twin = bytes16(keccak256(abi.encode("twin", twins.length)));
         vm.prank(actors[who % actors.length]);
-        market.createTwin(twin);
-        twins.push(twin);
+        twins.push(market.createTwin(bytes32(twins.length)));
     }
 
     function buy(uint8 who, uint256 twinSeed, uint256 amount, bool overpay) external {

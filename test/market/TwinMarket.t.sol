@@ -11,7 +11,7 @@ import {ProoflineTest} from "../utils/ProoflineTest.sol";
 
 /// @notice A market behind a real AccessManager in which this contract is the fee admin, with one twin.
 abstract contract MarketFixture is ProoflineTest {
-    bytes16 internal constant TWIN = bytes16("ada");
+    bytes16 internal TWIN;
     address internal constant DESTINATION = address(0xFEE);
     AccessManager internal manager;
     TwinMarket internal market;
@@ -28,7 +28,7 @@ abstract contract MarketFixture is ProoflineTest {
         manager.setTargetFunctionRole(address(market), feeFunctions, Roles.FEE_ADMIN);
         manager.grantRole(Roles.FEE_ADMIN, address(this), 0);
         vm.prank(address(0xA11CE));
-        market.createTwin(TWIN);
+        TWIN = market.createTwin("ada");
     }
 }
 

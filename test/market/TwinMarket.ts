@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { ZeroAddress, hexlify, toUtf8Bytes, zeroPadBytes } from "ethers";
+import { ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
 import TwinMarketModule from "../../deploy/modules/TwinMarket.js";
 import { FeeSetting as Setting, TWIN_CURVE, TWIN_MARKET } from "../../src/constants.js";
+import { twinIdOf, twinSalt } from "../../src/market.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -19,7 +20,6 @@ const curve = (supply: bigint, amount: bigint) => {
   for (let i = supply; i < supply + amount; i++) sum += i * i;
   return sum * UNIT;
 };
-const twinId = (name: string) => zeroPadBytes(hexlify(toUtf8Bytes(name)), 16);
 
 async function fixture() {
   const [deployer, feeAdmin, destination, subject, alice, bob] = await ethers.getSigners();
@@ -35,8 +35,8 @@ async function fixture() {
     },
   });
   const twinMarket = await ethers.getContractAt("TwinMarket", await market.getAddress());
-  const twin = twinId("ada");
-  await twinMarket.connect(subject).createTwin(twin);
+  const twin = twinIdOf(subject.address, twinSalt("ada"));
+  await twinMarket.connect(subject).createTwin(twinSalt("ada"));
   const deadline = async () => BigInt(await networkHelpers.time.latest()) + 600n;
   /** Buys at the quote, with the quote as the limit. */
   const buy = async (who: typeof alice, amount: bigint, id = twin) => {
@@ -54,8 +54,11 @@ describe("TwinMarket", () => {
       const { market, subject, twin, alice } = await load();
       expect(await market.twinOf(twin)).to.deep.equal([subject.address, 1n]);
       expect(await market.sharesOf(twin, subject.address)).to.equal(1n);
-      await expect(market.connect(alice).createTwin(twin)).to.be.revertedWithCustomError(market, "TwinExists");
-      await expect(market.createTwin(`0x${"00".repeat(16)}`)).to.be.revertedWithCustomError(market, "ZeroTwinId");
+      await expect(market.connect(subject).createTwin(twinSalt("ada")))
+        .to.be.revertedWithCustomError(market, "TwinExists")
+        .withArgs(twin);
+      // The client derives the id exactly as the market does.
+      expect(await market.twinIdOf(subject.address, twinSalt("ada"))).to.equal(twin);
     });
 
     it("prices share s at s^2 / 16000 ETH, and quotes what trades charge", async () => {
@@ -110,9 +113,13 @@ describe("TwinMarket", () => {
         market,
         "DeadlineExpired",
       );
-      await expect(market.connect(alice).buy(twinId("nobody"), 1n, 10n ** 18n, now + 60n, { value: 10n ** 18n }))
+      await expect(
+        market.connect(alice).buy(twinIdOf(alice.address, twinSalt("nobody")), 1n, 10n ** 18n, now + 60n, {
+          value: 10n ** 18n,
+        }),
+      )
         .to.be.revertedWithCustomError(market, "UnknownTwin")
-        .withArgs(twinId("nobody"));
+        .withArgs(twinIdOf(alice.address, twinSalt("nobody")));
       await expect(market.connect(alice).buy(twin, 0n, 0n, now + 60n)).to.be.revertedWithCustomError(
         market,
         "MarketZeroAmount",
@@ -286,8 +293,8 @@ describe("TwinMarket", () => {
       it(`a subject that ${name} on receive cannot block trades`, async () => {
         const { market, alice, bob, deadline } = await load();
         const hostile = await ethers.deployContract("HostileReceiver", [await market.getAddress()]);
-        const twin = twinId("hostile");
-        await hostile.createTwin(twin);
+        const twin = twinIdOf(await hostile.getAddress(), twinSalt("hostile"));
+        await hostile.createTwin(twinSalt("hostile"));
         await hostile.setMode(mode);
         for (const who of [alice, bob]) {
           const cost = await market.getBuyPriceAfterFees(twin, 2n);
