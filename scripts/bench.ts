@@ -17,8 +17,18 @@ import { AbiCoder, ContractFactory, ZeroAddress, ZeroHash } from "ethers";
 import { artifacts, network } from "hardhat";
 
 import { SettlementBatch } from "../src/batch.js";
-import { MEDIA_TYPES, OutputCommitment, answerDigest, dataPart, textPart } from "../src/commitments.js";
-import { consumerArgs } from "../src/consumer.js";
+import {
+  InputCommitment,
+  InputKind,
+  MEDIA_TYPES,
+  OutputCommitment,
+  Provenance,
+  answerDigest,
+  dataPart,
+  textPart,
+} from "../src/commitments.js";
+import { Answerers, AttestedInputRule, attestedInputArg, consumerArgs } from "../src/consumer.js";
+import { signSourcedData } from "../src/dataSources.js";
 import {
   compareBytecode,
   compareSnapshot,
@@ -71,28 +81,90 @@ rows.push({
 });
 
 // Consumer policy check, measured inside a consumer (contracts/bench/PolicyCheckProbe.sol): the gas the check adds
-// to a consumer's own function, from the cold ledger call to the output part's Merkle proof. The policy is the
-// RiskScoreConsumer example's without its single use (TEE minimum, settled only, one pinned artifact, one-hour
-// maximum age); the record is settled and the part has a two-part output proof. Single use adds a read of the consumer's own flag (and, when
-// consuming, a 22,100-gas write), shown apart. The last row is the example's `checkInference` sent as a transaction.
-const lender = await ethers.deployContract("RiskScoreConsumer", [await ledger.getAddress(), [1n], 3_600n]);
+// to a consumer's own function, from the cold ledger call to the output part's Merkle proof. The base policy is the
+// RiskScoreConsumer example's without its single use and its options (TEE minimum, settled only, one pinned artifact,
+// one-hour maximum age); the record is settled and the part has a two-part output proof. Single use adds a read of
+// the consumer's own flag (and, when consuming, a 22,100-gas write). Each option is measured on top of the base:
+// answerers by node key, by operator, an attested input part that is the whole input, and the example's own policy
+// without single use. The last rows are the example's checks sent as transactions.
+const bureauInput = new InputCommitment([
+  {
+    kind: InputKind.External,
+    name: "external/credit-bureau",
+    content: "0x" + "ab".repeat(32),
+    provenance: Provenance.SourceSigned,
+    signature: await signSourcedData(signers.bureau, scenario.attestersDomain, "0x" + "ab".repeat(32)),
+  },
+]);
+const lender = await ethers.deployContract("RiskScoreConsumer", [
+  await ledger.getAddress(),
+  [1n],
+  [signers.node.address],
+  [1n],
+  3_600n,
+]);
 const output = new OutputCommitment([
   dataPart(MEDIA_TYPES.riskScore, ["address", "uint16"], [signers.other.address, 250]),
   textPart("score 250"),
 ]);
-const scored = makeAnswer({ claimed: Level.TEE, outputCommitment: output.root });
+const scored = makeAnswer({ claimed: Level.TEE, inputCommitment: bureauInput.root, outputCommitment: output.root });
 await submit(scored);
 await ledger.settleTee(scored.inferenceId, await attest(signers.enclave, scored));
-const probeCheck = async (singleUse: boolean) => {
-  const policy = { minLevel: Level.TEE, allowUnsettled: false, pinArtifacts: true, singleUse, maxAge: 3_600n };
-  const probe = await ethers.deployContract("PolicyCheckProbe", [await ledger.getAddress(), policy, [1n]]);
-  return Number(await probe.measureCheck.staticCall(...consumerArgs(scored, output, 0)));
+const features = attestedInputArg(bureauInput, 0);
+const probeCheck = async (
+  options: { singleUse?: boolean; answerers?: Answerers; attestedInput?: AttestedInputRule } = {},
+) => {
+  const answerers = options.answerers ?? Answerers.Any;
+  const attestedInput = options.attestedInput ?? AttestedInputRule.None;
+  const policy = {
+    minLevel: Level.TEE,
+    allowUnsettled: false,
+    pinArtifacts: true,
+    singleUse: options.singleUse ?? false,
+    maxAge: 3_600n,
+    answerers,
+    attestedInput,
+  };
+  const lists = {
+    artifacts: [1n],
+    answerers:
+      answerers === Answerers.Any
+        ? []
+        : [answerers === Answerers.Nodes ? signers.node.address : signers.deployer.address],
+    dataSources: attestedInput === AttestedInputRule.None ? [] : [1n],
+  };
+  const probe = await ethers.deployContract("PolicyCheckProbe", [await ledger.getAddress(), policy, lists]);
+  const args = consumerArgs(scored, output, 0);
+  return Number(
+    attestedInput === AttestedInputRule.None
+      ? await probe.measureCheck.staticCall(...args)
+      : await probe.measureCheckWithInput.staticCall(...args, features),
+  );
 };
-rows.push({ name: "consumer policy check (inside a consumer)", gas: await probeCheck(false), budget: 8_000 });
-rows.push({ name: "consumer policy check, single use (inside a consumer)", gas: await probeCheck(true) });
+rows.push({ name: "consumer policy check (inside a consumer)", gas: await probeCheck(), budget: 8_000 });
 rows.push({
-  name: "consumer.checkInference (RiskScoreConsumer, as a transaction)",
-  ...(await measure(lender.checkInference.send(...consumerArgs(scored, output, 0)))),
+  name: "consumer policy check, single use (inside a consumer)",
+  gas: await probeCheck({ singleUse: true }),
+});
+rows.push({
+  name: "consumer policy check, allowed node keys (inside a consumer)",
+  gas: await probeCheck({ answerers: Answerers.Nodes }),
+});
+rows.push({
+  name: "consumer policy check, allowed operators (inside a consumer)",
+  gas: await probeCheck({ answerers: Answerers.Operators }),
+});
+rows.push({
+  name: "consumer policy check, attested whole input (inside a consumer)",
+  gas: await probeCheck({ attestedInput: AttestedInputRule.Whole }),
+});
+rows.push({
+  name: "consumer policy check, node keys + attested whole input (inside a consumer)",
+  gas: await probeCheck({ answerers: Answerers.Nodes, attestedInput: AttestedInputRule.Whole }),
+});
+rows.push({
+  name: "consumer.checkInferenceWithInput (RiskScoreConsumer, as a transaction)",
+  ...(await measure(lender.checkInferenceWithInput.send(...consumerArgs(scored, output, 0), features))),
 });
 
 // ZKML: a real Groth16 proof that artifact 1 scores a borrower's features, verified on-chain (5 public signals).

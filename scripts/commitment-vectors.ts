@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 
-import { hexlify, keccak256, toUtf8Bytes } from "ethers";
+import { TypedDataEncoder, Wallet, getAddress, hexlify, keccak256, toUtf8Bytes } from "ethers";
 
 import {
   InputCommitment,
@@ -25,9 +25,12 @@ import {
   outputLeafHash,
   textPart,
   toolCallPart,
+  type InputManifestEntry,
   type InputPartSpec,
   type OutputPartSpec,
 } from "../src/commitments.js";
+import { SOURCED_DATA_TYPES, signSourcedData, sourcedDataSigner } from "../src/dataSources.js";
+import { attesterRegistryDomain } from "../src/ledger.js";
 
 const PNG_1x1 =
   "0x89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
@@ -55,6 +58,25 @@ const outputs: { name: string; parts: OutputPartSpec[] }[] = [
     parts: [textPart(""), textPart("héllo ✓ 模型"), dataPart("application/octet-stream", [], [])],
   },
 ];
+
+/**
+ * Attested external data (docs/HASHING.md, "Attested external data"): a fixed data source key signs
+ * `SourcedData(contentHash)` under a fixed attester registry domain, so the signature (RFC 6979, deterministic) is the
+ * same on every run.
+ */
+const SOURCE_KEY = new Wallet("0x" + "11".repeat(32));
+const SOURCE_CHAIN_ID = 31_337;
+const SOURCE_REGISTRY = getAddress("0x" + "a7".repeat(20));
+const SOURCE_DOMAIN = attesterRegistryDomain(BigInt(SOURCE_CHAIN_ID), SOURCE_REGISTRY);
+const BUREAU_REPORT = '{"borrower":"0x00000000000000000000000000000000000000b0","lateRepayments90d":2}';
+const BUREAU_SIGNATURE = await signSourcedData(SOURCE_KEY, SOURCE_DOMAIN, BUREAU_REPORT);
+const bureauPart: InputPartSpec = {
+  kind: InputKind.External,
+  name: "external/credit-bureau",
+  content: BUREAU_REPORT,
+  provenance: Provenance.SourceSigned,
+  signature: BUREAU_SIGNATURE,
+};
 
 const inputs: { name: string; parts: InputPartSpec[] }[] = [
   {
@@ -93,7 +115,36 @@ const inputs: { name: string; parts: InputPartSpec[] }[] = [
       },
     ],
   },
+  // The part a consumer with the `Whole` rule accepts: the only part, so its proof is empty and the root is its leaf.
+  { name: "attested external data, the whole input", parts: [bureauPart] },
+  {
+    name: "prompt and attested external data",
+    parts: [
+      { kind: InputKind.Prompt, name: "prompt", content: "Score borrower 0xb0.", provenance: Provenance.Unattested },
+      bureauPart,
+    ],
+  },
 ];
+
+/** What a vector records about its attested part: the domain, signer, content hash, EIP-712 digest and signature. */
+function attestationOf(manifest: InputManifestEntry[]) {
+  const entry = manifest.find((part) => part.signature !== undefined);
+  if (entry === undefined) return {};
+  const signature = entry.signature!;
+  if (sourcedDataSigner(SOURCE_DOMAIN, entry.contentHash, signature) !== SOURCE_KEY.address) {
+    throw new Error(`${entry.name} is not signed by the vectors' data source key`);
+  }
+  return {
+    attestation: {
+      index: entry.index,
+      domain: { ...SOURCE_DOMAIN, chainId: SOURCE_CHAIN_ID },
+      signer: SOURCE_KEY.address,
+      contentHash: entry.contentHash,
+      digest: TypedDataEncoder.hash(SOURCE_DOMAIN, SOURCED_DATA_TYPES, { contentHash: entry.contentHash }),
+      signature,
+    },
+  };
+}
 
 // Answer digests over the first input and output vectors, paired by position.
 const DIGEST_CASES = [0, 1];
@@ -130,6 +181,7 @@ const vectors = {
         proof: commitment.proof(entry.index),
       })),
       root: commitment.root,
+      ...attestationOf(commitment.manifest),
     };
   }),
   answerDigest: DIGEST_CASES.map((i) => {

@@ -3,8 +3,9 @@
  *
  * Every step checks that it did what it says and the script exits non-zero at the first one that did not. Deploys
  * everything with Ignition (ledger, registry, verifier, escrow with a test USDC, twin market), then: a model with two
- * artifacts under one label; a fast answer a settled-only consumer refuses; a TEE settlement it accepts; a real ZK
- * proof settling another inference at ZKML; the label moving and a consumer pinned to the old artifact refusing the
+ * artifacts under one label; a fast answer over features a credit bureau attested, which a settled-only consumer
+ * refuses; a TEE settlement it accepts; a real ZK proof settling another inference at ZKML; a valid proof over
+ * features the node made up, which the consumer refuses; the label moving and a consumer pinned to the old artifact refusing the
  * new one's output; an escrowed payment released on settlement and another refunded after its deadline; twin market
  * trades, a fee increase a trader's limit protects against, and the increase applying after its delay; and the trail
  * of one inference.
@@ -20,7 +21,7 @@ import { requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
 import { deployScenario } from "../testing/index.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
-import { riskScore, riskScorePart } from "../src/models/riskScorer.js";
+import { riskScore } from "../src/models/riskScorer.js";
 import { releaseProver } from "../src/zk.js";
 
 const connection = await network.create();
@@ -56,13 +57,22 @@ const { ledger, registry, signers, makeAnswer, submit, attest, models } = scenar
 const { escrow, usdc, market } = scenario;
 const ledgerAddress = await ledger.getAddress();
 const chainId = (await ethers.provider.getNetwork()).chainId;
-const lender = await ethers.deployContract("RiskScoreConsumer", [ledgerAddress, [1n], 86_400n]);
+const lender = await ethers.deployContract("RiskScoreConsumer", [
+  ledgerAddress,
+  [1n],
+  [signers.node.address],
+  [1n],
+  86_400n,
+]);
 detail("the whole system with Ignition (ProoflineLocal, deploy/parameters/default.json); the deployer keeps no role");
 detail(`ledger ${ledgerAddress}, registry ${await registry.getAddress()}`);
 detail(
   `escrow ${await escrow.getAddress()} (test USDC ${await usdc.getAddress()}), market ${await market.getAddress()}`,
 );
-detail(`RiskScoreConsumer ${await lender.getAddress()}: TEE or better, settled only, pinned to artifact 1`);
+detail(
+  `RiskScoreConsumer ${await lender.getAddress()}: TEE or better, settled only, pinned to artifact 1, ` +
+    "answered by its scorer node, over features the credit bureau (data source 1) attested",
+);
 
 say('A publisher registers the model "risk-scorer" with two artifacts under one label');
 const model = await registry.getModel(1n);
@@ -72,46 +82,68 @@ detail(
 );
 check(model.label === "risk-scorer" && model.currentArtifact === 1n, "the label points at artifact 1");
 
-say("A node answers fast; the settled-only consumer refuses to act on it");
+say("The credit bureau attests a borrower's features; a node answers fast; the settled-only consumer refuses");
 const borrower = signers.other.address;
-const scoreOutput = (score: bigint) => new OutputCommitment([riskScorePart(borrower, score)]);
-const fastOutput = scoreOutput(420n);
-const fast = makeAnswer({ claimed: Level.TEE, outputCommitment: fastOutput.root });
-await submit(fast);
+const bureau = signers.bureau;
+const firstInput = { subject: borrower, features: [300n, 1n, 400n, 50n], salt: 1n };
+const fastRecord = await scenario.answerRiskScore(firstInput, { claimed: Level.TEE, attestedBy: bureau });
+const fast = fastRecord.answer;
+const fastArgs = [...consumerArgs(fast, fastRecord.output, 0), fastRecord.features!] as const;
+detail(`the record's whole input: the features' Poseidon commitment, signed by the bureau (${bureau.address})`);
 check((await ledger.stateOf(fast.inferenceId)) === BigInt(RecordState.Answered), "the record is Answered, not Settled");
-const refusal = await revertName(lender, lender.updateScore(...consumerArgs(fast, fastOutput, 0)));
+const refusal = await revertName(lender, lender.updateScore(...fastArgs));
 check(refusal === "InferenceNotSettled", `the consumer refuses: ${refusal}`);
 
 say("An enclave attests the record at TEE; the consumer acts");
 await ledger.settleTee(fast.inferenceId, await attest(signers.enclave, fast));
 check((await ledger.getRecord(fast.inferenceId)).achieved === BigInt(Level.TEE), "achieved TEE, Settled");
-await lender.updateScore(...consumerArgs(fast, fastOutput, 0));
-check((await lender.scoreOf(borrower)).score === 420n, "the borrower's score is 420, proven at TEE");
+await lender.updateScore(...fastArgs);
+check(
+  (await lender.scoreOf(borrower)).score === fastRecord.score,
+  `the borrower's score is ${fastRecord.score}, proven at TEE, over attested features`,
+);
 
 say("A real Groth16 proof settles another inference at ZKML");
 const features = { subject: borrower, features: [400n, 2n, 500n, 100n], salt: 2026n };
-const zkRecord = await scenario.answerRiskScore(features);
+const zkRecord = await scenario.answerRiskScore(features, { attestedBy: bureau });
 const zk = zkRecord.answer;
 const zkOutput = zkRecord.output;
 detail("proving with snarkjs (about a second)...");
 await scenario.settleRiskScore(zkRecord);
 check((await ledger.getRecord(zk.inferenceId)).achieved === BigInt(Level.ZKML), "achieved ZKML, Settled");
 await networkHelpers.time.increase(1n);
-await lender.updateScore(...consumerArgs(zk, zkOutput, 0));
+await lender.updateScore(...consumerArgs(zk, zkOutput, 0), zkRecord.features!);
 check(
   (await lender.scoreOf(borrower)).level === BigInt(Level.ZKML),
   `the score is now ${riskScore(models[0], features)}, proven at ZKML`,
 );
 
+say("The node proves a score from features it made up and signed itself; the lender refuses");
+const invented = { subject: borrower, features: [0n, 0n, 0n, 0n], salt: 99n };
+const inventedRecord = await scenario.answerRiskScore(invented, { attestedBy: signers.node });
+await scenario.settleRiskScore(inventedRecord);
+check(
+  (await ledger.getRecord(inventedRecord.answer.inferenceId)).achieved === BigInt(Level.ZKML),
+  "the proof is valid: achieved ZKML, Settled",
+);
+const unattested = await revertName(
+  lender,
+  lender.updateScore(...consumerArgs(inventedRecord.answer, inventedRecord.output, 0), inventedRecord.features!),
+);
+check(unattested === "InputNotAttested", `the node is no data source the lender lists: ${unattested}`);
+
 say("The label moves to artifact 2; a consumer pinned to artifact 1 refuses artifact 2's output");
 await registry.connect(signers.publisher).moveLabel(1n, 2n);
 check((await registry.currentArtifact(1n)) === 2n, "the label now points at artifact 2 (LabelMoved emitted)");
 const newer = { subject: borrower, features: [100n, 0n, 200n, 300n], salt: 7n };
-const movedRecord = await scenario.answerRiskScore(newer, { artifact: 2n });
+const movedRecord = await scenario.answerRiskScore(newer, { artifact: 2n, attestedBy: bureau });
 const moved = movedRecord.answer;
 const newerOutput = movedRecord.output;
 await scenario.settleRiskScore(movedRecord);
-const pinned = await revertName(lender, lender.updateScore(...consumerArgs(moved, newerOutput, 0)));
+const pinned = await revertName(
+  lender,
+  lender.updateScore(...consumerArgs(moved, newerOutput, 0), movedRecord.features!),
+);
 check(pinned === "ArtifactNotPinned", `settled at ZKML, yet the pinned consumer refuses: ${pinned}`);
 
 say("Escrow: a payment released on settlement, another refunded after its deadline");

@@ -69,6 +69,11 @@ export interface InputPartSpec {
   name: string;
   content: BytesLike | string;
   provenance: Provenance;
+  /**
+   * For attested external data (kind `External`, provenance `SourceSigned`, and only then): the data source key's
+   * signature of `SourcedData(contentHash)` (`signSourcedData` in `dataSources.ts`).
+   */
+  signature?: string;
 }
 
 /** What a review lists about one input part: everything but its content. */
@@ -78,6 +83,8 @@ export interface InputManifestEntry {
   name: string;
   contentHash: string;
   provenance: Provenance;
+  /** The data source's signature, for a `SourceSigned` part. Not in the leaf: the consumer checks it on-chain. */
+  signature?: string;
 }
 
 export class CommitmentError extends Error {
@@ -185,12 +192,22 @@ export class InputCommitment {
       if (spec.name.length === 0) throw new CommitmentError(`input part ${index} has no name`);
       if (names.has(spec.name)) throw new CommitmentError(`input part name ${spec.name} appears twice`);
       names.add(spec.name);
+      // Attested external data: an External part of provenance SourceSigned carries its data source's signature,
+      // and only such a part does (a memory row may say SourceSigned without one: nothing on-chain checks it).
+      const signed = spec.provenance === Provenance.SourceSigned && spec.kind === InputKind.External;
+      if (signed !== (spec.signature !== undefined)) {
+        throw new CommitmentError(
+          `input part ${spec.name}: a data source signature goes with an External part of provenance SourceSigned, ` +
+            "and such a part needs one",
+        );
+      }
       return {
         index,
         kind: spec.kind,
         name: spec.name,
         contentHash: keccak256(contentBytes(spec.content)),
         provenance: spec.provenance,
+        ...(signed ? { signature: spec.signature } : {}),
       };
     });
     this.tree = StandardMerkleTree.of(this.manifest.map(inputLeafValues), INPUT_LEAF_ENCODING);

@@ -67,8 +67,8 @@ export const ESCROW_CLAIM_WINDOW = 86_400n;
 /** Mirrors `ModelRegistry.MAX_LABEL_LENGTH`: the longest label, in bytes. */
 export const MAX_LABEL_LENGTH = 64n;
 
-/** Mirrors `AttesterRegistry`'s provider name limit: the longest provider name, in bytes. */
-export const MAX_PROVIDER_NAME_LENGTH = 64n;
+/** Mirrors `AttesterRegistry`'s name limit: the longest provider or data source name, in bytes. */
+export const MAX_ATTESTER_NAME_LENGTH = 64n;
 
 /** Mirrors `InferenceLedger.BATCH_ROOT_SLOTS`: how many batch roots each enclave keeps. */
 export const BATCH_ROOT_SLOTS = 32n;

@@ -8,7 +8,8 @@
  * - ZKML: record binding, Groth16 proofs and their formatting for `settleZk` (`zk.ts`); the risk scorer's model,
  *   Poseidon commitments and proofs (`models/riskScorer.ts`).
  * - Batches: settlement Merkle trees and proofs for `commitBatch` / `settleFromBatch`.
- * - Consumers: the arguments a consumer contract's check takes.
+ * - Consumers: the arguments a consumer contract's check takes, attested input parts included.
+ * - Attested external data: data source key consents and signatures over input parts (`dataSources.ts`).
  * - The twin market: twin ids, derived from their owner and a salt.
  * - The trail: an inference's history from chain data.
  * - Deployments: Ignition's recorded addresses and who holds which role over them.
@@ -20,6 +21,7 @@ export * from "./blobId.js";
 export * from "./commitments.js";
 export * from "./constants.js";
 export * from "./consumer.js";
+export * from "./dataSources.js";
 export * from "./deployments.js";
 export * from "./escrow.js";
 export * from "./ledger.js";

@@ -2,13 +2,16 @@
  * The trail of one inference: its whole history rebuilt from chain data alone (events and views), for auditors.
  * `npx hardhat trail <inferenceId>` prints it as a table, or as JSON with `--json`; `buildTrail` is the API.
  */
-import { Interface, type Log, type Provider } from "ethers";
+import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
+import { Interface, type Log, type Provider, type TypedDataDomain } from "ethers";
 
 import type { AttesterRegistry, InferenceEscrow, InferenceLedger, ModelRegistry } from "./typechain/index.js";
 import { bytes32ToBlobId } from "./blobId.js";
+import { InputCommitment, InputKind, Provenance, inputLeafHash, type InputManifestEntry } from "./commitments.js";
 import { RejectionReason } from "./constants.js";
+import { sourcedDataSigner } from "./dataSources.js";
 import { RefundReason } from "./escrow.js";
-import { Level, RecordState, Route } from "./ledger.js";
+import { Level, RecordState, Route, attesterRegistryDomain } from "./ledger.js";
 import { queryInRanges } from "./logs.js";
 import { ArtifactStatus } from "./registry.js";
 
@@ -27,6 +30,47 @@ export interface TrailEvent {
   block: number;
   time: number;
   tx: string;
+}
+
+/** A data source of the attester registry: its name is from its `DataSourceRegistered` event (absent when that is
+ * before the searched blocks). */
+export interface TrailDataSource {
+  id: number;
+  name?: string;
+  registrant: string;
+}
+
+/** One input part, from the input manifest given to `buildTrail` (checked against the record's input commitment). */
+export interface TrailInputPart {
+  index: number;
+  kind: keyof typeof InputKind;
+  name: string;
+  contentHash: string;
+  provenance: keyof typeof Provenance;
+  /** For a `SourceSigned` part: the key its signature recovers to (absent when it has none or a malformed one). */
+  signer?: string;
+  /** Why no signer could be recovered. */
+  signatureError?: string;
+  /** The data source the signer is a key of (absent when it is none's). */
+  source?: TrailDataSource;
+  /** Whether the signer's key is revoked now; then, when found, the revocation. */
+  keyRevoked?: boolean;
+  keyRevokedAt?: TrailEvent;
+}
+
+/** An attested input part a consumer reported acting on (its `AttestedInputUsed` event). */
+export interface TrailAttestedInput {
+  inputIndex: number;
+  contentHash: string;
+  source: TrailDataSource;
+}
+
+/** `buildTrail`'s options. */
+export interface TrailOptions {
+  /** The first block the log searches cover (default 0). */
+  fromBlock?: number;
+  /** The record's input manifest (or the commitment holding it): its parts are listed and their signatures checked. */
+  input?: InputCommitment | InputManifestEntry[];
 }
 
 export interface Trail {
@@ -84,8 +128,17 @@ export interface Trail {
     released?: TrailEvent & { payee: string; amount: string; byThisInference: boolean };
     refunded?: TrailEvent & { reason: keyof typeof RefundReason; amount: string };
   };
+  /** With an input manifest: every input part, in order. */
+  inputParts?: TrailInputPart[];
   consumptions: Array<
-    TrailEvent & { consumer: string; partIndex: number; achieved: keyof typeof Level; beforeSettlement: boolean }
+    TrailEvent & {
+      consumer: string;
+      partIndex: number;
+      achieved: keyof typeof Level;
+      beforeSettlement: boolean;
+      /** The attested input parts the consumer reported acting on in the same transaction. */
+      attestedInputs: TrailAttestedInput[];
+    }
   >;
   /** What an auditor should look at. */
   flags: string[];
@@ -97,12 +150,37 @@ export class TrailError extends Error {
 
 const CONSUMED = new Interface([
   "event InferenceConsumed(bytes32 indexed inferenceId, address indexed ledger, uint32 partIndex, uint8 achieved, bool beforeSettlement)",
+  "event AttestedInputUsed(bytes32 indexed inferenceId, uint32 inputIndex, uint32 indexed sourceId, bytes32 contentHash)",
 ]);
+
+/** The input root `manifest` commits to: the `StandardMerkleTree` root over its leaves (`inputLeafHash`). */
+function manifestRoot(manifest: InputManifestEntry[]): string {
+  if (manifest.length === 0) throw new TrailError("the input manifest has no parts");
+  try {
+    return SimpleMerkleTree.of(manifest.map(inputLeafHash)).root;
+  } catch (error) {
+    throw new TrailError(`the input manifest is malformed: ${(error as Error).message}`);
+  }
+}
 
 const levelName = (value: bigint | number) => Level[Number(value)] as keyof typeof Level;
 
-/** Rebuilds the history of `inferenceId` from events and views. `fromBlock` bounds the log searches. */
-export async function buildTrail(contracts: TrailContracts, inferenceId: string, fromBlock = 0): Promise<Trail> {
+/**
+ * Rebuilds the history of `inferenceId` from events and views. `fromBlock` (a number, or in the options) bounds the log
+ * searches. With `input`, the record's input manifest, the trail lists every input part and checks each data source
+ * signature; it throws `TrailError` when the manifest does not match the record's input commitment.
+ */
+export async function buildTrail(
+  contracts: TrailContracts,
+  inferenceId: string,
+  fromBlockOrOptions: number | TrailOptions = 0,
+  moreOptions: TrailOptions = {},
+): Promise<Trail> {
+  const options =
+    typeof fromBlockOrOptions === "number"
+      ? { ...moreOptions, fromBlock: fromBlockOrOptions }
+      : { ...fromBlockOrOptions, ...moreOptions };
+  const fromBlock = options.fromBlock ?? 0;
   const { ledger, registry, attesters, escrow } = contracts;
   const provider = ledger.runner?.provider as Provider | undefined;
   if (!provider) throw new TrailError("the ledger contract needs a provider");
@@ -252,21 +330,103 @@ export async function buildTrail(contracts: TrailContracts, inferenceId: string,
     }
   }
 
-  const consumedTopics = [CONSUMED.getEvent("InferenceConsumed")!.topicHash, inferenceId];
-  const consumed = await queryInRanges(
-    (from, to) => provider.getLogs({ fromBlock: from, toBlock: to, topics: consumedTopics }),
-    fromBlock,
-    toBlock,
-  );
-  for (const log of consumed) {
+  // Data sources, by id: name and registrant from the registration event (the registrant from the view when the
+  // event is before the searched blocks).
+  const sources = new Map<number, Promise<TrailDataSource>>();
+  const sourceOf = (id: number) => {
+    if (!sources.has(id)) {
+      sources.set(
+        id,
+        (async () => {
+          const [registered] = await events((from, to) =>
+            attesters.queryFilter(attesters.filters.DataSourceRegistered(id), from, to),
+          );
+          if (registered) return { id, name: registered.args.name, registrant: registered.args.registrant };
+          return { id, registrant: await attesters.dataSourceRegistrant(id) };
+        })(),
+      );
+    }
+    return sources.get(id)!;
+  };
+
+  if (options.input !== undefined) {
+    const manifest = options.input instanceof InputCommitment ? options.input.manifest : options.input;
+    const root = manifestRoot(manifest);
+    if (root !== trail.answered.inputCommitment) {
+      throw new TrailError(
+        `the input manifest commits to ${root}, not to the record's input commitment ${trail.answered.inputCommitment}`,
+      );
+    }
+    const domain: TypedDataDomain = attesterRegistryDomain(
+      (await provider.getNetwork()).chainId,
+      await attesters.getAddress(),
+    );
+    trail.inputParts = [];
+    for (const entry of manifest) {
+      const part: TrailInputPart = {
+        index: Number(entry.index),
+        kind: InputKind[Number(entry.kind)] as keyof typeof InputKind,
+        name: entry.name,
+        contentHash: entry.contentHash,
+        provenance: Provenance[Number(entry.provenance)] as keyof typeof Provenance,
+      };
+      trail.inputParts.push(part);
+      if (Number(entry.provenance) !== Provenance.SourceSigned) continue;
+      if (!entry.signature) {
+        part.signatureError = "no signature in the manifest";
+        continue;
+      }
+      try {
+        part.signer = sourcedDataSigner(domain, entry.contentHash, entry.signature);
+      } catch (error) {
+        part.signatureError = `malformed signature (${(error as Error).message})`;
+        continue;
+      }
+      const [sourceId, revoked] = await attesters.dataSourceOfKey(part.signer);
+      if (sourceId === 0n) continue;
+      part.source = await sourceOf(Number(sourceId));
+      part.keyRevoked = revoked;
+      if (revoked) {
+        const [revocation] = await events((from, to) =>
+          attesters.queryFilter(attesters.filters.DataSourceKeyRevoked(sourceId, part.signer), from, to),
+        );
+        if (revocation) part.keyRevokedAt = await at(revocation);
+      }
+    }
+  }
+
+  const ledgerAddress = (await ledger.getAddress()).toLowerCase();
+  const consumerLogs = (name: string) =>
+    queryInRanges(
+      (from, to) =>
+        provider.getLogs({ fromBlock: from, toBlock: to, topics: [CONSUMED.getEvent(name)!.topicHash, inferenceId] }),
+      fromBlock,
+      toBlock,
+    );
+  const attestedUses = await consumerLogs("AttestedInputUsed");
+  for (const log of await consumerLogs("InferenceConsumed")) {
     const parsed = CONSUMED.parseLog(log)!;
-    if (parsed.args.ledger.toLowerCase() !== (await ledger.getAddress()).toLowerCase()) continue;
+    if (parsed.args.ledger.toLowerCase() !== ledgerAddress) continue;
+    const attestedInputs: TrailAttestedInput[] = [];
+    for (const use of attestedUses) {
+      // The consumer emits both in the one transaction that acts on the record.
+      if (use.transactionHash !== log.transactionHash || use.address.toLowerCase() !== log.address.toLowerCase()) {
+        continue;
+      }
+      const used = CONSUMED.parseLog(use)!;
+      attestedInputs.push({
+        inputIndex: Number(used.args.inputIndex),
+        contentHash: used.args.contentHash,
+        source: await sourceOf(Number(used.args.sourceId)),
+      });
+    }
     trail.consumptions.push({
       ...(await at(log)),
       consumer: log.address,
       partIndex: Number(parsed.args.partIndex),
       achieved: levelName(parsed.args.achieved),
       beforeSettlement: parsed.args.beforeSettlement,
+      attestedInputs,
     });
   }
 
@@ -295,6 +455,30 @@ export function flagsOf(trail: Trail): string[] {
     if (proof.enclaveDisabled) flags.push(`enclave ${proof.attester} has been disabled since`);
   }
   for (const challenge of trail.challenges) flags.push(`refuted at ${challenge.level} by ${challenge.attester}`);
+  const sourceName = (source: TrailDataSource) => `data source ${source.id}` + (source.name ? ` (${source.name})` : "");
+  const revokedAt = (part: TrailInputPart) => (part.keyRevokedAt ? ` (block ${part.keyRevokedAt.block})` : "");
+  for (const part of trail.inputParts ?? []) {
+    if (part.provenance !== "SourceSigned") continue;
+    const what = `input part ${part.index} (${part.name})`;
+    if (part.signatureError) flags.push(`${what} is SourceSigned but has no data source key: ${part.signatureError}`);
+    else if (!part.source)
+      flags.push(`${what} is SourceSigned but its signature recovers to ${part.signer}, no data source key`);
+    else if (part.keyRevoked) {
+      flags.push(
+        `${what}: ${sourceName(part.source)} has revoked the key ${part.signer} that signed it${revokedAt(part)}`,
+      );
+    }
+  }
+  for (const use of trail.consumptions) {
+    for (const input of use.attestedInputs ?? []) {
+      const part = trail.inputParts?.find((candidate) => candidate.index === input.inputIndex);
+      if (!part?.keyRevoked) continue;
+      flags.push(
+        `${use.consumer} acted on input part ${input.inputIndex} attested by ${sourceName(input.source)} ` +
+          `(block ${use.block}), whose key ${part.signer} was revoked since${revokedAt(part)}`,
+      );
+    }
+  }
   return flags;
 }
 
@@ -321,6 +505,20 @@ export function formatTrail(trail: Trail): string {
     ["output", trail.answered.outputCommitment],
     ["payment ref", trail.answered.paymentRef],
   );
+  const source = (s: TrailDataSource) =>
+    `data source ${s.id}${s.name ? ` ${s.name}` : ""} (registrant ${s.registrant})`;
+  for (const part of trail.inputParts ?? []) {
+    let detail = `${part.kind} ${part.name}, ${part.provenance}, content ${part.contentHash}`;
+    if (part.provenance === "SourceSigned") {
+      if (part.signatureError) detail += `; ${part.signatureError}`;
+      else if (!part.source) detail += `; signed by ${part.signer}, NO DATA SOURCE KEY`;
+      else {
+        detail += `; signed by ${part.signer}, key of ${source(part.source)}`;
+        if (part.keyRevoked) detail += part.keyRevokedAt ? `, KEY REVOKED ${when(part.keyRevokedAt)}` : ", KEY REVOKED";
+      }
+    }
+    rows.push([`input part ${part.index}`, detail]);
+  }
   for (const proof of trail.proofs) {
     const detail =
       proof.by === "zk verifier"
@@ -347,6 +545,9 @@ export function formatTrail(trail: Trail): string {
       `${when(use)} by ${use.consumer}, part ${use.partIndex} at ${use.achieved}` +
         (use.beforeSettlement ? " BEFORE SETTLEMENT" : ""),
     ]);
+    for (const input of use.attestedInputs ?? []) {
+      rows.push(["  attested input", `part ${input.inputIndex} (${input.contentHash}) from ${source(input.source)}`]);
+    }
   }
   for (const flag of trail.flags) rows.push(["FLAG", flag]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;

@@ -46,13 +46,20 @@ export function zkBinding(chainId: bigint, ledger: string, inferenceId: string):
 }
 
 /** The input part that carries an input hash: its content is the 32-byte big-endian field element. */
-export function zkInputPart(hash: bigint, name = "zk-input"): InputPartSpec {
+export function zkInputPart(hash: bigint, name = "zk-input", signature?: string): InputPartSpec {
   return {
     kind: InputKind.External,
     name,
-    content: zeroPadValue(toBeHex(hash), 32),
-    provenance: Provenance.Unattested,
+    content: zkInputContent(hash),
+    ...(signature === undefined
+      ? { provenance: Provenance.Unattested }
+      : { provenance: Provenance.SourceSigned, signature }),
   };
+}
+
+/** The content of a ZK input part: the circuit's input hash as a 32-byte big-endian word (what a data source signs). */
+export function zkInputContent(hash: bigint): string {
+  return zeroPadValue(toBeHex(hash), 32);
 }
 
 /**

@@ -12,6 +12,8 @@ import {
   type InputPartSpec,
   type OutputPartSpec,
 } from "../src/commitments.js";
+import { attestedInputArg } from "../src/consumer.js";
+import { signDataSourceKeyConsent, signSourcedData } from "../src/dataSources.js";
 import { parametersFile, readParameters } from "../src/deployments.js";
 import {
   Level,
@@ -37,7 +39,7 @@ import {
   type RiskModel,
 } from "../src/models/riskScorer.js";
 import { toArtifactParams, weightsDigest } from "../src/registry.js";
-import { zkBinding, zkEvidence, zkInputPart, type ZkProof } from "../src/zk.js";
+import { zkBinding, zkEvidence, zkInputContent, zkInputPart, type ZkProof } from "../src/zk.js";
 
 export const MEASUREMENT = keccak256(toUtf8Bytes("proofline enclave image v1"));
 export const CHALLENGE_WINDOW = 3_600n;
@@ -76,7 +78,7 @@ export function localRoles(): {
  */
 export async function deployScenario(connection: NetworkConnection) {
   const { ethers, ignition, networkHelpers } = connection;
-  const [deployer, publisher, , , node, enclave, proxyEnclave, other] = await ethers.getSigners();
+  const [deployer, publisher, , , node, enclave, proxyEnclave, other, bureau] = await ethers.getSigners();
   const roles = localRoles();
   const [admin, guardian, trustAdmin, feeAdmin] = await Promise.all(
     [roles.admin, roles.guardian, roles.trustAdmin, roles.feeAdmin].map((address) => ethers.getSigner(address)),
@@ -119,6 +121,13 @@ export async function deployScenario(connection: NetworkConnection) {
         await signNodeKeyConsent(key, attestersDomain, await operator.getAddress()),
       );
   await registerNode(deployer, node);
+
+  // A data source: a credit bureau that attests borrowers' features (as the risk scorer's input hash), source id 1,
+  // registered by the bureau and signing with its own key.
+  await attesters.connect(bureau).registerDataSource("credit-bureau");
+  await attesters
+    .connect(bureau)
+    .addDataSourceKey(1n, bureau.address, await signDataSourceKeyConsent(bureau, attestersDomain, 1n));
 
   const approve = attesters.interface.encodeFunctionData("approveMeasurement", [MEASUREMENT]);
   await executeDelayed(manager, trustAdmin, attestersAddress, approve, advance);
@@ -195,7 +204,9 @@ export async function deployScenario(connection: NetworkConnection) {
   /**
    * The one "answer a risk score" flow: answers `input` on artifact `artifact` (default 1) with the model's true
    * score (or `score`). The input tree holds the input hash (and a prompt first, with `prompt`); the output is the
-   * one risk-score part (plus `extraPart`, which makes it unprovable). Returns what proving and consuming need.
+   * one risk-score part (plus `extraPart`, which makes it unprovable). With `attestedBy`, the input hash part is
+   * attested external data signed by that data source key (the scenario's `bureau`). Returns what proving and
+   * consuming need, with `features`, the attested part as a consumer checks it, when attested.
    */
   const answerRiskScore = async (
     input: RiskInput,
@@ -206,11 +217,17 @@ export async function deployScenario(connection: NetworkConnection) {
       score?: bigint;
       prompt?: string;
       extraPart?: OutputPartSpec;
+      attestedBy?: Signer;
+      by?: Signer;
     } = {},
   ) => {
     const artifact = options.artifact ?? 1n;
     const score = options.score ?? riskScore(models[Number(artifact) - 1], input);
-    const parts: InputPartSpec[] = [zkInputPart(inputHash(input))];
+    const hash = inputHash(input);
+    const signature = options.attestedBy
+      ? await signSourcedData(options.attestedBy, attestersDomain, zkInputContent(hash))
+      : undefined;
+    const parts: InputPartSpec[] = [zkInputPart(hash, "zk-input", signature)];
     if (options.prompt !== undefined) {
       parts.unshift({
         kind: InputKind.Prompt,
@@ -224,15 +241,21 @@ export async function deployScenario(connection: NetworkConnection) {
       riskScorePart(input.subject, score),
       ...(options.extraPart ? [options.extraPart] : []),
     ]);
-    const answer = makeAnswer({
-      route: options.route ?? Route.Local,
-      subject: artifact,
-      claimed: options.claimed ?? Level.ZKML,
-      inputCommitment: inputTree.root,
-      outputCommitment: output.root,
-    });
-    await submit(answer);
-    return { answer, input, artifact, inputTree, inputIndex: parts.length - 1, output, score };
+    const by = options.by ?? node;
+    const answer = makeAnswer(
+      {
+        route: options.route ?? Route.Local,
+        subject: artifact,
+        claimed: options.claimed ?? Level.ZKML,
+        inputCommitment: inputTree.root,
+        outputCommitment: output.root,
+      },
+      { address: await by.getAddress() },
+    );
+    await submit(answer, by);
+    const inputIndex = parts.length - 1;
+    const features = signature === undefined ? undefined : attestedInputArg(inputTree, inputIndex);
+    return { answer, input, artifact, inputTree, inputIndex, output, score, features };
   };
   type RiskScoreRecord = Awaited<ReturnType<typeof answerRiskScore>>;
   /** A real Groth16 proof of `model` (default: the record's artifact's) on the record's input, bound to the record. */
@@ -267,7 +290,7 @@ export async function deployScenario(connection: NetworkConnection) {
     escrow: await ethers.getContractAt("InferenceEscrow", await deployment.escrow.getAddress()),
     usdc: await ethers.getContractAt("TestUSDC", await deployment.usdc.getAddress()),
     market: await ethers.getContractAt("TwinMarket", await deployment.market.getAddress()),
-    signers: { deployer, publisher, admin, guardian, trustAdmin, feeAdmin, node, enclave, proxyEnclave, other },
+    signers: { deployer, publisher, admin, guardian, trustAdmin, feeAdmin, node, enclave, proxyEnclave, other, bureau },
     beat,
     makeAnswer,
     submit,

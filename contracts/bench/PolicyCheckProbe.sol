@@ -2,9 +2,9 @@
 pragma solidity 0.8.30;
 
 import {InferenceConsumer} from "../consumer/InferenceConsumer.sol";
-import {Policy} from "../interfaces/IInferenceConsumer.sol";
+import {Allowlists, Policy} from "../interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
-import {AnswerCommitments, OutputPart} from "../types/CommitmentTypes.sol";
+import {AnswerCommitments, AttestedInput, OutputPart} from "../types/CommitmentTypes.sol";
 
 /// @title PolicyCheckProbe
 /// @notice Measuring harness of the gas benchmark (scripts/bench.ts), never deployed: a consumer with any policy
@@ -15,12 +15,12 @@ import {AnswerCommitments, OutputPart} from "../types/CommitmentTypes.sol";
 contract PolicyCheckProbe is InferenceConsumer {
     /// @param ledger The Proofline ledger to read.
     /// @param policy_ The policy to measure.
-    /// @param pins The pinned artifact ids, as {InferenceConsumer} takes them.
+    /// @param lists The lists the policy draws on, as {InferenceConsumer} takes them.
     constructor(
         IInferenceLedger ledger,
         Policy memory policy_,
-        uint64[] memory pins
-    ) InferenceConsumer(ledger, policy_, pins) {}
+        Allowlists memory lists
+    ) InferenceConsumer(ledger, policy_, lists) {}
 
     /// @notice The gas {InferenceConsumer._check} takes on these arguments; reverts as the check does.
     function measureCheck(
@@ -31,6 +31,19 @@ contract PolicyCheckProbe is InferenceConsumer {
     ) external view returns (uint256 gasUsed) {
         uint256 before = gasleft();
         _check(inferenceId, commitments, part, proof);
+        gasUsed = before - gasleft();
+    }
+
+    /// @notice The gas {InferenceConsumer._check} with an attested input part takes on these arguments.
+    function measureCheckWithInput(
+        bytes32 inferenceId,
+        AnswerCommitments calldata commitments,
+        OutputPart calldata part,
+        bytes32[] calldata proof,
+        AttestedInput calldata input
+    ) external view returns (uint256 gasUsed) {
+        uint256 before = gasleft();
+        _check(inferenceId, commitments, part, proof, input);
         gasUsed = before - gasleft();
     }
 }

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IInferenceConsumer, Policy} from "../interfaces/IInferenceConsumer.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+
+import {IAttesterRegistry} from "../interfaces/IAttesterRegistry.sol";
+import {AttestedInputRule, IInferenceConsumer, Policy} from "../interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {CommitmentLib} from "../libraries/CommitmentLib.sol";
-import {AnswerCommitments, OutputPart} from "../types/CommitmentTypes.sol";
+import {AnswerCommitments, AttestedInput, InputKind, OutputPart, Provenance} from "../types/CommitmentTypes.sol";
 import {RecordState, RecordStatus, Route, VerificationLevel} from "../types/InferenceTypes.sol";
 
 /// @title PolicyLib
 /// @notice The policy check of a Proofline consumer, for contracts that cannot inherit `InferenceConsumer`.
 /// @dev One ledger call ({IInferenceLedger.lookupByDigest}: one storage read there, since the answer digest is
 /// part of the record's storage key), then pure checks in the order {IInferenceConsumer} lists. Whether the artifact
-/// is pinned is the caller's question, answered by `isPinned`. Most of the check's cost is the cold ledger account
+/// is pinned is the caller's question, answered by `isPinned`. The policy's options are checked apart, after {check},
+/// so a policy without them pays nothing for them: the answering node by {checkAnswerer}, an attested input part by
+/// {checkInput} (which trusts the input commitment {check} matched to the record). Most of the check's cost is the cold ledger account
 /// and the record's cold slot; docs/GAS.md has the measured figures.
 library PolicyLib {
     /// @notice Reverts with the named error of the first condition `inferenceId` and `part` fail under `policy`;
@@ -51,6 +56,46 @@ library PolicyLib {
         if (!CommitmentLib.verifyOutputPart(commitments.output, part, proof)) {
             revert IInferenceConsumer.OutputPartNotCommitted(inferenceId, part.index);
         }
+    }
+
+    /// @notice Reverts with {IInferenceConsumer.AnswererNotAllowed} unless `isAllowedAnswerer` accepts the node that
+    /// answered `inferenceId`: the key in the id's first 20 bytes (the ledger records an answer only under an id of
+    /// its own node's key, so the id names who answered and no read is needed to learn it).
+    function checkAnswerer(bytes32 inferenceId, function(address) view returns (bool) isAllowedAnswerer) internal view {
+        address node = address(bytes20(inferenceId));
+        if (!isAllowedAnswerer(node)) revert IInferenceConsumer.AnswererNotAllowed(inferenceId, node);
+    }
+
+    /// @notice Reverts with the named error of the first condition attested input part `input` fails under `rule`:
+    /// a rule that takes attested input at all (not `None`), the whole input (`Whole`), in `inputCommitment` as an `External` part with provenance `SourceSigned`, signed
+    /// by an unrevoked data source key in `attesters`, of a source `isAllowedSource` accepts. Returns the source.
+    /// @dev Call it only with an `inputCommitment` already matched to the record (after {check} with the same
+    /// commitments): it trusts the root it is given.
+    function checkInput(
+        IAttesterRegistry attesters,
+        AttestedInputRule rule,
+        function(uint32) view returns (bool) isAllowedSource,
+        bytes32 inferenceId,
+        bytes32 inputCommitment,
+        AttestedInput calldata input
+    ) internal view returns (uint32 sourceId) {
+        if (rule == AttestedInputRule.None) revert IInferenceConsumer.AttestedInputNotInPolicy(inferenceId);
+        if (rule == AttestedInputRule.Whole && input.proof.length != 0) {
+            revert IInferenceConsumer.InputNotWhole(inferenceId);
+        }
+        bytes32 leaf = CommitmentLib.inputLeaf(
+            input.index,
+            InputKind.External,
+            input.nameHash,
+            input.contentHash,
+            Provenance.SourceSigned
+        );
+        if (!MerkleProof.verifyCalldata(input.proof, inputCommitment, leaf)) {
+            revert IInferenceConsumer.InputPartNotCommitted(inferenceId, input.index);
+        }
+        sourceId = attesters.sourceOfData(input.contentHash, input.signature);
+        if (sourceId == 0) revert IInferenceConsumer.InputNotAttested(inferenceId, input.index);
+        if (!isAllowedSource(sourceId)) revert IInferenceConsumer.DataSourceNotAllowed(inferenceId, sourceId);
     }
 
     /// @dev The first five words of `record` as plain integers: reading them from memory as enums would check each

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {InferenceConsumer} from "../consumer/InferenceConsumer.sol";
-import {Policy} from "../interfaces/IInferenceConsumer.sol";
+import {Allowlists, Answerers, AttestedInputRule, Policy} from "../interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {AnswerCommitments, OutputKind, OutputPart} from "../types/CommitmentTypes.sol";
 import {VerificationLevel} from "../types/InferenceTypes.sol";
@@ -10,7 +10,13 @@ import {VerificationLevel} from "../types/InferenceTypes.sol";
 /// @title ModerationQueue
 /// @notice Example: a first-in, first-out queue of posts awaiting an AI moderation verdict. The queue advances only
 /// on a settled verdict about the post at its head: an answer still inside its challenge window, or rejected, never
-/// moves it. Any model and any level from Vanilla up is accepted; each verdict is used once.
+/// moves it. Any model and any level from Vanilla up is accepted, but only from the queue's moderators; each verdict
+/// is used once.
+/// @dev What each part of the policy proves. Vanilla proves that a registered node signed the verdict and nobody
+/// refuted it within the challenge window; it does not prove the node is one the queue trusts, since registering a
+/// node is free. So the queue lists its moderators: the operators whose nodes may answer (by operator, so a moderator
+/// can rotate its node keys without redeploying the queue). A verdict has no external input to attest: the post is
+/// named by its content hash in the output, which the queue matches against its head.
 /// @dev The output part it reads is a Data part of media type `application/vnd.proofline.moderation+abi` holding
 /// `abi.encode(bytes32 contentHash, uint8 verdict)` with verdict 0 = keep, 1 = remove (docs/HASHING.md).
 contract ModerationQueue is InferenceConsumer {
@@ -54,8 +60,10 @@ contract ModerationQueue is InferenceConsumer {
     error UnknownItem(uint256 itemId);
 
     /// @param ledger The Proofline ledger.
+    /// @param moderators The 1 to 4 node operators whose nodes' verdicts the queue accepts.
     constructor(
-        IInferenceLedger ledger
+        IInferenceLedger ledger,
+        address[] memory moderators
     )
         InferenceConsumer(
             ledger,
@@ -64,9 +72,11 @@ contract ModerationQueue is InferenceConsumer {
                 allowUnsettled: false,
                 pinArtifacts: false,
                 singleUse: true,
-                maxAge: 0
+                maxAge: 0,
+                answerers: Answerers.Operators,
+                attestedInput: AttestedInputRule.None
             }),
-            new uint64[](0)
+            Allowlists({artifacts: new uint64[](0), answerers: moderators, dataSources: new uint32[](0)})
         )
     {}
 

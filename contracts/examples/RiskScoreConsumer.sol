@@ -2,15 +2,23 @@
 pragma solidity 0.8.30;
 
 import {InferenceConsumer} from "../consumer/InferenceConsumer.sol";
-import {Policy} from "../interfaces/IInferenceConsumer.sol";
+import {Allowlists, Answerers, AttestedInputRule, Policy} from "../interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
-import {AnswerCommitments, OutputKind, OutputPart} from "../types/CommitmentTypes.sol";
+import {AnswerCommitments, AttestedInput, OutputKind, OutputPart} from "../types/CommitmentTypes.sol";
 import {RecordStatus, VerificationLevel} from "../types/InferenceTypes.sol";
 
 /// @title RiskScoreConsumer
 /// @notice Example: a lending market's credit-risk oracle that takes borrower scores from AI inferences, but only
-/// TEE- or ZKML-proven, settled ones, produced by a pinned model artifact, recent, and each used once.
-/// @dev The output part it reads is a Data part of media type `application/vnd.proofline.risk-score+abi` holding
+/// TEE- or ZKML-proven, settled ones, produced by a pinned model artifact, answered by one of its scorer nodes, over
+/// borrower features attested by one of its data sources, recent, and each used once.
+/// @dev What each part of the policy proves. The level proves the score was computed by the pinned model from the
+/// record's input (ZKML: a Groth16 proof; TEE: an enclave running approved code). Neither proves the input is true:
+/// a node could score invented features. So the record's whole input must be one attested external data part: the
+/// Poseidon commitment to `(salt, borrower, features)` that the risk scorer's circuit takes as its input hash, signed
+/// by a listed data source (a credit bureau). With one part in the input tree, a ZK proof can only be about that
+/// part, and the circuit outputs the borrower the commitment names. The node list limits who may answer at all.
+///
+/// The output part it reads is a Data part of media type `application/vnd.proofline.risk-score+abi` holding
 /// `abi.encode(address borrower, uint16 score)`, score in [0, 1000], higher is riskier (docs/HASHING.md). A newer
 /// answer replaces an older one; an older answer can never roll a score back.
 contract RiskScoreConsumer is InferenceConsumer {
@@ -43,10 +51,14 @@ contract RiskScoreConsumer is InferenceConsumer {
 
     /// @param ledger The Proofline ledger.
     /// @param scorers The 1 to 4 artifact ids of the scoring model this market trusts.
+    /// @param scorerNodes The 1 to 4 node keys whose answers it accepts.
+    /// @param bureaus The 1 to 4 data source ids (attester registry) whose feature attestations it accepts.
     /// @param maxAge The oldest answer accepted, in seconds (0 for no limit).
     constructor(
         IInferenceLedger ledger,
         uint64[] memory scorers,
+        address[] memory scorerNodes,
+        uint32[] memory bureaus,
         uint40 maxAge
     )
         InferenceConsumer(
@@ -56,21 +68,25 @@ contract RiskScoreConsumer is InferenceConsumer {
                 allowUnsettled: false,
                 pinArtifacts: true,
                 singleUse: true,
-                maxAge: maxAge
+                maxAge: maxAge,
+                answerers: Answerers.Nodes,
+                attestedInput: AttestedInputRule.Whole
             }),
-            scorers
+            Allowlists({artifacts: scorers, answerers: scorerNodes, dataSources: bureaus})
         )
     {}
 
     /// @notice Sets a borrower's score from inference `inferenceId`, using output `part` (with its Merkle `proof`
-    /// against the record's output commitment). Anyone may relay it; the proof, not the caller, is trusted.
+    /// against the record's output commitment) and the record's attested input `features`. Anyone may relay it; the
+    /// proofs and signatures, not the caller, are trusted.
     function updateScore(
         bytes32 inferenceId,
         AnswerCommitments calldata commitments,
         OutputPart calldata part,
-        bytes32[] calldata proof
+        bytes32[] calldata proof,
+        AttestedInput calldata features
     ) external {
-        RecordStatus memory record = _consume(inferenceId, commitments, part, proof);
+        (RecordStatus memory record, ) = _consume(inferenceId, commitments, part, proof, features);
         if (part.kind != OutputKind.Data || keccak256(bytes(part.mediaType)) != SCORE_MEDIA_TYPE_HASH) {
             revert NotAScorePart(part.index);
         }

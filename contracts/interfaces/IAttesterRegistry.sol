@@ -5,7 +5,8 @@ import {Route} from "../types/InferenceTypes.sol";
 
 /// @title IAttesterRegistry
 /// @notice Who may vouch for an inference: node signing keys (Vanilla), enclave keys under approved code measurements
-/// (TEE), and the named external providers that proxy routes call.
+/// (TEE), the named external providers that proxy routes call, and the data sources whose signed data an inference's
+/// input may carry (attested external data, checked by consumers that require it).
 /// @dev Trust-raising actions (approving a measurement, registering an enclave) are restricted through the project's
 /// AccessManager to TRUST_ADMIN, which holds its role with an execution delay: they are scheduled, wait, then run.
 /// Trust-lowering actions (revoking a measurement, disabling an enclave or a node) are immediate, for GUARDIAN.
@@ -77,6 +78,13 @@ interface IAttesterRegistry {
     /// @notice `enclave` signed a liveness heartbeat at `timestamp`.
     event Heartbeat(address indexed enclave, uint40 timestamp);
 
+    /// @notice `registrant` registered data source `sourceId`, named `name`.
+    event DataSourceRegistered(uint32 indexed sourceId, address indexed registrant, string name);
+    /// @notice Data source `sourceId` added `key`: what `key` signs counts as the source's data.
+    event DataSourceKeyAdded(uint32 indexed sourceId, address indexed key);
+    /// @notice Data source `sourceId` revoked `key`: nothing `key` signed, before or after, counts from now on.
+    event DataSourceKeyRevoked(uint32 indexed sourceId, address indexed key);
+
     /// @notice The zero address is not a key.
     error ZeroKey();
     /// @notice `key` is already registered as a node or an enclave.
@@ -114,6 +122,18 @@ interface IAttesterRegistry {
     error KeyConsentInvalid(address key, address signer);
     /// @notice A heartbeat must keep an enclave live for at least one second.
     error ZeroHeartbeatTtl();
+    /// @notice A data source name is 1 to 64 bytes.
+    error InvalidDataSourceName();
+    /// @notice No data source has id `sourceId`.
+    error UnknownDataSource(uint32 sourceId);
+    /// @notice `caller` is not the registrant of data source `sourceId`.
+    error NotDataSourceRegistrant(uint32 sourceId, address caller);
+    /// @notice `key` is already a data source key (a revoked key stays taken, so it can never vouch again).
+    error DataSourceKeyTaken(address key);
+    /// @notice `key` is not a data source key.
+    error UnknownDataSourceKey(address key);
+    /// @notice `key` was already revoked.
+    error DataSourceKeyAlreadyRevoked(address key);
     /// @notice The model registry given at construction, `registry`, has no code.
     error AttesterRegistryNeedsModelRegistry(address registry);
 
@@ -135,6 +155,20 @@ interface IAttesterRegistry {
     /// unique per registrant, not globally: registering a name first takes it from nobody else (a squatter gets an id
     /// of its own), and what binds records and enclaves is the provider id, with its registrant on record.
     function registerProvider(string calldata name) external returns (uint64 providerId);
+
+    /// @notice Registers a data source (a price feed, a credit bureau, ...) owned by the caller, who then adds its
+    /// signing keys. Permissionless: a source proves nothing by registering; a consumer decides which source ids it
+    /// trusts. `name` (1 to 64 bytes) is a label for reviewers, in the event only.
+    function registerDataSource(string calldata name) external returns (uint32 sourceId);
+
+    /// @notice Adds `key` as a signing key of data source `sourceId`. Its registrant only, with the key's consent: its
+    /// EIP-712 signature of `DataSourceKeyConsent(address key,uint32 sourceId)` under this registry's domain, so nobody
+    /// registers a key they do not control.
+    function addDataSourceKey(uint32 sourceId, address key, bytes calldata consent) external;
+
+    /// @notice Revokes `key`, at once and for good: {sourceOfData} no longer answers for anything it signed, so
+    /// consumers stop accepting inputs it attested, including ones attested before. Its source's registrant only.
+    function revokeDataSourceKey(address key) external;
 
     /// @notice Approves a code measurement. TRUST_ADMIN only, through the AccessManager's execution delay.
     function approveMeasurement(bytes32 measurement) external;
@@ -190,6 +224,20 @@ interface IAttesterRegistry {
     /// @notice Who registered the provider. Reverts with {UnknownProvider}.
     function providerRegistrant(uint64 providerId) external view returns (address);
 
+    /// @notice The operator of the node whose key is `key`, active or not, or the zero address.
+    function operatorOf(address key) external view returns (address);
+
+    /// @notice Who registered data source `sourceId`. Reverts with {UnknownDataSource}.
+    function dataSourceRegistrant(uint32 sourceId) external view returns (address);
+
+    /// @notice The data source `key` signs for (0 when it is none's) and whether it was revoked.
+    function dataSourceOfKey(address key) external view returns (uint32 sourceId, bool revoked);
+
+    /// @notice The data source whose unrevoked key made `signature`, the EIP-712 signature of
+    /// `SourcedData(bytes32 contentHash)` under this registry's domain; 0 when there is none (a malformed
+    /// signature, an unknown key or a revoked one). What a consumer asks of an attested input part.
+    function sourceOfData(bytes32 contentHash, bytes calldata signature) external view returns (uint32 sourceId);
+
     /// @notice Whether `enclave` could attest now: registered, enabled, measurement approved and unrevoked, and a
     /// heartbeat within {heartbeatTtl}. The one implementation of enclave liveness.
     function isEnclaveLive(address enclave) external view returns (bool);
@@ -213,6 +261,12 @@ interface IAttesterRegistry {
         Route route,
         uint64 subject
     ) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest `key` signs to consent to being a signing key of data source `sourceId`.
+    function dataSourceKeyConsentTypedDataHash(address key, uint32 sourceId) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest a data source key signs to attest data whose `keccak256` is `contentHash`.
+    function sourcedDataTypedDataHash(bytes32 contentHash) external view returns (bytes32);
 
     /// @notice The EIP-712 digest an enclave signs for a heartbeat at `timestamp` (this registry's domain).
     function heartbeatTypedDataHash(address enclave, uint40 timestamp) external view returns (bytes32);

@@ -37,6 +37,23 @@ struct OutputPart {
     bytes content;
 }
 
+/// @notice An input part of attested external data, as a consumer presents it to be checked against the record's
+/// input commitment: an `External` part with provenance `SourceSigned`, and the data source's signature over its
+/// content hash (docs/HASHING.md, "Attested external data").
+/// @param index The part's position in the input (0-based).
+/// @param nameHash `keccak256` of the part's name, e.g. `external/credit-bureau`.
+/// @param contentHash `keccak256` of the part's content: what the data source signed.
+/// @param proof The part's Merkle proof against the input commitment (empty when the part is the whole input).
+/// @param signature The data source key's EIP-712 signature of `SourcedData(bytes32 contentHash)` under the attester
+/// registry's domain.
+struct AttestedInput {
+    uint32 index;
+    bytes32 nameHash;
+    bytes32 contentHash;
+    bytes32[] proof;
+    bytes signature;
+}
+
 /// @notice The three commitments an answer binds, whose digest the ledger stores.
 /// @param input Merkle root over the named input parts.
 /// @param output Merkle root over every output part.

@@ -11,7 +11,7 @@ import {TimeLib} from "../libraries/TimeLib.sol";
 import {Route} from "../types/InferenceTypes.sol";
 
 /// @title AttesterRegistry
-/// @notice Node keys, enclave keys, code measurements and providers. See {IAttesterRegistry}.
+/// @notice Node keys, enclave keys, code measurements, providers and data sources. See {IAttesterRegistry}.
 /// @dev A deployable of its own: the inference ledger and the escrow read it through {activeNodeId},
 /// {enclaveStatus} and {isValidSubject}, so liveness and subject validity are decided here and nowhere else.
 contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
@@ -26,7 +26,15 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
         "EnclaveKeyConsent(address enclave,bytes32 measurement,uint8 route,uint64 subject)"
     );
 
-    uint256 private constant MAX_PROVIDER_NAME_LENGTH = 64;
+    /// @dev The EIP-712 type a key signs to be registered as a signing key of data source `sourceId`.
+    bytes32 private constant DATA_SOURCE_KEY_CONSENT_TYPEHASH = keccak256(
+        "DataSourceKeyConsent(address key,uint32 sourceId)"
+    );
+
+    /// @dev The EIP-712 type a data source key signs over data it attests.
+    bytes32 private constant SOURCED_DATA_TYPEHASH = keccak256("SourcedData(bytes32 contentHash)");
+
+    uint256 private constant MAX_NAME_LENGTH = 64;
 
     /// @dev What the hot path needs about a node key, in one slot.
     struct NodeKey {
@@ -34,13 +42,20 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
         bool active;
     }
 
+    /// @dev A data source key, in one slot.
+    struct DataSourceKey {
+        uint32 sourceId;
+        bool revoked;
+    }
+
     IModelRegistry private immutable REGISTRY;
     uint40 private immutable HEARTBEAT_TTL;
 
-    // slot: nodeCount (4) | providerCount (8) | measurementCount (4)
+    // slot: nodeCount (4) | providerCount (8) | measurementCount (4) | dataSourceCount (4)
     uint32 private _nodeCount;
     uint64 private _providerCount;
     uint32 private _measurementCount;
+    uint32 private _dataSourceCount;
 
     mapping(uint32 nodeId => Node node) private _nodes;
     mapping(address key => NodeKey nodeKey) private _nodeKeys;
@@ -50,6 +65,8 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     mapping(uint64 providerId => string name) private _providerNames;
     mapping(address registrant => mapping(bytes32 nameHash => uint64 providerId)) private _providerOfName;
     mapping(uint64 providerId => address registrant) private _providerRegistrants;
+    mapping(uint32 sourceId => address registrant) private _dataSourceRegistrants;
+    mapping(address key => DataSourceKey sourceKey) private _dataSourceKeys;
 
     /// @param authority The project's AccessManager.
     /// @param registry The model registry whose artifacts are valid Local subjects.
@@ -94,7 +111,7 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     /// @inheritdoc IAttesterRegistry
     function registerProvider(string calldata name) external returns (uint64 providerId) {
         uint256 length = bytes(name).length;
-        if (length == 0 || length > MAX_PROVIDER_NAME_LENGTH) revert InvalidProviderName();
+        if (length == 0 || length > MAX_NAME_LENGTH) revert InvalidProviderName();
         bytes32 nameHash = keccak256(bytes(name));
         uint64 existing = _providerOfName[msg.sender][nameHash];
         if (existing != 0) revert ProviderNameTaken(msg.sender, name, existing);
@@ -103,6 +120,40 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
         _providerOfName[msg.sender][nameHash] = providerId;
         _providerRegistrants[providerId] = msg.sender;
         emit ProviderRegistered(providerId, msg.sender, name);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Data sources
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IAttesterRegistry
+    function registerDataSource(string calldata name) external returns (uint32 sourceId) {
+        uint256 length = bytes(name).length;
+        if (length == 0 || length > MAX_NAME_LENGTH) revert InvalidDataSourceName();
+        sourceId = ++_dataSourceCount;
+        _dataSourceRegistrants[sourceId] = msg.sender;
+        emit DataSourceRegistered(sourceId, msg.sender, name);
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function addDataSourceKey(uint32 sourceId, address key, bytes calldata consent) external {
+        _checkDataSourceRegistrant(sourceId);
+        if (key == address(0)) revert ZeroKey();
+        if (_dataSourceKeys[key].sourceId != 0) revert DataSourceKeyTaken(key);
+        _checkConsent(key, _dataSourceKeyConsentTypedDataHash(key, sourceId), consent);
+        _dataSourceKeys[key] = DataSourceKey({sourceId: sourceId, revoked: false});
+        emit DataSourceKeyAdded(sourceId, key);
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function revokeDataSourceKey(address key) external {
+        DataSourceKey storage sourceKey = _dataSourceKeys[key];
+        uint32 sourceId = sourceKey.sourceId;
+        if (sourceId == 0) revert UnknownDataSourceKey(key);
+        _checkDataSourceRegistrant(sourceId);
+        if (sourceKey.revoked) revert DataSourceKeyAlreadyRevoked(key);
+        sourceKey.revoked = true;
+        emit DataSourceKeyRevoked(sourceId, key);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -228,6 +279,34 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     }
 
     /// @inheritdoc IAttesterRegistry
+    function operatorOf(address key) external view returns (address) {
+        return _nodes[_nodeKeys[key].nodeId].operator;
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function dataSourceRegistrant(uint32 sourceId) external view returns (address registrant) {
+        registrant = _dataSourceRegistrants[sourceId];
+        if (registrant == address(0)) revert UnknownDataSource(sourceId);
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function dataSourceOfKey(address key) external view returns (uint32 sourceId, bool revoked) {
+        DataSourceKey memory sourceKey = _dataSourceKeys[key];
+        return (sourceKey.sourceId, sourceKey.revoked);
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function sourceOfData(bytes32 contentHash, bytes calldata signature) external view returns (uint32) {
+        (address signer, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(
+            _sourcedDataTypedDataHash(contentHash),
+            signature
+        );
+        if (error != ECDSA.RecoverError.NoError) return 0;
+        DataSourceKey memory sourceKey = _dataSourceKeys[signer];
+        return sourceKey.revoked ? 0 : sourceKey.sourceId;
+    }
+
+    /// @inheritdoc IAttesterRegistry
     function isEnclaveLive(address enclave) external view returns (bool) {
         return _isLive(_enclaves[enclave]);
     }
@@ -256,6 +335,16 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
         uint64 subject
     ) external view returns (bytes32) {
         return _enclaveKeyConsentTypedDataHash(enclave, measurement, route, subject);
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function dataSourceKeyConsentTypedDataHash(address key, uint32 sourceId) external view returns (bytes32) {
+        return _dataSourceKeyConsentTypedDataHash(key, sourceId);
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function sourcedDataTypedDataHash(bytes32 contentHash) external view returns (bytes32) {
+        return _sourcedDataTypedDataHash(contentHash);
     }
 
     /// @inheritdoc IAttesterRegistry
@@ -301,6 +390,12 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
         if (_nodeKeys[key].nodeId != 0 || _enclaves[key].registered) revert KeyAlreadyRegistered(key);
     }
 
+    function _checkDataSourceRegistrant(uint32 sourceId) private view {
+        address registrant = _dataSourceRegistrants[sourceId];
+        if (registrant == address(0)) revert UnknownDataSource(sourceId);
+        if (registrant != msg.sender) revert NotDataSourceRegistrant(sourceId, msg.sender);
+    }
+
     function _deactivateNode(Node storage node, uint32 nodeId) private {
         if (!node.active) revert NodeInactive(nodeId);
         node.active = false;
@@ -326,6 +421,14 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     ) private view returns (bytes32) {
         return
             _hashTypedDataV4(keccak256(abi.encode(ENCLAVE_KEY_CONSENT_TYPEHASH, enclave, measurement, route, subject)));
+    }
+
+    function _dataSourceKeyConsentTypedDataHash(address key, uint32 sourceId) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(DATA_SOURCE_KEY_CONSENT_TYPEHASH, key, sourceId)));
+    }
+
+    function _sourcedDataTypedDataHash(bytes32 contentHash) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SOURCED_DATA_TYPEHASH, contentHash)));
     }
 
     function _heartbeatTypedDataHash(address enclave, uint40 timestamp) private view returns (bytes32) {

@@ -4,6 +4,7 @@ import { network } from "hardhat";
 import { SettlementBatch } from "../../src/batch.js";
 import { answerDigest } from "../../src/commitments.js";
 import { Level, inferenceIdFor, signAnswer, signBatch, type Answer } from "../../src/ledger.js";
+import { releaseProver } from "../../src/zk.js";
 import { deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
@@ -23,6 +24,9 @@ async function fixture() {
 const load = () => networkHelpers.loadFixture(fixture);
 
 describe("adversarial: a proof settles only the answer it was made for", () => {
+  // Stop snarkjs's worker threads once this file's proofs are made, so the test process can exit.
+  after(releaseProver);
+
   it("a node cannot record another node's answer first: the id names its node", async () => {
     const { ledger, submit, makeAnswer, signers, copier } = await load();
     const honest = makeAnswer({ claimed: Level.TEE });

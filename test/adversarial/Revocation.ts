@@ -6,6 +6,7 @@ import { answerDigest } from "../../src/commitments.js";
 import { RejectionReason } from "../../src/constants.js";
 import { Level, RecordState, Route, signBatch, type Answer } from "../../src/ledger.js";
 import { RevocationReason } from "../../src/registry.js";
+import { releaseProver } from "../../src/zk.js";
 import { CHALLENGE_WINDOW, deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
@@ -19,6 +20,9 @@ const load = () => networkHelpers.loadFixture(fixture);
  * settle, anyone can mark them rejected with their own reason, and records that settled before keep their history.
  */
 describe("adversarial: a revoked artifact's pending records never settle", () => {
+  // Stop snarkjs's worker threads once this file's proofs are made, so the test process can exit.
+  after(releaseProver);
+
   const revoke = async (scenario: Awaited<ReturnType<typeof load>>, artifactId = 1n) =>
     scenario.registry.connect(scenario.signers.publisher).revokeArtifact(artifactId, RevocationReason.Defective);
 

@@ -12,12 +12,14 @@ import { TypedDataEncoder, keccak256, toUtf8Bytes } from "ethers";
 import { artifacts, network } from "hardhat";
 
 import { MEDIA_TYPES, InputKind, OutputKind, Provenance } from "../../src/commitments.js";
+import { Answerers, AttestedInputRule } from "../../src/consumer.js";
+import { DATA_SOURCE_KEY_CONSENT_TYPES, SOURCED_DATA_TYPES } from "../../src/dataSources.js";
 import {
   BATCH_ROOT_SLOTS,
   ESCROW_CLAIM_WINDOW,
   FeeSetting,
   MAX_LABEL_LENGTH,
-  MAX_PROVIDER_NAME_LENGTH,
+  MAX_ATTESTER_NAME_LENGTH,
   MAX_ZK_OUTPUTS,
   RejectionReason,
   TWIN_CURVE,
@@ -31,6 +33,8 @@ import {
   ATTESTATION_TYPES,
   BATCH_TYPES,
   HEARTBEAT_TYPES,
+  NODE_KEY_CONSENT_TYPES,
+  ENCLAVE_KEY_CONSENT_TYPES,
   Level,
   RecordState,
   Route,
@@ -187,6 +191,8 @@ const ENUMS: [string, Record<string, string | number>][] = [
   ["VerifierStatus", VerifierStatus],
   ["FeeSetting", FeeSetting],
   ["Verdict", Verdict],
+  ["Answerers", Answerers],
+  ["AttestedInputRule", AttestedInputRule],
 ];
 
 /** Each Solidity constant with a mirror: where it is declared, its name, and the mirror's value. */
@@ -201,13 +207,17 @@ const CONSTANTS: [string, string, bigint][] = [
   ["TwinCurveLib", "FEE_SCALE", TWIN_CURVE.FEE_SCALE],
   ["InferenceEscrow", "CLAIM_WINDOW", ESCROW_CLAIM_WINDOW],
   ["ModelRegistry", "MAX_LABEL_LENGTH", MAX_LABEL_LENGTH],
-  ["AttesterRegistry", "MAX_PROVIDER_NAME_LENGTH", MAX_PROVIDER_NAME_LENGTH],
+  ["AttesterRegistry", "MAX_NAME_LENGTH", MAX_ATTESTER_NAME_LENGTH],
   ["InferenceLedger", "BATCH_ROOT_SLOTS", BATCH_ROOT_SLOTS],
   ["VerifierRouter", "MAX_ZK_OUTPUTS", MAX_ZK_OUTPUTS],
   ["InferenceLedger", "ANSWER_TYPEHASH", typeHash(ANSWER_TYPES)],
   ["InferenceLedger", "ATTESTATION_TYPEHASH", typeHash(ATTESTATION_TYPES)],
   ["InferenceLedger", "BATCH_TYPEHASH", typeHash(BATCH_TYPES)],
   ["AttesterRegistry", "HEARTBEAT_TYPEHASH", typeHash(HEARTBEAT_TYPES)],
+  ["AttesterRegistry", "NODE_KEY_CONSENT_TYPEHASH", typeHash(NODE_KEY_CONSENT_TYPES)],
+  ["AttesterRegistry", "ENCLAVE_KEY_CONSENT_TYPEHASH", typeHash(ENCLAVE_KEY_CONSENT_TYPES)],
+  ["AttesterRegistry", "DATA_SOURCE_KEY_CONSENT_TYPEHASH", typeHash(DATA_SOURCE_KEY_CONSENT_TYPES)],
+  ["AttesterRegistry", "SOURCED_DATA_TYPEHASH", typeHash(SOURCED_DATA_TYPES)],
   ["FieldLib", "SNARK_SCALAR_FIELD", SNARK_SCALAR_FIELD],
   ["Roles", "GUARDIAN", Roles.GUARDIAN],
   ["Roles", "TRUST_ADMIN", Roles.TRUST_ADMIN],

@@ -3,8 +3,9 @@ import { ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import { SettlementBatch } from "../../src/batch.js";
-import { OutputCommitment, answerDigest } from "../../src/commitments.js";
-import { consumerArgs } from "../../src/consumer.js";
+import { InputCommitment, InputKind, OutputCommitment, Provenance, answerDigest } from "../../src/commitments.js";
+import { attestedInputArg, consumerArgs } from "../../src/consumer.js";
+import { signSourcedData } from "../../src/dataSources.js";
 import { requestRef } from "../../src/escrow.js";
 import { Level, Route, signBatch } from "../../src/ledger.js";
 import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../testing/index.js";
@@ -22,7 +23,13 @@ async function fixture() {
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const escrow = await ethers.deployContract("InferenceEscrow", [ledgerAddress]);
   const escrowAddress = await escrow.getAddress();
-  const lender = await ethers.deployContract("RiskScoreConsumer", [ledgerAddress, [1n], 3_600n]);
+  const lender = await ethers.deployContract("RiskScoreConsumer", [
+    ledgerAddress,
+    [1n],
+    [signers.node.address],
+    [1n],
+    3_600n,
+  ]);
   const contracts = {
     ledger,
     registry,
@@ -30,8 +37,18 @@ async function fixture() {
     escrow,
   };
 
-  // A paid request, answered, settled from an enclave batch, consumed, paid; then the label moves and the
-  // enclave's measurement is revoked.
+  // A paid request over the bureau's attested features (a one-part input), answered, settled from an enclave batch,
+  // consumed, paid; then the label moves and the enclave's measurement is revoked.
+  const features = ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [signers.other.address, 1n]);
+  const input = new InputCommitment([
+    {
+      kind: InputKind.External,
+      name: "external/credit-bureau",
+      content: features,
+      provenance: Provenance.SourceSigned,
+      signature: await signSourcedData(signers.bureau, scenario.attestersDomain, features),
+    },
+  ]);
   const params = {
     asset: ZeroAddress,
     amount: 10n ** 15n,
@@ -40,7 +57,7 @@ async function fixture() {
     minLevel: Level.TEE,
     nodeId: 1n,
     deadline: BigInt(await networkHelpers.time.latest()) + 86_400n,
-    inputCommitment: ethers.id("trail input"),
+    inputCommitment: input.root,
     salt: ZeroHash,
   };
   await escrow.connect(signers.publisher).open(params, { value: params.amount });
@@ -61,7 +78,7 @@ async function fixture() {
   ]);
   await ledger.commitBatch(round, batch.root, await signBatch(signers.enclave, scenario.domain, round, batch.root));
   await ledger.settleFromBatch(signers.enclave.address, round, paid.inferenceId, batch.proof(paid.inferenceId));
-  await lender.updateScore(...consumerArgs(paid, output, 0));
+  await lender.updateScore(...consumerArgs(paid, output, 0), attestedInputArg(input, 0));
   await escrow.release(1n, paid.inferenceId, paid.outputCommitment);
   await registry.connect(signers.publisher).moveLabel(1n, 2n);
   await scenario.attesters.connect(signers.guardian).revokeMeasurement(MEASUREMENT);
@@ -72,7 +89,7 @@ async function fixture() {
   await networkHelpers.time.increase(SETTLEMENT_WINDOW + 1n);
   await ledger.reject(proxied.inferenceId);
 
-  return { ...scenario, escrow, escrowAddress, lender, contracts, paid, batch, round, proxied };
+  return { ...scenario, escrow, escrowAddress, lender, contracts, paid, batch, round, proxied, input };
 }
 const load = () => networkHelpers.loadFixture(fixture);
 
@@ -139,6 +156,7 @@ describe("trail", () => {
       achieved: "TEE",
       beforeSettlement: false,
     });
+    expect(trail.inputParts).to.equal(undefined);
     expect(trail.consumptions[0].block).to.be.greaterThan(trail.settled!.block);
     expect(trail.answered.block).to.be.lessThan(proof.block);
 
@@ -151,6 +169,115 @@ describe("trail", () => {
     expect(table).to.contain(batch.root);
     expect(table).to.contain("FLAG");
     expect(JSON.parse(JSON.stringify(trail))).to.deep.equal(trail);
+  });
+
+  it("lists the attested input part a consumer acted on, with its data source", async () => {
+    const { contracts, paid, input, signers } = await load();
+    const trail = await buildTrail(contracts, paid.inferenceId);
+    expect(trail.consumptions[0].attestedInputs).to.deep.equal([
+      {
+        inputIndex: 0,
+        contentHash: input.manifest[0].contentHash,
+        source: { id: 1, name: "credit-bureau", registrant: signers.bureau.address },
+      },
+    ]);
+    expect(formatTrail(trail)).to.match(
+      new RegExp(`attested input +part 0 \\(${input.manifest[0].contentHash}\\) from data source 1 credit-bureau`),
+    );
+  });
+
+  it("with the input manifest, lists every part and resolves each signature's key and data source", async () => {
+    const { contracts, paid, input, signers } = await load();
+    const source = { id: 1, name: "credit-bureau", registrant: signers.bureau.address };
+    const expected = [
+      {
+        index: 0,
+        kind: "External",
+        name: "external/credit-bureau",
+        contentHash: input.manifest[0].contentHash,
+        provenance: "SourceSigned",
+        signer: signers.bureau.address,
+        source,
+        keyRevoked: false,
+      },
+    ];
+    // The commitment, or its bare manifest, as options or after a positional fromBlock.
+    for (const trail of [
+      await buildTrail(contracts, paid.inferenceId, { input }),
+      await buildTrail(contracts, paid.inferenceId, 0, { input: input.manifest }),
+      await buildTrail(contracts, paid.inferenceId, {
+        fromBlock: 0,
+        input: JSON.parse(JSON.stringify(input.manifest)),
+      }),
+    ]) {
+      expect(trail.inputParts).to.deep.equal(expected);
+      expect(trail.flags).to.have.length(2);
+      expect(JSON.parse(JSON.stringify(trail))).to.deep.equal(trail);
+    }
+    const table = formatTrail(await buildTrail(contracts, paid.inferenceId, { input }));
+    expect(table).to.contain(
+      `External external/credit-bureau, SourceSigned, content ${input.manifest[0].contentHash}; ` +
+        `signed by ${signers.bureau.address}, key of data source 1 credit-bureau (registrant ${signers.bureau.address})`,
+    );
+  });
+
+  it("refuses an input manifest that is not the record's", async () => {
+    const { contracts, paid, input, proxied } = await load();
+    const renamed = [{ ...input.manifest[0], name: "external/other-bureau" }];
+    await expect(buildTrail(contracts, paid.inferenceId, { input: renamed })).to.be.rejectedWith(
+      TrailError,
+      /not to the record's input commitment/,
+    );
+    await expect(buildTrail(contracts, proxied.inferenceId, { input })).to.be.rejectedWith(TrailError);
+    await expect(buildTrail(contracts, paid.inferenceId, { input: [] })).to.be.rejectedWith(TrailError);
+  });
+
+  it("flags a source-signed part whose signature is no data source key's", async () => {
+    const { contracts, signers, attestersDomain, makeAnswer, submit } = await load();
+    const content = "0x1234";
+    const input = new InputCommitment([
+      { kind: InputKind.Prompt, name: "prompt", content: "score this borrower", provenance: Provenance.Unattested },
+      {
+        kind: InputKind.External,
+        name: "external/self-signed",
+        content,
+        provenance: Provenance.SourceSigned,
+        signature: await signSourcedData(signers.other, attestersDomain, content),
+      },
+    ]);
+    const answer = makeAnswer({ inputCommitment: input.root });
+    await submit(answer);
+    const trail = await buildTrail(contracts, answer.inferenceId, { input });
+    expect(trail.inputParts!.map((part) => [part.kind, part.provenance])).to.deep.equal([
+      ["Prompt", "Unattested"],
+      ["External", "SourceSigned"],
+    ]);
+    expect(trail.inputParts![1]).to.include({ signer: signers.other.address });
+    expect(trail.inputParts![1].source).to.equal(undefined);
+    expect(trail.flags).to.include(
+      `input part 1 (external/self-signed) is SourceSigned but its signature recovers to ${signers.other.address}, ` +
+        "no data source key",
+    );
+    expect(formatTrail(trail)).to.contain("NO DATA SOURCE KEY");
+  });
+
+  it("flags a revoked data source key and the consumer that acted on what it signed", async () => {
+    const { contracts, paid, input, signers, attesters, lender } = await load();
+    await attesters.connect(signers.bureau).revokeDataSourceKey(signers.bureau.address);
+    const trail = await buildTrail(contracts, paid.inferenceId, { input });
+    const [part] = trail.inputParts!;
+    expect(part).to.include({ signer: signers.bureau.address, keyRevoked: true });
+    expect(part.keyRevokedAt!.block).to.be.greaterThan(trail.consumptions[0].block);
+    const at = `(block ${part.keyRevokedAt!.block})`;
+    expect(trail.flags.slice(2)).to.deep.equal([
+      `input part 0 (external/credit-bureau): data source 1 (credit-bureau) has revoked the key ` +
+        `${signers.bureau.address} that signed it ${at}`,
+      `${await lender.getAddress()} acted on input part 0 attested by data source 1 (credit-bureau) ` +
+        `(block ${trail.consumptions[0].block}), whose key ${signers.bureau.address} was revoked since ${at}`,
+    ]);
+    expect(formatTrail(trail)).to.contain("KEY REVOKED");
+    // Without the manifest the key is unknown: no key flags.
+    expect((await buildTrail(contracts, paid.inferenceId)).flags).to.have.length(2);
   });
 
   it("shows a proxy claim that missed its deadline as rejected, claimed more than proven", async () => {

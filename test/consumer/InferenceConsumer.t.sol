@@ -3,7 +3,13 @@ pragma solidity 0.8.30;
 
 import {PolicyCheckProbe} from "../../contracts/bench/PolicyCheckProbe.sol";
 import {InferenceConsumer} from "../../contracts/consumer/InferenceConsumer.sol";
-import {IInferenceConsumer, Policy} from "../../contracts/interfaces/IInferenceConsumer.sol";
+import {
+    Allowlists,
+    Answerers,
+    AttestedInputRule,
+    IInferenceConsumer,
+    Policy
+} from "../../contracts/interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "../../contracts/interfaces/IInferenceLedger.sol";
 import {CommitmentLib} from "../../contracts/libraries/CommitmentLib.sol";
 import {AnswerCommitments, OutputKind, OutputPart} from "../../contracts/types/CommitmentTypes.sol";
@@ -17,7 +23,7 @@ contract PolicyHarness is InferenceConsumer {
         IInferenceLedger ledger,
         Policy memory policy_,
         uint64[] memory pins
-    ) InferenceConsumer(ledger, policy_, pins) {}
+    ) InferenceConsumer(ledger, policy_, Allowlists(pins, new address[](0), new uint32[](0))) {}
 
     function consume(
         bytes32 inferenceId,
@@ -56,7 +62,15 @@ contract InferenceConsumerTest is LedgerFixture {
 
     function _policy(VerificationLevel minLevel, bool allowUnsettled, bool pin) internal pure returns (Policy memory) {
         return
-            Policy({minLevel: minLevel, allowUnsettled: allowUnsettled, pinArtifacts: pin, singleUse: true, maxAge: 0});
+            Policy({
+                minLevel: minLevel,
+                allowUnsettled: allowUnsettled,
+                pinArtifacts: pin,
+                singleUse: true,
+                maxAge: 0,
+                answerers: Answerers.Any,
+                attestedInput: AttestedInputRule.None
+            });
     }
 
     function _pins(uint64 a) internal pure returns (uint64[] memory pins) {
@@ -121,10 +135,16 @@ contract InferenceConsumerTest is LedgerFixture {
             allowUnsettled: true,
             pinArtifacts: true,
             singleUse: false,
-            maxAge: 600
+            maxAge: 600,
+            answerers: Answerers.Any,
+            attestedInput: AttestedInputRule.None
         });
         vm.expectEmit(true, true, true, true);
-        emit IInferenceConsumer.PolicyDeclared(address(ledger), declared, pins);
+        emit IInferenceConsumer.PolicyDeclared(
+            address(ledger),
+            declared,
+            Allowlists(pins, new address[](0), new uint32[](0))
+        );
         PolicyHarness consumer = new PolicyHarness(ledger, declared, pins);
         Policy memory read = consumer.policy();
         vm.assertEq(uint256(read.minLevel), uint256(VerificationLevel.ZKML), "minLevel");
@@ -228,7 +248,7 @@ contract InferenceConsumerTest is LedgerFixture {
         PolicyCheckProbe probe = new PolicyCheckProbe(
             ledger,
             _policy(VerificationLevel.Vanilla, false, true),
-            _pins(1)
+            Allowlists(_pins(1), new address[](0), new uint32[](0))
         );
         Answer memory answer = _answered(keccak256("probe"), Route.Local, 1, VerificationLevel.Vanilla);
         AnswerCommitments memory commitments = _commitments(answer);

@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { ZeroHash, keccak256, toUtf8Bytes, type Signer } from "ethers";
 import { network } from "hardhat";
 
 import { MEDIA_TYPES, OutputCommitment, dataPart, textPart } from "../../src/commitments.js";
 import { Verdict } from "../../src/constants.js";
-import { consumerArgs } from "../../src/consumer.js";
+import { Answerers, consumerArgs } from "../../src/consumer.js";
 import { Level, RecordState } from "../../src/ledger.js";
 import { CHALLENGE_WINDOW, deployScenario } from "../../testing/index.js";
 
@@ -18,22 +18,55 @@ const post = (text: string) => keccak256(toUtf8Bytes(text));
 
 async function fixture() {
   const scenario = await deployScenario(connection);
-  const queue = await ethers.deployContract("ModerationQueue", [await scenario.ledger.getAddress()]);
-  /** A Vanilla answer whose part 0 judges `contentHash` with `verdict` (0 keep, 1 remove). */
-  const judged = async (contentHash: string, verdict: number) => {
+  // The moderator is the operator of the scenario's node (the deployer registered it).
+  const moderator = scenario.signers.deployer;
+  const queue = await ethers.deployContract("ModerationQueue", [
+    await scenario.ledger.getAddress(),
+    [moderator.address],
+  ]);
+  /** A Vanilla answer by node key `by` whose part 0 judges `contentHash` with `verdict` (0 keep, 1 remove). */
+  const judged = async (contentHash: string, verdict: number, by: Signer = scenario.signers.node) => {
     const output = new OutputCommitment([
       dataPart(VERDICT_TYPE, ["bytes32", "uint8"], [contentHash, verdict]),
       textPart("reasoning"),
     ]);
-    const answer = scenario.makeAnswer({ claimed: Level.Vanilla, outputCommitment: output.root });
-    await scenario.submit(answer);
+    const answer = scenario.makeAnswer(
+      { claimed: Level.Vanilla, outputCommitment: output.root },
+      {
+        address: await by.getAddress(),
+      },
+    );
+    await scenario.submit(answer, by);
     return { output, answer };
   };
-  return { ...scenario, queue, judged };
+  return { ...scenario, queue, judged, moderator };
 }
 const load = () => networkHelpers.loadFixture(fixture);
 
 describe("ModerationQueue (example)", () => {
+  it("accepts verdicts only from its moderators' nodes, whatever keys they rotate to", async () => {
+    const { queue, judged, advance, signers, moderator, registerNode } = await load();
+    expect((await queue.policy()).answerers).to.equal(BigInt(Answerers.Operators));
+    expect(await queue.allowedAnswerers()).to.deep.equal([moderator.address]);
+    await queue.enqueue(post("gm"));
+
+    // A node anyone registered for free, operated by someone the queue does not list.
+    const stranger = signers.publisher;
+    await registerNode(stranger, stranger);
+    const foreign = await judged(post("gm"), 1, stranger);
+    await advance(CHALLENGE_WINDOW + 1n);
+    await expect(queue.advance(...consumerArgs(foreign.answer, foreign.output, 0)))
+      .to.be.revertedWithCustomError(queue, "AnswererNotAllowed")
+      .withArgs(foreign.answer.inferenceId, stranger.address);
+
+    // The moderator rotates to a new node key: its verdicts count without redeploying the queue.
+    const newKey = signers.other;
+    await registerNode(moderator, newKey);
+    const rotated = await judged(post("gm"), 0, newKey);
+    await advance(CHALLENGE_WINDOW + 1n);
+    await expect(queue.advance(...consumerArgs(rotated.answer, rotated.output, 0))).to.emit(queue, "Moderated");
+  });
+
   it("refuses to advance on an unsettled verdict, then advances once it settles", async () => {
     const { queue, ledger, judged, advance, signers } = await load();
     await expect(queue.connect(signers.other).enqueue(post("gm")))

@@ -27,7 +27,13 @@ async function fixture() {
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const ledgerAddress = await ledger.getAddress();
   const borrower = signers.other.address;
-  const lender = await ethers.deployContract("RiskScoreConsumer", [ledgerAddress, [1n], 3_600n]);
+  const lender = await ethers.deployContract("RiskScoreConsumer", [
+    ledgerAddress,
+    [1n],
+    [signers.node.address],
+    [1n],
+    3_600n,
+  ]);
 
   let salt = 1000n;
   /** A model input about `borrower`. */
@@ -72,14 +78,26 @@ describe("ZKML settlement with real Groth16 proofs", function () {
   this.timeout(120_000);
   after(releaseProver);
 
-  it("runs the whole path: artifact with ZK commitment, answer, prove, settle at ZKML, consume", async () => {
-    const { ledger, router, registry, lender, borrower, verifier, riskInput, answerScore, prove, evidence } =
-      await load();
+  it("runs the whole path: artifact with ZK commitment, attested input, answer, prove, settle at ZKML, consume", async () => {
+    const {
+      ledger,
+      router,
+      registry,
+      lender,
+      borrower,
+      verifier,
+      riskInput,
+      answerRiskScore,
+      prove,
+      evidence,
+      signers,
+    } = await load();
     const [, modelCommitment] = await router.bindingOf(1n);
     expect(modelCommitment).to.equal((await registry.getArtifact(1n)).zkCommitment);
 
+    // The credit bureau attests the borrower's features (as their Poseidon commitment): the record's whole input.
     const input = riskInput();
-    const record = await answerScore(input);
+    const record = await answerRiskScore(input, { attestedBy: signers.bureau });
     expect(record.score).to.equal(329n);
     const proof = await prove(input, record.answer.inferenceId);
     expect(await verifyRiskProof(proof)).to.equal(true);
@@ -95,7 +113,7 @@ describe("ZKML settlement with real Groth16 proofs", function () {
     expect(stored.achieved).to.equal(BigInt(Level.ZKML));
     expect(stored.state).to.equal(BigInt(RecordState.Settled));
 
-    await expect(lender.updateScore(...consumerArgs(record.answer, record.output, 0)))
+    await expect(lender.updateScore(...consumerArgs(record.answer, record.output, 0), record.features!))
       .to.emit(lender, "ScoreUpdated")
       .withArgs(borrower, 329n, BigInt(Level.ZKML), record.answer.inferenceId);
     expect((await lender.scoreOf(borrower)).level).to.equal(BigInt(Level.ZKML));

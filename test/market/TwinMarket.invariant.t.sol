@@ -22,7 +22,7 @@ contract MarketHandler is MarketFixture {
 
     constructor() {
         _deployMarket(0.01e18, 0.01e18);
-        twins.push(TWIN);
+        twins.push(twin);
         for (uint256 i = 0; i < actors.length; ++i) vm.deal(actors[i], 1e30);
     }
 

@@ -11,7 +11,7 @@ import {ProoflineTest} from "../utils/ProoflineTest.sol";
 
 /// @notice A market behind a real AccessManager in which this contract is the fee admin, with one twin.
 abstract contract MarketFixture is ProoflineTest {
-    bytes16 internal TWIN;
+    bytes16 internal twin;
     address internal constant DESTINATION = address(0xFEE);
     AccessManager internal manager;
     TwinMarket internal market;
@@ -28,7 +28,7 @@ abstract contract MarketFixture is ProoflineTest {
         manager.setTargetFunctionRole(address(market), feeFunctions, Roles.FEE_ADMIN);
         manager.grantRole(Roles.FEE_ADMIN, address(this), 0);
         vm.prank(address(0xA11CE));
-        TWIN = market.createTwin("ada");
+        twin = market.createTwin("ada");
     }
 }
 
@@ -70,24 +70,24 @@ contract TwinMarketFuzzTest is MarketFixture {
         market.setFee(ITwinMarket.FeeSetting.SubjectFee, bound(subjectFee, 0, 0.03e18));
         if (prior > 0) _buy(address(0xCAFE), prior);
 
-        uint256 quote = market.getBuyPriceAfterFees(TWIN, amount);
+        uint256 quote = market.getBuyPriceAfterFees(twin, amount);
         uint256 before = TRADER.balance;
         vm.prank(TRADER);
-        market.buy{value: quote + 1 ether}(TWIN, amount, quote, block.timestamp);
+        market.buy{value: quote + 1 ether}(twin, amount, quote, block.timestamp);
         vm.assertEq(before - TRADER.balance, quote, "buy charged other than its quote");
 
-        uint256 sellQuote = market.getSellPriceAfterFees(TWIN, amount);
+        uint256 sellQuote = market.getSellPriceAfterFees(twin, amount);
         before = TRADER.balance;
         vm.prank(TRADER);
-        market.sell(TWIN, amount, sellQuote, block.timestamp);
+        market.sell(twin, amount, sellQuote, block.timestamp);
         vm.assertEq(TRADER.balance - before, sellQuote, "sell paid other than its quote");
         vm.assertLe(sellQuote, quote, "a buy followed by a sell profited");
     }
 
     function _buy(address who, uint256 amount) private {
-        uint256 cost = market.getBuyPriceAfterFees(TWIN, amount);
+        uint256 cost = market.getBuyPriceAfterFees(twin, amount);
         vm.deal(who, cost);
         vm.prank(who);
-        market.buy{value: cost}(TWIN, amount, cost, block.timestamp);
+        market.buy{value: cost}(twin, amount, cost, block.timestamp);
     }
 }

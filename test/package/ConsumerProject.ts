@@ -15,7 +15,12 @@ const TINY_CONSUMER = `// SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
 import {InferenceConsumer} from "proofline/contracts/consumer/InferenceConsumer.sol";
-import {Policy} from "proofline/contracts/interfaces/IInferenceConsumer.sol";
+import {
+    Allowlists,
+    Answerers,
+    AttestedInputRule,
+    Policy
+} from "proofline/contracts/interfaces/IInferenceConsumer.sol";
 import {IInferenceLedger} from "proofline/contracts/interfaces/IInferenceLedger.sol";
 import {AnswerCommitments, OutputPart} from "proofline/contracts/types/CommitmentTypes.sol";
 import {VerificationLevel} from "proofline/contracts/types/InferenceTypes.sol";
@@ -24,7 +29,11 @@ contract TinyLender is InferenceConsumer {
     mapping(address borrower => uint16 score) public scoreOf;
 
     constructor(IInferenceLedger ledger, uint64[] memory pins)
-        InferenceConsumer(ledger, Policy(VerificationLevel.TEE, false, true, true, 1 hours), pins)
+        InferenceConsumer(
+            ledger,
+            Policy(VerificationLevel.TEE, false, true, true, 1 hours, Answerers.Any, AttestedInputRule.None),
+            Allowlists(pins, new address[](0), new uint32[](0))
+        )
     {}
 
     function useScore(bytes32 id, AnswerCommitments calldata c, OutputPart calldata part, bytes32[] calldata proof)
@@ -42,7 +51,7 @@ const CLIENT_CHECK = `import * as proofline from "proofline";
 const id = "0x" + "ab".repeat(32);
 const text = proofline.bytes32ToBlobId(id);
 if (proofline.blobIdToBytes32(text) !== id) throw new Error("blob id round trip failed");
-for (const name of ["answerDigest", "OutputCommitment", "signAnswer", "SettlementBatch", "buildTrail", "readRoles"]) {
+for (const name of ["answerDigest", "OutputCommitment", "signAnswer", "SettlementBatch", "buildTrail", "readRoles", "attestedInputArg", "signSourcedData", "twinIdOf"]) {
   if (!(name in proofline)) throw new Error("missing export " + name);
 }
 console.log("client ok " + text);
