@@ -43,6 +43,11 @@ const trailTask = task("trail", "Rebuild an inference's history from chain data"
     type: ArgumentType.BIGINT,
     defaultValue: 0n,
   })
+  .addOption({
+    name: "input",
+    description: "A JSON file with the record's input manifest (its parts are listed and their signatures checked)",
+    defaultValue: "",
+  })
   .addFlag({ name: "json", description: "Print JSON for tools instead of a table" })
   .setAction(() => import("./scripts/trail.js"))
   .build();
