@@ -47,4 +47,8 @@ fi
 
 PATH="$ROOT/node_modules/.bin:$PATH"
 export PATH
+# The first build compiles every contract with the npm solc (WebAssembly, slow) and prints nothing until it is done.
+if [ ! -d artifacts/contracts ] && [ "${1:-}" = hardhat ]; then
+  echo "proofline: first build: compiling every contract with solc $(node -p 'require("solc/package.json").version') (about 3 minutes on 2 cores; later builds only recompile what changed)" >&2
+fi
 exec "$@"
