@@ -2,24 +2,27 @@
  * The whole Proofline lifecycle as a short story, on the built-in network: `npm run demo`.
  *
  * Every step checks that it did what it says and the script exits non-zero at the first one that did not. Deploys
- * everything with Ignition (ledger, registry, verifier, escrow with a test USDC, twin market), then: a model with two
- * artifacts under one label; a fast answer over features a credit bureau attested, which a settled-only consumer
- * refuses; a TEE settlement it accepts; a real ZK proof settling another inference at ZKML; a valid proof over
- * features the node made up, which the consumer refuses; the label moving and a consumer pinned to the old artifact refusing the
- * new one's output; an escrowed payment released on settlement and another refunded after its deadline; twin market
- * trades, a fee increase a trader's limit protects against, and the increase applying after its delay; and the trail
- * of one inference.
+ * everything with Ignition, shows the trust set-up the story relies on as the chain recorded it (delays included),
+ * then: a model with two artifacts under one label; a fast answer over features a credit bureau attested, which a
+ * settled-only consumer refuses; a TEE settlement it accepts; a real ZK proof settling another inference at ZKML; a
+ * valid proof over features the node made up, which the consumer refuses; a wrong answer refuted by a stronger proof;
+ * a claim rejected at its deadline; the label moving and a consumer pinned to the old artifact refusing the new one's
+ * output; an escrowed payment released on settlement and another refunded after its deadline; and the trails of the
+ * TEE, the ZKML and the rejected inference. The twin market has its own story: `npm run demo:market`.
+ *
+ * The clock: the built-in network is simulated, and the story moves its clock ahead whenever it waits out a delay (the
+ * trust admin's, a challenge window, a deadline), so the times in the trails are simulated time.
  */
 import { ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import { OutputCommitment } from "../src/commitments.js";
-import { ESCROW_CLAIM_WINDOW, FeeSetting, TWIN_MARKET } from "../src/constants.js";
+import { ESCROW_CLAIM_WINDOW } from "../src/constants.js";
+import { Roles } from "../src/roles.js";
 import { consumerArgs } from "../src/consumer.js";
-import { twinIdOf, twinSalt } from "../src/market.js";
 import { requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
-import { deployScenario } from "../testing/index.js";
+import { SETTLEMENT_WINDOW, deployScenario } from "../testing/index.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
 import { riskScore } from "../src/models/riskScorer.js";
 import { releaseProver } from "../src/zk.js";
@@ -54,7 +57,7 @@ process.on("exit", () => void releaseProver());
 say("Deploy the system on the built-in network");
 const scenario = await deployScenario(connection);
 const { ledger, registry, signers, makeAnswer, submit, attest, models } = scenario;
-const { escrow, usdc, market } = scenario;
+const { escrow, usdc, attesters, router, manager } = scenario;
 const ledgerAddress = await ledger.getAddress();
 const chainId = (await ethers.provider.getNetwork()).chainId;
 const lender = await ethers.deployContract("RiskScoreConsumer", [
@@ -66,13 +69,41 @@ const lender = await ethers.deployContract("RiskScoreConsumer", [
 ]);
 detail("the whole system with Ignition (ProoflineLocal, deploy/parameters/default.json); the deployer keeps no role");
 detail(`ledger ${ledgerAddress}, registry ${await registry.getAddress()}`);
-detail(
-  `escrow ${await escrow.getAddress()} (test USDC ${await usdc.getAddress()}), market ${await market.getAddress()}`,
-);
+detail(`escrow ${await escrow.getAddress()} (test USDC ${await usdc.getAddress()})`);
 detail(
   `RiskScoreConsumer ${await lender.getAddress()}: TEE or better, settled only, pinned to artifact 1, ` +
     "answered by its scorer node, over features the credit bureau (data source 1) attested",
 );
+
+say("The trust set-up the story relies on, as the chain recorded it");
+const [, trustDelay] = await manager.getAccess(Roles.TRUST_ADMIN, signers.trustAdmin.address);
+const executed = await manager.queryFilter(manager.filters.OperationExecuted());
+detail(
+  `the trust admin's actions wait ${trustDelay} s in the AccessManager: ${executed.length} were scheduled, waited out ` +
+    "and executed (the built-in network's clock moved ahead to pass each delay)",
+);
+for (const event of await attesters.queryFilter(attesters.filters.MeasurementApproved())) {
+  detail(`measurement ${event.args.measurement} approved`);
+}
+for (const event of await attesters.queryFilter(attesters.filters.EnclaveRegistered())) {
+  detail(
+    `enclave ${event.args.enclave} registered, bound to ${Route[Number(event.args.route)]} subject ` +
+      `${event.args.subject}: a development enclave key (a plain account), not hardware`,
+  );
+}
+for (const event of await router.queryFilter(router.filters.VerifierAdded())) {
+  detail(`ZK verifier ${event.args.verifier} added (${event.args.outputs} outputs)`);
+}
+for (const event of await router.queryFilter(router.filters.ArtifactBound())) {
+  detail(`artifact ${event.args.artifactId} bound to that verifier by its publisher`);
+}
+for (const event of await attesters.queryFilter(attesters.filters.NodeRegistered())) {
+  detail(`node ${event.args.nodeId}: key ${event.args.key}, operator ${event.args.operator}, with the key's consent`);
+}
+for (const event of await attesters.queryFilter(attesters.filters.DataSourceRegistered())) {
+  detail(`data source ${event.args.sourceId} "${event.args.name}" registered by ${event.args.registrant}`);
+}
+check(executed.length === 4, "a measurement, two enclaves and a verifier: each through the trust admin's delay");
 
 say('A publisher registers the model "risk-scorer" with two artifacts under one label');
 const model = await registry.getModel(1n);
@@ -132,6 +163,34 @@ const unattested = await revertName(
 );
 check(unattested === "InputNotAttested", `the node is no data source the lender lists: ${unattested}`);
 
+say("A wrong answer, claimed at Vanilla, is refuted during its window by a ZK proof of the right one");
+const wrongInput = { subject: borrower, features: [400n, 2n, 500n, 100n], salt: 31n };
+const wrong = await scenario.answerRiskScore(wrongInput, { claimed: Level.Vanilla, score: 100n });
+detail(`node says ${wrong.score}; the model says ${riskScore(models[0], wrongInput)}`);
+const wrongProof = await scenario.proveRecord(wrong);
+await ledger.refuteZk(
+  wrong.answer.inferenceId,
+  scenario.riskScoreEvidence(wrongProof, wrong),
+  wrong.output.parts[0].content,
+);
+check(
+  (await ledger.stateOf(wrong.answer.inferenceId)) === BigInt(RecordState.Rejected),
+  "refuted by the proof's other output: the record is Rejected, and no policy accepts it",
+);
+
+say("A claim nobody proves is rejected at its deadline");
+const unproven = makeAnswer({ claimed: Level.TEE });
+await submit(unproven);
+const tooSoon = await revertName(ledger, ledger.reject(unproven.inferenceId));
+check(tooSoon !== "none", `it cannot be rejected while the node still has time: ${tooSoon}`);
+await networkHelpers.time.increase(SETTLEMENT_WINDOW + 1n);
+await ledger.reject(unproven.inferenceId);
+check(
+  (await ledger.stateOf(unproven.inferenceId)) === BigInt(RecordState.Rejected),
+  "claimed TEE, no enclave attested it within the settlement window: Rejected",
+);
+await scenario.beat(signers.enclave);
+
 say("The label moves to artifact 2; a consumer pinned to artifact 1 refuses artifact 2's output");
 await registry.connect(signers.publisher).moveLabel(1n, 2n);
 check((await registry.currentArtifact(1n)) === 2n, "the label now points at artifact 2 (LabelMoved emitted)");
@@ -186,42 +245,41 @@ check(
   "nobody answered request 2: the requester gets all 0.02 ETH back",
 );
 
-say("Twin market: a trade, a fee increase a trader's limit protects against, and the increase after its delay");
-const twin = twinIdOf(signers.publisher.address, twinSalt("ada"));
-await market.connect(signers.publisher).createTwin(twinSalt("ada"));
-const deadline = async () => BigInt(await networkHelpers.time.latest()) + 600n;
-const trader = signers.other;
-const cost = await market.getBuyPriceAfterFees(twin, 3n);
-await market.connect(trader).buy(twin, 3n, cost, await deadline(), { value: cost });
-check((await market.sharesOf(twin, trader.address)) === 3n, `bought 3 shares for ${ethers.formatEther(cost)} ETH`);
-const quote = await market.getBuyPriceAfterFees(twin, 1n);
-await market.connect(signers.feeAdmin).setFee(FeeSetting.ProtocolFee, TWIN_MARKET.MAX_PROTOCOL_FEE);
-const pending = await market.pendingChange(FeeSetting.ProtocolFee);
-detail(`protocol fee 1% -> 5% queued, effective ${new Date(Number(pending.effectiveAt) * 1000).toISOString()}`);
-const tooEarly = await revertName(market, market.connect(signers.feeAdmin).applyFeeChange(FeeSetting.ProtocolFee));
-check(tooEarly === "ChangeNotYetEffective", `the increase cannot apply before its time: ${tooEarly}`);
-await networkHelpers.time.increaseTo(pending.effectiveAt);
-await market.connect(signers.feeAdmin).applyFeeChange(FeeSetting.ProtocolFee);
-check((await market.fees())[0] === TWIN_MARKET.MAX_PROTOCOL_FEE, "after three days the increase applies");
-const limited = await revertName(
-  market,
-  market.connect(trader).buy(twin, 1n, quote, await deadline(), { value: quote * 2n }),
-);
-check(limited === "CostAboveLimit", `a buy limited to the old quote is refused, not overcharged: ${limited}`);
-
-say("The trail of the first inference, from chain data alone");
+say("The trails of the TEE, the ZKML and the rejected inference, from chain data alone");
 await releaseProver();
-const trail = await buildTrail({ ledger, registry, attesters: scenario.attesters, escrow }, fast.inferenceId);
-console.log(
-  formatTrail(trail)
-    .split("\n")
-    .map((line) => `   ${line}`)
-    .join("\n"),
+const contracts = { ledger, registry, attesters, escrow };
+const show = (text: string) =>
+  console.log(
+    text
+      .split("\n")
+      .map((line) => `   ${line}`)
+      .join("\n"),
+  );
+const teeTrail = await buildTrail(contracts, fast.inferenceId, { input: fastRecord.inputTree });
+show(formatTrail(teeTrail));
+check(
+  teeTrail.state === "Settled" && teeTrail.consumptions.length === 1,
+  "the TEE trail shows the settlement and the consumption",
 );
 check(
-  trail.state === "Settled" && trail.consumptions.length === 1,
-  "the trail shows the settlement and the consumption",
+  teeTrail.consumptions[0].attestedInputs[0]?.source.name === "credit-bureau",
+  "and that the consumer relied on input part 0, attested by the credit bureau",
 );
-check(trail.artifact?.labelMovedSinceAnswer === true, "and flags that the label moved since the answer");
+check(teeTrail.artifact?.labelMovedSinceAnswer === true, "and flags that the label moved since the answer");
+const zkTrail = await buildTrail(contracts, zk.inferenceId);
+console.log();
+show(formatTrail(zkTrail));
+const zkProof = zkTrail.proofs[0];
+check(
+  zkProof?.by === "zk verifier" && zkProof.attester === scenario.verifier && zkProof.proofHash !== undefined,
+  "the ZKML trail names the verifier and the proof's hash",
+);
+const rejectedTrail = await buildTrail(contracts, unproven.inferenceId);
+console.log();
+show(formatTrail(rejectedTrail));
+check(
+  rejectedTrail.flags.some((flag) => flag.startsWith("claimed TEE but was rejected")),
+  "the rejected trail flags that it claimed more than was proven",
+);
 
 console.log(`\nAll ${step} steps did what they say.`);
