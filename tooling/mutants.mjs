@@ -729,6 +729,6 @@ async function main() {
 
 main().catch((error) => {
   restore();
-  console.error(error);
+  console.error(process.env.DEBUG ? error : `mutants: ${error.message}`);
   process.exit(2);
 });
