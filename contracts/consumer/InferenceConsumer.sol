@@ -16,26 +16,59 @@ import {PolicyLib} from "./PolicyLib.sol";
 
 /// @title InferenceConsumer
 /// @notice Base of a contract that acts on AI inferences only when they meet its policy. Declare the policy in the
-/// constructor, then call {_consume} where the contract acts on an output part:
+/// constructor, then call {_consume} where the contract acts on an output part. The policy vouches for the record
+/// and that the part is in its output; the part's kind, media type and subject are the consumer's to check before it
+/// trusts the decoded content. A complete lender (the package test compiles and runs this example as it stands):
 ///
 /// ```solidity
+/// import {InferenceConsumer} from "proofline/contracts/consumer/InferenceConsumer.sol";
+/// import {
+///     Allowlists,
+///     Answerers,
+///     AttestedInputRule,
+///     Policy
+/// } from "proofline/contracts/interfaces/IInferenceConsumer.sol";
+/// import {IInferenceLedger} from "proofline/contracts/interfaces/IInferenceLedger.sol";
+/// import {
+///     AnswerCommitments,
+///     AttestedInput,
+///     OutputKind,
+///     OutputPart
+/// } from "proofline/contracts/types/CommitmentTypes.sol";
+/// import {VerificationLevel} from "proofline/contracts/types/InferenceTypes.sol";
+/// import {MediaTypes} from "proofline/contracts/types/MediaTypes.sol";
+///
 /// contract Lender is InferenceConsumer {
+///     mapping(address borrower => uint16 score) public scoreOf;
+///
+///     error NotAScore(uint32 index);
+///     error ScoreOfAnother(address subject);
+///
+///     // `lists`: the pinned scorer artifacts, the scorer node keys, the data sources (credit bureaus) it trusts.
 ///     constructor(IInferenceLedger ledger, Allowlists memory lists)
 ///         InferenceConsumer(
 ///             ledger,
 ///             Policy(VerificationLevel.TEE, false, true, true, 1 hours, Answerers.Nodes, AttestedInputRule.Whole),
 ///             lists
-///         ) {}
+///         )
+///     {}
+///
 ///     function useScore(
+///         address borrower,
 ///         bytes32 id,
 ///         AnswerCommitments calldata c,
 ///         OutputPart calldata part,
-///         bytes32[] calldata p,
-///         AttestedInput calldata input
+///         bytes32[] calldata proof,
+///         AttestedInput calldata features
 ///     ) external {
-///         _consume(id, c, part, p, input); // reverts with a named error unless the policy holds
-///         (address borrower, uint16 score) = abi.decode(part.content, (address, uint16));
-///         ...
+///         _consume(id, c, part, proof, features); // reverts with a named error unless the policy holds
+///         // Committed is not the same as what you expect: the node chose the part's kind and media type.
+///         if (part.kind != OutputKind.Data || keccak256(bytes(part.mediaType)) != MediaTypes.RISK_SCORE_HASH) {
+///             revert NotAScore(part.index);
+///         }
+///         (address subject, uint16 score) = abi.decode(part.content, (address, uint16));
+///         if (subject != borrower) revert ScoreOfAnother(subject); // a proven score, but of someone else
+///         scoreOf[borrower] = score;
 ///     }
 /// }
 /// ```

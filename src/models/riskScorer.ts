@@ -6,7 +6,7 @@
  * The circuit's outputs are `[subject, score]`, so the output part that carries them holds
  * `abi.encode(address subject, uint16 score)`: the part `RiskScoreConsumer` reads.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { AbiCoder, getAddress } from "ethers";
@@ -15,7 +15,9 @@ import { poseidon2, poseidon6, poseidon8, poseidon12 } from "poseidon-lite";
 import { MEDIA_TYPES, OutputKind, type OutputPartSpec } from "../commitments.js";
 import { SNARK_SCALAR_FIELD, ZkmlError, proveGroth16, toField, verifyGroth16, type ZkProof } from "../zk.js";
 
-const circuitFile = (name: string) => fileURLToPath(new URL(`../../circuits/risk-scorer/${name}`, import.meta.url));
+/** The package root: two levels above this module in `src/models/`, three above the built `dist/src/models/`. */
+const ROOT = new URL(existsSync(new URL("../../circuits/", import.meta.url)) ? "../../" : "../../../", import.meta.url);
+const circuitFile = (name: string) => fileURLToPath(new URL(`circuits/risk-scorer/${name}`, ROOT));
 
 /** The risk scorer's shape, as `RiskScorer(4, 3, 16)` in `circuits/risk-scorer/risk_scorer.circom`. */
 export const RISK_SCORER = {
