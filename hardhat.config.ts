@@ -4,6 +4,8 @@ import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-et
 import { ArgumentType } from "hardhat/types/arguments";
 import { configVariable, defineConfig, task } from "hardhat/config";
 
+import { prooflineTasks } from "./scripts/tasks/index.js";
+
 const require = createRequire(import.meta.url);
 
 /**
@@ -49,7 +51,8 @@ const trailTask = task("trail", "Rebuild an inference's history from chain data"
     defaultValue: "",
   })
   .addFlag({ name: "json", description: "Print JSON for tools instead of a table" })
-  .setAction(() => import("./scripts/trail.js"))
+  // scripts/trail.ts behind the tasks' friendly failures (one line, the deployment checked on the connected chain).
+  .setAction(() => import("./scripts/tasks/chainData.js").then((m) => ({ default: m.trailTask })))
   .build();
 
 /** `npx hardhat roles`: a deployment's addresses and who holds which power (scripts/roles.ts, src/deployments.ts). */
@@ -66,7 +69,7 @@ const rolesTask = task("roles", "Print a deployment's contracts and who holds wh
     defaultValue: 0n,
   })
   .addFlag({ name: "json", description: "Print JSON for tools instead of a table" })
-  .setAction(() => import("./scripts/roles.js"))
+  .setAction(() => import("./scripts/tasks/chainData.js").then((m) => ({ default: m.rolesTask })))
   .build();
 
 /**
@@ -84,7 +87,8 @@ const build = () => ({
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
-  tasks: [trailTask, rolesTask],
+  // trail and roles read chain data; the others (scripts/tasks/) register, answer, settle and set up trust.
+  tasks: [trailTask, rolesTask, ...prooflineTasks],
   solidity: {
     // Deployed as-is from OpenZeppelin, so it must be compiled from the package.
     npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],
@@ -110,7 +114,9 @@ export default defineConfig({
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      // `./proofline node` serves on 8545; PROOFLINE_LOCALHOST_URL points `--network localhost` at a node elsewhere
+      // (the newcomer walkthrough test starts its own node on a free port).
+      url: process.env.PROOFLINE_LOCALHOST_URL ?? "http://127.0.0.1:8545",
     },
     baseSepolia: {
       type: "http",

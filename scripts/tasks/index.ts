@@ -1,0 +1,274 @@
+/**
+ * The Proofline tasks a developer or operator runs against any network, declared for Hardhat 3 (hardhat.config.ts
+ * lists them): `./proofline <task> [options] --network <network>`. Each prints what it did, with the inference id and
+ * a `trail` command where there is one, and fails with one line that says what is wrong (scripts/tasks/lib/).
+ *
+ * Addresses come from the connected chain's Ignition deployment (`deploy/deployments/chain-<id>/`, or
+ * `--deployment-id`); signatures come from the network's accounts (`--signer`, `--key`, `--enclave`: an account index
+ * or an address among them). docs/FIRST-INFERENCE.md walks through them on a local node.
+ */
+import { task } from "hardhat/config";
+
+/** Every task reads the deployment of the connected chain, or the one named. */
+const deploymentId = {
+  name: "deploymentId",
+  description: "Ignition deployment id (default: chain-<chainId> of the connected network)",
+  defaultValue: "",
+} as const;
+
+const signer = (description: string) => ({ name: "signer", description, defaultValue: "" }) as const;
+
+const inferenceIdArgument = {
+  name: "inferenceId",
+  description: "The inference id (32 bytes, 0x + 64 hex digits)",
+  defaultValue: "",
+} as const;
+
+const enclaveOption = (description: string) => ({ name: "enclave", description, defaultValue: "" }) as const;
+
+const execute = {
+  name: "execute",
+  description: "Execute the call scheduled by a first run, once its delay has passed",
+} as const;
+
+const modelRegister = task(
+  "model:register",
+  "Register a model artifact from its weights file (SHA-256; Poseidon for ZK)",
+)
+  .addOption({ name: "label", description: "The model's label (created on first use)", defaultValue: "" })
+  .addOption({
+    name: "weights",
+    description: "The weights file; its SHA-256 is the artifact's content digest",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "artifactVersion",
+    description: "The artifact's version, major.minor.patch (must increase)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "zk",
+    description: "A ZK model whose weights commitment to compute from --weights: risk-scorer",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "blobId",
+    description: "Storage blob id, 43 base64url characters or 0x + 64 hex (default: the weights' SHA-256)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "format",
+    description: "Format tag, up to 16 bytes (default: from --zk or the extension)",
+    defaultValue: "",
+  })
+  .addOption({ name: "metadataUri", description: "The model card's URI, when the model is created", defaultValue: "" })
+  .addFlag({ name: "keepLabel", description: "Register without moving the label to the new artifact" })
+  .addOption(signer("The publisher: an account index or address (default: account 0)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./model.js").then((m) => ({ default: m.register })))
+  .build();
+
+const modelBind = task(
+  "model:bind-verifier",
+  "Bind a ZK artifact, once, to the verifier that proves it (its publisher)",
+)
+  .addPositionalArgument({ name: "artifactId", description: "The artifact id", defaultValue: "" })
+  .addOption({
+    name: "verifier",
+    description: "The verifier (default: the deployment's RiskScorerVerifier)",
+    defaultValue: "",
+  })
+  .addOption(signer("The artifact's publisher (default: found among the network's accounts)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./model.js").then((m) => ({ default: m.bind })))
+  .build();
+
+const nodeRegister = task("node:register", "Register a node key (it signs its consent) under an operator")
+  .addOption({ name: "key", description: "The node key: an account index or address", defaultValue: "" })
+  .addOption(signer("The operator (default: account 0)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./attesters.js").then((m) => ({ default: m.nodeRegister })))
+  .build();
+
+const providerRegister = task("provider:register", "Register a named external provider for Proxy-route answers")
+  .addOption({ name: "name", description: "The provider's name, e.g. openai/gpt-4o-2024-08-06", defaultValue: "" })
+  .addOption(signer("The registrant (default: account 0)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./attesters.js").then((m) => ({ default: m.providerRegister })))
+  .build();
+
+const enclaveHeartbeat = task("enclave:heartbeat", "Have an enclave key sign a liveness heartbeat (it may then attest)")
+  .addOption(enclaveOption("The enclave key: an account index or address"))
+  .addOption(signer("Who sends the transaction (default: account 0)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./attesters.js").then((m) => ({ default: m.enclaveHeartbeat })))
+  .build();
+
+const trustMeasurement = task(
+  "trust:approve-measurement",
+  "TRUST_ADMIN: schedule (then --execute) the approval of an enclave code measurement",
+)
+  .addOption({ name: "measurement", description: "The code measurement (32 bytes)", defaultValue: "" })
+  .addFlag(execute)
+  .addOption(signer("The TRUST_ADMIN (default: the first account holding the role)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./trust.js").then((m) => ({ default: m.measurement })))
+  .build();
+
+const trustEnclave = task(
+  "trust:register-enclave",
+  "TRUST_ADMIN: schedule (then --execute) an enclave key's registration, bound to an artifact or provider",
+)
+  .addOption(enclaveOption("The enclave key: an account index or address (it signs its consent)"))
+  .addOption({ name: "measurement", description: "The approved code measurement it runs (32 bytes)", defaultValue: "" })
+  .addOption({ name: "artifact", description: "The artifact it runs (Local route)", defaultValue: "" })
+  .addOption({ name: "provider", description: "The provider it proxies to (Proxy route)", defaultValue: "" })
+  .addOption({
+    name: "quote",
+    description: "Hash of the attestation quote checked (default: a development placeholder)",
+    defaultValue: "",
+  })
+  .addFlag(execute)
+  .addOption(signer("The TRUST_ADMIN (default: the first account holding the role)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./trust.js").then((m) => ({ default: m.enclave })))
+  .build();
+
+const trustVerifier = task(
+  "trust:add-verifier",
+  "TRUST_ADMIN: schedule (then --execute) adding a ZK verifier to the router",
+)
+  .addOption({
+    name: "verifier",
+    description: "The verifier (default: the deployment's RiskScorerVerifier)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "outputs",
+    description: "Its circuit's output signals (default: 2, the risk scorer's)",
+    defaultValue: "",
+  })
+  .addFlag(execute)
+  .addOption(signer("The TRUST_ADMIN (default: the first account holding the role)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./trust.js").then((m) => ({ default: m.verifier })))
+  .build();
+
+const timeAdvance = task("time:advance", "Move a local node's clock forward (local development chains only)")
+  .addPositionalArgument({ name: "seconds", description: "How many seconds", defaultValue: "" })
+  .setAction(() => import("./time.js"))
+  .build();
+
+const answer = task("answer", "Answer an inference as a node: sign it, record it (Answered, not settled)")
+  .addOption({ name: "artifact", description: "The artifact that ran (Local route)", defaultValue: "" })
+  .addOption({ name: "provider", description: "The provider called (Proxy route)", defaultValue: "" })
+  .addOption({ name: "claim", description: "The level claimed: vanilla, tee or zkml", defaultValue: "" })
+  .addOption({
+    name: "features",
+    description: "Risk scorer: four features 0-1023, e.g. 400,2,500,100",
+    defaultValue: "",
+  })
+  .addOption({ name: "subject", description: "Risk scorer: the address scored", defaultValue: "" })
+  .addOption({ name: "salt", description: "Risk scorer: the features' salt (default: random)", defaultValue: "" })
+  .addOption({
+    name: "weights",
+    description: "Risk scorer: the artifact's model JSON (default: circuits/risk-scorer/model.json)",
+    defaultValue: "",
+  })
+  .addOption({ name: "prompt", description: "The prompt (one input part)", defaultValue: "" })
+  .addOption({ name: "outputText", description: "The answer's text (one output part)", defaultValue: "" })
+  .addOption({
+    name: "file",
+    description: "A JSON file describing the answer (docs/FIRST-INFERENCE.md)",
+    defaultValue: "",
+  })
+  .addOption({ name: "paymentRef", description: "What paid for it (32 bytes; default none)", defaultValue: "" })
+  .addOption({
+    name: "nonce",
+    description: "The id's last 12 bytes are keccak256 of this (default: random)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "out",
+    description: "Where to save what proving needs (default: .proofline/...)",
+    defaultValue: "",
+  })
+  .addOption(signer("The node key that signs (default: the first account that is an active node key)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./answer.js"))
+  .build();
+
+const settleTee = task("settle:tee", "Settle an inference at TEE: a live enclave bound to its subject attests it")
+  .addPositionalArgument(inferenceIdArgument)
+  .addOption(enclaveOption("The enclave key (default: the first account that is a live enclave for the record)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./settle.js").then((m) => ({ default: m.tee })))
+  .build();
+
+const settleZk = task("settle:zk", "Prove an inference with a real Groth16 proof and settle it at ZKML")
+  .addPositionalArgument(inferenceIdArgument)
+  .addOption({
+    name: "file",
+    description: "What `answer` saved (default: .proofline/<deployment>/inferences/<id>.json)",
+    defaultValue: "",
+  })
+  .addOption(deploymentId)
+  .setAction(() => import("./settle.js").then((m) => ({ default: m.zk })))
+  .build();
+
+const batchCommit = task("batch:commit", "Commit one enclave-signed batch that attests several inferences")
+  .addVariadicArgument({ name: "inferenceIds", description: "The inference ids", defaultValue: [] })
+  .addOption(enclaveOption("The enclave key (default: the first account that is a live enclave for the records)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./batch.js").then((m) => ({ default: m.commit })))
+  .build();
+
+const batchSettle = task("batch:settle", "Settle an inference at TEE from a committed batch, with its Merkle proof")
+  .addPositionalArgument(inferenceIdArgument)
+  .addOption({ name: "enclave", description: "The batch's enclave (default: any saved batch)", defaultValue: "" })
+  .addOption({ name: "round", description: "The batch's round (default: the latest saved)", defaultValue: "" })
+  .addOption(deploymentId)
+  .setAction(() => import("./batch.js").then((m) => ({ default: m.settle })))
+  .build();
+
+const finalize = task("finalize", "Write down that a Vanilla claim's challenge window passed unrefuted")
+  .addPositionalArgument(inferenceIdArgument)
+  .addOption(deploymentId)
+  .setAction(() => import("./settle.js").then((m) => ({ default: m.finalizeTask })))
+  .build();
+
+const reject = task("reject", "Reject a TEE or ZKML claim past its settlement deadline (or whose artifact was revoked)")
+  .addPositionalArgument(inferenceIdArgument)
+  .addOption(deploymentId)
+  .setAction(() => import("./settle.js").then((m) => ({ default: m.rejectTask })))
+  .build();
+
+const refuteTee = task("refute:tee", "Refute an unsettled answer: a live enclave attests another output for its input")
+  .addPositionalArgument(inferenceIdArgument)
+  .addOption({ name: "outputText", description: "The output the enclave attests, as one text part", defaultValue: "" })
+  .addOption({ name: "otherOutput", description: "Or its output commitment (32 bytes)", defaultValue: "" })
+  .addOption(enclaveOption("The enclave key (default: the first account that is a live enclave for the record)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./settle.js").then((m) => ({ default: m.refute })))
+  .build();
+
+/** The tasks, in the order `./proofline --help` lists them after Hardhat's own. */
+export const prooflineTasks = [
+  modelRegister,
+  modelBind,
+  nodeRegister,
+  providerRegister,
+  enclaveHeartbeat,
+  trustMeasurement,
+  trustEnclave,
+  trustVerifier,
+  timeAdvance,
+  answer,
+  settleTee,
+  settleZk,
+  batchCommit,
+  batchSettle,
+  finalize,
+  reject,
+  refuteTee,
+];
