@@ -96,13 +96,7 @@ const bureauInput = new InputCommitment([
     signature: await signSourcedData(signers.bureau, scenario.attestersDomain, "0x" + "ab".repeat(32)),
   },
 ]);
-const lender = await ethers.deployContract("RiskScoreConsumer", [
-  await ledger.getAddress(),
-  [1n],
-  [signers.node.address],
-  [1n],
-  3_600n,
-]);
+const lender = await scenario.deployLender(3_600n);
 const output = new OutputCommitment([
   dataPart(MEDIA_TYPES.riskScore, ["address", "uint16"], [signers.other.address, 250]),
   textPart("score 250"),

@@ -26,33 +26,12 @@ import { SETTLEMENT_WINDOW, deployScenario } from "../testing/index.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
 import { riskScore } from "../src/models/riskScorer.js";
 import { releaseProver } from "../src/zk.js";
+import { revertName, story } from "./lib/story.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
-let step = 0;
-const say = (text: string) => console.log(`\n${++step}. ${text}`);
-const detail = (text: string) => console.log(`   ${text}`);
-function check(condition: boolean, what: string): void {
-  if (!condition) throw new Error(`demo step ${step} failed: ${what}`);
-  detail(`ok: ${what}`);
-}
-/** Resolves to the custom error name a call reverts with (or "none"). */
-async function revertName(
-  contract: { interface: { parseError(data: string): { name: string } | null } },
-  call: Promise<unknown>,
-): Promise<string> {
-  try {
-    await call;
-    return "none";
-  } catch (error) {
-    const data = (error as { data?: string }).data;
-    return (data && contract.interface.parseError(data)?.name) || "unknown";
-  }
-}
-
-// Stop snarkjs's worker threads however the story ends, so the process exits with its status.
-process.on("exit", () => void releaseProver());
+const { say, detail, check, steps } = story("demo");
 
 say("Deploy the system on the built-in network");
 const scenario = await deployScenario(connection);
@@ -60,13 +39,7 @@ const { ledger, registry, signers, makeAnswer, submit, attest, models } = scenar
 const { escrow, usdc, attesters, router, manager } = scenario;
 const ledgerAddress = await ledger.getAddress();
 const chainId = (await ethers.provider.getNetwork()).chainId;
-const lender = await ethers.deployContract("RiskScoreConsumer", [
-  ledgerAddress,
-  [1n],
-  [signers.node.address],
-  [1n],
-  86_400n,
-]);
+const lender = await scenario.deployLender(86_400n);
 detail("the whole system with Ignition (ProoflineLocal, deploy/parameters/default.json); the deployer keeps no role");
 detail(`ledger ${ledgerAddress}, registry ${await registry.getAddress()}`);
 detail(`escrow ${await escrow.getAddress()} (test USDC ${await usdc.getAddress()})`);
@@ -282,4 +255,4 @@ check(
   "the rejected trail flags that it claimed more than was proven",
 );
 
-console.log(`\nAll ${step} steps did what they say.`);
+console.log(`\nAll ${steps()} steps did what they say.`);

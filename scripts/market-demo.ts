@@ -10,27 +10,12 @@ import { network } from "hardhat";
 import { FeeSetting, TWIN_MARKET } from "../src/constants.js";
 import { twinIdOf, twinSalt } from "../src/market.js";
 import { deployScenario } from "../testing/index.js";
+import { revertName, story } from "./lib/story.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
-let step = 0;
-const say = (text: string) => console.log(`\n${++step}. ${text}`);
-const detail = (text: string) => console.log(`   ${text}`);
-function check(condition: boolean, what: string): void {
-  if (!condition) throw new Error(`market demo step ${step} failed: ${what}`);
-  detail(`ok: ${what}`);
-}
-/** Resolves to the custom error name a call reverts with (or "none"). */
-async function revertName(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return "none";
-  } catch (error) {
-    const data = (error as { data?: string }).data;
-    return (data && market.interface.parseError(data)?.name) || "unknown";
-  }
-}
+const { say, detail, check, steps } = story("market demo");
 
 say("Deploy the system on the built-in network");
 const { market, signers } = await deployScenario(connection);
@@ -54,12 +39,15 @@ const quote = await market.getBuyPriceAfterFees(twin, 1n);
 await market.connect(signers.feeAdmin).setFee(FeeSetting.ProtocolFee, TWIN_MARKET.MAX_PROTOCOL_FEE);
 const pending = await market.pendingChange(FeeSetting.ProtocolFee);
 detail(`protocol fee raise to 5% queued, effective ${new Date(Number(pending.effectiveAt) * 1000).toISOString()}`);
-const tooEarly = await revertName(market.connect(signers.feeAdmin).applyFeeChange(FeeSetting.ProtocolFee));
+const tooEarly = await revertName(market, market.connect(signers.feeAdmin).applyFeeChange(FeeSetting.ProtocolFee));
 check(tooEarly === "ChangeNotYetEffective", `the increase cannot apply before its time: ${tooEarly}`);
 await networkHelpers.time.increaseTo(pending.effectiveAt);
 await market.connect(signers.feeAdmin).applyFeeChange(FeeSetting.ProtocolFee);
 check((await market.fees())[0] === TWIN_MARKET.MAX_PROTOCOL_FEE, "after three days the increase applies");
-const limited = await revertName(market.connect(trader).buy(twin, 1n, quote, await deadline(), { value: quote * 2n }));
+const limited = await revertName(
+  market,
+  market.connect(trader).buy(twin, 1n, quote, await deadline(), { value: quote * 2n }),
+);
 check(limited === "CostAboveLimit", `a buy limited to the old quote is refused, not overcharged: ${limited}`);
 
-console.log(`\nAll ${step} steps did what they say.`);
+console.log(`\nAll ${steps()} steps did what they say.`);

@@ -22,13 +22,7 @@ const { ethers, networkHelpers } = connection;
 async function fixture() {
   const scenario = await deployScenario(connection);
   const { signers, ledger } = scenario;
-  const lender = await ethers.deployContract("RiskScoreConsumer", [
-    await ledger.getAddress(),
-    [1n],
-    [signers.node.address],
-    [1n],
-    3_600n,
-  ]);
+  const lender = await scenario.deployLender(3_600n);
   const borrower = signers.other.address;
   const truth: RiskInput = { subject: borrower, features: [900n, 9n, 100n, 900n], salt: 11n };
   const invented: RiskInput = { subject: borrower, features: [0n, 0n, 900n, 0n], salt: 12n };

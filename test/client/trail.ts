@@ -23,13 +23,7 @@ async function fixture() {
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const escrow = await ethers.deployContract("InferenceEscrow", [ledgerAddress]);
   const escrowAddress = await escrow.getAddress();
-  const lender = await ethers.deployContract("RiskScoreConsumer", [
-    ledgerAddress,
-    [1n],
-    [signers.node.address],
-    [1n],
-    3_600n,
-  ]);
+  const lender = await scenario.deployLender(3_600n);
   const contracts = {
     ledger,
     registry,

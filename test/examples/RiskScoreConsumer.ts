@@ -26,13 +26,7 @@ const MAX_AGE = 3_600n;
 async function fixture() {
   const scenario = await deployScenario(connection);
   const { signers, attestersDomain } = scenario;
-  const lender = await ethers.deployContract("RiskScoreConsumer", [
-    await scenario.ledger.getAddress(),
-    [1n],
-    [signers.node.address],
-    [1n],
-    MAX_AGE,
-  ]);
+  const lender = await scenario.deployLender(MAX_AGE);
   const borrower = signers.other.address;
   let counter = 0;
   /** A one-part input: the borrower's features, attested by `signer` (the scenario's bureau, data source 1). */

@@ -27,13 +27,7 @@ async function fixture() {
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const ledgerAddress = await ledger.getAddress();
   const borrower = signers.other.address;
-  const lender = await ethers.deployContract("RiskScoreConsumer", [
-    ledgerAddress,
-    [1n],
-    [signers.node.address],
-    [1n],
-    3_600n,
-  ]);
+  const lender = await scenario.deployLender(3_600n);
 
   let salt = 1000n;
   /** A model input about `borrower`. */
