@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { ArgumentType } from "hardhat/types/arguments";
-import { configVariable, defineConfig, task } from "hardhat/config";
+import { configVariable, defineConfig, overrideTask, task } from "hardhat/config";
 
 import { prooflineTasks } from "./scripts/tasks/index.js";
 
@@ -73,6 +73,14 @@ const rolesTask = task("roles", "Print a deployment's contracts and who holds wh
   .build();
 
 /**
+ * `ignition deploy` with a preflight (scripts/tasks/deployCheck.ts): a parameters file that names a payment token has
+ * it checked on the connected chain, and the live-network delay rule held, before anything is sent.
+ */
+const deployPreflight = overrideTask(["ignition", "deploy"])
+  .setAction(() => import("./scripts/tasks/deployCheck.js"))
+  .build();
+
+/**
  * The optimizer is tuned for 10,000 runs: contracts are called far more often than deployed, so runtime gas comes
  * first, and every deployable stays well under the 24,576-byte limit (EIP-170) at this setting. `npm run bench`
  * prints every deployable's size beside its gas; CI fails a contract that outgrows the limit or its snapshot by 5%.
@@ -87,8 +95,9 @@ const build = () => ({
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
-  // trail and roles read chain data; the others (scripts/tasks/) register, answer, settle and set up trust.
-  tasks: [trailTask, rolesTask, ...prooflineTasks],
+  // trail and roles read chain data; the others (scripts/tasks/) register, answer, settle and set up trust; the
+  // override checks a live deployment's payment token first.
+  tasks: [trailTask, rolesTask, ...prooflineTasks, deployPreflight],
   solidity: {
     // Deployed as-is from OpenZeppelin, so it must be compiled from the package.
     npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],

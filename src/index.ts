@@ -12,7 +12,7 @@
  * - Attested external data: data source key consents and signatures over input parts (`dataSources.ts`).
  * - The twin market: twin ids, derived from their owner and a salt.
  * - The trail: an inference's history from chain data.
- * - Deployments: Ignition's recorded addresses and who holds which role over them.
+ * - Deployments: Ignition's recorded addresses, who holds which role over them, and the payment token check.
  * - Mirrors of the contracts' enums and constants (`constants.ts` holds those with no other home).
  */
 export * from "./admin.js";
@@ -30,6 +30,7 @@ export * from "./market.js";
 export * from "./registry.js";
 export * from "./roles.js";
 export * from "./selectors.js";
+export * from "./tokens.js";
 export * from "./trail.js";
 export * from "./zk.js";
 export * from "./models/riskScorer.js";

@@ -1,9 +1,12 @@
 import type { ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 
 import { expect } from "chai";
 import { JsonRpcProvider, Wallet } from "ethers";
 
+import { artifacts } from "hardhat";
+
+import { USDC } from "../../src/tokens.js";
 import { runHardhat, startHardhatNode } from "../utils/hardhatNode.js";
 import { editedParametersFile } from "../utils/parameters.js";
 
@@ -17,6 +20,8 @@ const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7b
  * chain 84532, RPC URL and key from configuration variables, here given as environment variables, which take
  * precedence over the keystore) and the same module and parameters file, against a local `hardhat node` started
  * with Base Sepolia's chain id and chain type instead of the real endpoint. Only `--verify` (Basescan) is left out.
+ * Circle's USDC cannot exist on that chain: the deploy command's preflight first refuses the empty address, then the
+ * rehearsal places `UsdcStandIn` there (a test stand-in that answers as USDC does).
  */
 describe("Base Sepolia rehearsal: the README's deploy command against a local chain 84532", function () {
   this.timeout(300_000);
@@ -34,7 +39,7 @@ describe("Base Sepolia rehearsal: the README's deploy command against a local ch
     feeDestination: Wallet.createRandom().address,
   };
   // `--build-profile default` reuses the test run's compilation (the production profile has the same settings).
-  const deploy = () =>
+  const deploy = (parametersFile = parameters) =>
     runHardhat(
       [
         "ignition",
@@ -43,7 +48,7 @@ describe("Base Sepolia rehearsal: the README's deploy command against a local ch
         "--network",
         "baseSepolia",
         "--parameters",
-        parameters,
+        parametersFile,
         "--deployment-id",
         DEPLOYMENT_ID,
         "--build-profile",
@@ -64,6 +69,36 @@ describe("Base Sepolia rehearsal: the README's deploy command against a local ch
   after(() => {
     node?.kill();
     rmSync(`deploy/deployments/${DEPLOYMENT_ID}`, { recursive: true, force: true });
+  });
+
+  it("refuses to deploy while the parameters' USDC has no code on the chain, and sends nothing", async () => {
+    const provider = new JsonRpcProvider(env.BASE_SEPOLIA_RPC_URL);
+    const refused = deploy();
+    expect(refused.status, refused.stdout + refused.stderr).to.equal(1);
+    expect(refused.stderr).to.include(
+      `Payments.usdc: the token ${USDC["84532"].address} has no code on chain 84532: --network (or its RPC URL) is ` +
+        "not the chain this address is for",
+    );
+    expect(refused.stderr).to.include("Nothing was deployed.");
+    expect(refused.stdout + refused.stderr).to.not.include("Confirm deploy");
+    expect(existsSync(`deploy/deployments/${DEPLOYMENT_ID}`)).to.equal(false);
+    expect(await provider.getBlockNumber()).to.equal(0);
+    provider.destroy();
+  });
+
+  it("refuses live delays shorter than the rule, with the token in place", async () => {
+    const provider = new JsonRpcProvider(env.BASE_SEPOLIA_RPC_URL);
+    const { deployedBytecode } = await artifacts.readArtifact("UsdcStandIn");
+    await provider.send("hardhat_setCode", [USDC["84532"].address, deployedBytecode]);
+    const short = editedParametersFile("baseSepolia", (file) => {
+      file.$global = { ...file.$global, ...holders, adminDelay: 0 };
+    });
+    const refused = deploy(short);
+    expect(refused.status, refused.stdout + refused.stderr).to.equal(1);
+    expect(refused.stderr).to.include("adminDelay (0 s) is shorter than trustAdminDelay (86400 s)");
+    expect(existsSync(`deploy/deployments/${DEPLOYMENT_ID}`)).to.equal(false);
+    expect(await provider.getBlockNumber()).to.equal(0);
+    provider.destroy();
   });
 
   it("deploys the whole system, hands ADMIN over, and a second run sends nothing", async () => {
