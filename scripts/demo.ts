@@ -1,5 +1,6 @@
 /**
- * The whole Proofline lifecycle as a short story, on the built-in network: `npm run demo`.
+ * The whole Proofline lifecycle as a short story, on the built-in network (`npm run demo`) or a local node (`npm run
+ * demo -- --network localhost`, as often as you like: each run deploys its own system).
  *
  * Every step checks that it did what it says and the script exits non-zero at the first one that did not. Deploys
  * everything with Ignition, shows the trust set-up the story relies on as the chain recorded it (delays included),
@@ -10,7 +11,8 @@
  * output; an escrowed payment released on settlement and another refunded after its deadline; and the trails of the
  * TEE, the ZKML and the rejected inference. The twin market has its own story: `npm run demo:market`.
  *
- * The clock: the built-in network is simulated, and the story moves its clock ahead whenever it waits out a delay (the
+ * The clock: the built-in network (or a local development node) is simulated, and the story moves its clock ahead
+ * whenever it waits out a delay (the
  * trust admin's, a challenge window, a deadline), so the times in the trails are simulated time.
  */
 import { ZeroAddress, ZeroHash } from "ethers";
@@ -26,14 +28,14 @@ import { SETTLEMENT_WINDOW, deployScenario } from "../testing/index.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
 import { riskScore } from "../src/models/riskScorer.js";
 import { releaseProver } from "../src/zk.js";
-import { revertName, story } from "./lib/story.js";
+import { chainName, revertName, story } from "./lib/story.js";
 
 const connection = await network.create();
-const { ethers, networkHelpers } = connection;
+const { ethers, networkHelpers, networkName } = connection;
 
 const { say, detail, check, steps } = story("demo");
 
-say("Deploy the system on the built-in network");
+say(`Deploy the system on ${chainName(networkName)}`);
 const scenario = await deployScenario(connection);
 const { ledger, registry, signers, makeAnswer, submit, attest, models } = scenario;
 const { escrow, usdc, attesters, router, manager } = scenario;
@@ -53,7 +55,7 @@ const [, trustDelay] = await manager.getAccess(Roles.TRUST_ADMIN, signers.trustA
 const executed = await manager.queryFilter(manager.filters.OperationExecuted());
 detail(
   `the trust admin's actions wait ${trustDelay} s in the AccessManager: ${executed.length} were scheduled, waited out ` +
-    "and executed (the built-in network's clock moved ahead to pass each delay)",
+    `and executed (the clock of ${chainName(networkName)} moved ahead to pass each delay)`,
 );
 for (const event of await attesters.queryFilter(attesters.filters.MeasurementApproved())) {
   detail(`measurement ${event.args.measurement} approved`);

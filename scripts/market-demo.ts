@@ -1,23 +1,24 @@
 /**
- * The twin market as a short story, on the built-in network: `npm run demo:market`.
+ * The twin market as a short story, on the built-in network (`npm run demo:market`) or a local node (`-- --network
+ * localhost`, as often as you like).
  *
  * A twin created under an id derived from its owner, a trade, a fee increase that a trader's price limit protects
  * against, and the increase applying only after its three-day notice. Every step checks what it says; the script
- * exits non-zero at the first one that did not. The built-in network's clock moves ahead to pass the notice.
+ * exits non-zero at the first one that did not. The chain's (simulated) clock moves ahead to pass the notice.
  */
 import { network } from "hardhat";
 
 import { FeeSetting, TWIN_MARKET } from "../src/constants.js";
 import { twinIdOf, twinSalt } from "../src/market.js";
 import { deployScenario } from "../testing/index.js";
-import { revertName, story } from "./lib/story.js";
+import { chainName, revertName, story } from "./lib/story.js";
 
 const connection = await network.create();
-const { ethers, networkHelpers } = connection;
+const { ethers, networkHelpers, networkName } = connection;
 
 const { say, detail, check, steps } = story("market demo");
 
-say("Deploy the system on the built-in network");
+say(`Deploy the system on ${chainName(networkName)}`);
 const { market, signers } = await deployScenario(connection);
 detail(`TwinMarket ${await market.getAddress()}: fees capped at 5% each in code, raised only after a notice`);
 

@@ -18,6 +18,14 @@ export function story(name: string) {
   };
 }
 
+/**
+ * How a story names the chain it runs on: Hardhat's built-in network (`default`, simulated afresh for each run) or the
+ * network `--network` named (a local node keeps what earlier runs deployed; each run deploys its own system).
+ */
+export function chainName(networkName: string): string {
+  return networkName === "default" ? "the built-in network" : `network ${networkName}`;
+}
+
 /** Resolves to the custom error name a call reverts with, decoded by `contract`'s ABI ("none" if it did not revert). */
 export async function revertName(
   contract: { interface: { parseError(data: string): { name: string } | null } },
