@@ -1,4 +1,4 @@
-import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { buildModule } from "@nomicfoundation/ignition-core";
 
 import { Roles } from "../src/roles.js";
 import AccessManagerModule from "./modules/AccessManager.js";

@@ -6,6 +6,7 @@ import {Allowlists, Answerers, AttestedInputRule, Policy} from "../interfaces/II
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {AnswerCommitments, OutputKind, OutputPart} from "../types/CommitmentTypes.sol";
 import {VerificationLevel} from "../types/InferenceTypes.sol";
+import {MediaTypes} from "../types/MediaTypes.sol";
 
 /// @title ModerationQueue
 /// @notice Example: a first-in, first-out queue of posts awaiting an AI moderation verdict. The queue advances only
@@ -20,8 +21,8 @@ import {VerificationLevel} from "../types/InferenceTypes.sol";
 /// @dev The output part it reads is a Data part of media type `application/vnd.proofline.moderation+abi` holding
 /// `abi.encode(bytes32 contentHash, uint8 verdict)` with verdict 0 = keep, 1 = remove (docs/HASHING.md).
 contract ModerationQueue is InferenceConsumer {
-    /// @notice `keccak256("application/vnd.proofline.moderation+abi")`.
-    bytes32 public constant VERDICT_MEDIA_TYPE_HASH = keccak256("application/vnd.proofline.moderation+abi");
+    /// @notice The media type hash of the parts it reads, `MediaTypes.MODERATION_HASH`.
+    bytes32 public constant VERDICT_MEDIA_TYPE_HASH = MediaTypes.MODERATION_HASH;
 
     /// @notice A moderation verdict.
     enum Verdict {

@@ -6,6 +6,7 @@ import {Allowlists, Answerers, AttestedInputRule, Policy} from "../interfaces/II
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {AnswerCommitments, AttestedInput, OutputKind, OutputPart} from "../types/CommitmentTypes.sol";
 import {RecordStatus, VerificationLevel} from "../types/InferenceTypes.sol";
+import {MediaTypes} from "../types/MediaTypes.sol";
 
 /// @title RiskScoreConsumer
 /// @notice Example: a lending market's credit-risk oracle that takes borrower scores from AI inferences, but only
@@ -22,8 +23,8 @@ import {RecordStatus, VerificationLevel} from "../types/InferenceTypes.sol";
 /// `abi.encode(address borrower, uint16 score)`, score in [0, 1000], higher is riskier (docs/HASHING.md). A newer
 /// answer replaces an older one; an older answer can never roll a score back.
 contract RiskScoreConsumer is InferenceConsumer {
-    /// @notice `keccak256("application/vnd.proofline.risk-score+abi")`.
-    bytes32 public constant SCORE_MEDIA_TYPE_HASH = keccak256("application/vnd.proofline.risk-score+abi");
+    /// @notice The media type hash of the parts it reads, `MediaTypes.RISK_SCORE_HASH`.
+    bytes32 public constant SCORE_MEDIA_TYPE_HASH = MediaTypes.RISK_SCORE_HASH;
     /// @notice The highest (riskiest) score.
     uint16 public constant MAX_SCORE = 1000;
 

@@ -1,4 +1,4 @@
-import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { buildModule } from "@nomicfoundation/ignition-core";
 
 import { wireRoles } from "../wiring.js";
 import AccessManagerModule from "./AccessManager.js";

@@ -1,4 +1,4 @@
-import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { buildModule } from "@nomicfoundation/ignition-core";
 
 /**
  * The Groth16 verifiers generated from the committed proving keys (`tooling/zk-build.sh`). Deploying one does not make

@@ -84,19 +84,28 @@ export async function attestingEnclave(ctx: Proofline, spec: string, record: Rec
   );
 }
 
-async function settleTee(args: EnclaveArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
-  const id = parseId(args.inferenceId);
-  const ctx = await Proofline.connect(hre, args.deploymentId);
-  const record = await recordedAnswer(ctx, id);
-  await requirePending(ctx, id);
-  const enclave = await attestingEnclave(ctx, args.enclave, record);
+/**
+ * The attestation `--enclave` (or the first live enclave bound to the record's subject) signs over `digest` for the
+ * record `id`, with that enclave and the ledger, connected to account 0, to send it with.
+ */
+async function enclaveAttestation(ctx: Proofline, spec: string, id: string, record: RecordedAnswer, digest: string) {
+  const enclave = await attestingEnclave(ctx, spec, record);
   const ledger = await ctx.ledger(await ctx.account("", "--signer", 0));
   const signature = await signAttestation(enclave, ledgerDomain(ctx.chainId, await ledger.getAddress()), {
     inferenceId: id,
     route: record.route,
     subject: record.subject,
-    answerDigest: record.answerDigest,
+    answerDigest: digest,
   });
+  return { ledger, signature, enclave };
+}
+
+async function settleTee(args: EnclaveArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  const id = parseId(args.inferenceId);
+  const ctx = await Proofline.connect(hre, args.deploymentId);
+  const record = await recordedAnswer(ctx, id);
+  await requirePending(ctx, id);
+  const { ledger, signature, enclave } = await enclaveAttestation(ctx, args.enclave, id, record, record.answerDigest);
   await send(ledger, ledger.settleTee(id, signature));
   console.log(`inference ${id}: attested by enclave ${await enclave.getAddress()} for ${subjectText(record)}`);
   console.log(`  the enclave signed the record's answer digest ${record.answerDigest}`);
@@ -252,14 +261,8 @@ async function refuteTee(args: RefuteArgs, hre: HardhatRuntimeEnvironment): Prom
   const record = await recordedAnswer(ctx, id);
   await requirePending(ctx, id);
   if (other === record.outputCommitment) fail("that is the record's own output: a refutation attests a different one");
-  const enclave = await attestingEnclave(ctx, args.enclave, record);
-  const ledger = await ctx.ledger(await ctx.account("", "--signer", 0));
-  const signature = await signAttestation(enclave, ledgerDomain(ctx.chainId, await ledger.getAddress()), {
-    inferenceId: id,
-    route: record.route,
-    subject: record.subject,
-    answerDigest: answerDigest(record.inputCommitment, other, record.paymentRef),
-  });
+  const digest = answerDigest(record.inputCommitment, other, record.paymentRef);
+  const { ledger, signature, enclave } = await enclaveAttestation(ctx, args.enclave, id, record, digest);
   await send(
     ledger,
     ledger.refuteTee(id, record.inputCommitment, record.outputCommitment, record.paymentRef, other, signature),

@@ -112,12 +112,14 @@ const UNITS: Record<string, bigint> = {
 
 /**
  * A constant expression as solc reads it, for the forms the project uses: integer, hex and scientific literals
- * (`0.05e18`) with `_` separators, units (`1 days`, `1 ether`), `+ - * / **` and parentheses, and
- * `keccak256("..." "...")` of string literals. Anything else throws, so a new form needs this reader taught, not
- * silently misread.
+ * (`0.05e18`) with `_` separators, units (`1 days`, `1 ether`), `+ - * / **` and parentheses,
+ * `keccak256("..." "...")` of string literals, and another container's constant (`MediaTypes.RISK_SCORE_HASH`).
+ * Anything else throws, so a new form needs this reader taught, not silently misread.
  */
 function evaluate(expression: string): bigint {
-  const tokens = expression.match(/"[^"]*"|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?:\.[0-9_]+)?(?:e[0-9]+)?|\*\*|[-+*/()]|\w+/g)!;
+  const tokens = expression.match(
+    /"[^"]*"|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?:\.[0-9_]+)?(?:e[0-9]+)?|\*\*|[-+*/().]|\w+/g,
+  )!;
   let at = 0;
   const next = () => tokens[at++];
   const peek = () => tokens[at];
@@ -147,6 +149,10 @@ function evaluate(expression: string): bigint {
     if (/^[0-9]/.test(token)) {
       const value = literal(token);
       return peek() in UNITS ? value * UNITS[next()] : value;
+    }
+    if (/^[A-Z]\w*$/.test(token) && peek() === ".") {
+      next();
+      return solidityConstant(token, next()); // another container's constant, `MediaTypes.RISK_SCORE_HASH`
     }
     throw new Error(`cannot evaluate ${token} in ${expression}`);
   };
