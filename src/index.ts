@@ -13,6 +13,7 @@
  * - The twin market: twin ids, derived from their owner and a salt.
  * - The trail: an inference's history from chain data.
  * - Deployments: Ignition's recorded addresses, who holds which role over them, and the payment token check.
+ * - x402 payments into the escrow: the `proofline` scheme's client, server and facilitator (`x402/`).
  * - Mirrors of the contracts' enums and constants (`constants.ts` holds those with no other home).
  */
 export * from "./admin.js";
@@ -34,3 +35,4 @@ export * from "./tokens.js";
 export * from "./trail.js";
 export * from "./zk.js";
 export * from "./models/riskScorer.js";
+export * from "./x402/index.js";
