@@ -22,6 +22,7 @@ import { paymentMiddleware, x402ResourceServer } from "@x402/express";
 import { wrapFetchWithPayment } from "@x402/fetch";
 import { expect } from "chai";
 import express from "express";
+import { Signature, getAddress, id, type Signer } from "ethers";
 import { network } from "hardhat";
 
 import { InputCommitment, InputKind, Provenance } from "../../src/commitments.js";
@@ -486,9 +487,163 @@ describe("ProoflineScheme (x402 v2 into InferenceEscrow)", () => {
   });
 });
 
+describe("ProoflineFacilitatorScheme: each check on its own", () => {
+  type Fixture = Awaited<ReturnType<typeof fixture>>;
+
+  /** The route's real offer for `body`, with `change` applied, and `signer`'s payment for it. */
+  async function offerAndPayment(
+    f: Fixture,
+    change: (offer: PaymentRequirements) => PaymentRequirements = (offer) => offer,
+    signer: Signer = f.payer,
+  ) {
+    const response = await f.post({ prompt: "hello" });
+    const offer = change(decodePaymentRequiredHeader(response.headers.get("PAYMENT-REQUIRED")!).accepts[0]);
+    const { payload } = await new ProoflineClientScheme(signer).createPaymentPayload(2, offer);
+    return { offer, payment: { x402Version: 2, accepted: offer, payload } satisfies PaymentPayload };
+  }
+
+  /** `payment` with its proofline payload changed and signed again by the payer (so only the change is wrong). */
+  async function resigned(f: Fixture, payment: PaymentPayload, change: (p: ProoflinePayload) => ProoflinePayload) {
+    const changed = change(parseProoflinePayload(payment.payload));
+    const signature = await f.payer.signTypedData(
+      f.usdcDomain,
+      RECEIVE_WITH_AUTHORIZATION_TYPES,
+      changed.authorization,
+    );
+    return withPayload(payment, { ...changed, signature });
+  }
+
+  async function expectInvalid(f: Fixture, payment: PaymentPayload, offer: PaymentRequirements, reason: string) {
+    const requests = await f.escrow.requestCount();
+    const verdict = await f.facilitatorScheme.verify(payment, offer);
+    expect(verdict, verdict.invalidMessage).to.include({ isValid: false, invalidReason: reason });
+    const settled = await f.facilitatorScheme.settle(payment, offer);
+    expect(settled).to.include({ success: false, errorReason: reason, transaction: "" });
+    expect(await f.escrow.requestCount()).to.equal(requests);
+    return verdict.invalidMessage;
+  }
+
+  it("settles a valid payment once: the second settle of it is a replay", async () => {
+    const f = await load();
+    const { offer, payment } = await offerAndPayment(f);
+    expect(await f.facilitatorScheme.verify(payment, offer)).to.deep.equal({ isValid: true, payer: f.payer.address });
+    const settled = await f.facilitatorScheme.settle(payment, offer);
+    expect(settled).to.include({ success: true, payer: f.payer.address, network: f.NETWORK });
+    const requestId = await f.escrow.requestCount();
+    expect(settled.extra).to.deep.equal({
+      requestId: requestId.toString(),
+      paymentRef: requestRef(f.chainId, f.escrowAddress, requestId),
+    });
+    await expectInvalid(f, payment, offer, ProoflineInvalidReason.AuthorizationUsed);
+  });
+
+  it("refuses another network than the facilitator's chain", async () => {
+    const f = await load();
+    const { offer, payment } = await offerAndPayment(f);
+    const elsewhere = { ...offer, network: "eip155:1" as const };
+    await expectInvalid(f, { ...payment, accepted: elsewhere }, elsewhere, ProoflineInvalidReason.SchemeMismatch);
+  });
+
+  it("refuses a nonce that is not authorizationNonce(from, params)", async () => {
+    const f = await load();
+    const { offer, payment } = await offerAndPayment(f);
+    const forged = await resigned(f, payment, (p) => ({
+      ...p,
+      authorization: { ...p.authorization, nonce: id("another request") },
+    }));
+    await expectInvalid(f, forged, offer, ProoflineInvalidReason.NonceMismatch);
+  });
+
+  it("refuses an authorization that is not valid yet", async () => {
+    const f = await load();
+    const { offer, payment } = await offerAndPayment(f);
+    const later = BigInt(await f.networkHelpers.time.latest()) + 1_000n;
+    const early = await resigned(f, payment, (p) => ({
+      ...p,
+      authorization: { ...p.authorization, validAfter: later },
+    }));
+    await expectInvalid(f, early, offer, ProoflineInvalidReason.NotYetValid);
+  });
+
+  it("refuses a deadline further than deadlineSeconds (plus slack) away", async () => {
+    const f = await load();
+    const { offer, payment } = await offerAndPayment(f);
+    const far = await resigned(f, payment, (p) => {
+      const params = { ...p.params, deadline: p.params.deadline + 3_600n };
+      const nonce = authorizationNonce(f.chainId, f.escrowAddress, p.authorization.from, params);
+      return { ...p, params, authorization: { ...p.authorization, nonce } };
+    });
+    const message = await expectInvalid(f, far, offer, ProoflineInvalidReason.DeadlineOutOfRange);
+    expect(message).to.include(`now plus ${DEADLINE_SECONDS} s`);
+  });
+
+  it("refuses a payer whose balance is below the price", async () => {
+    const f = await load();
+    const { offer, payment } = await offerAndPayment(f, undefined, f.stranger);
+    await expectInvalid(f, payment, offer, ProoflineInvalidReason.InsufficientFunds);
+  });
+
+  it("refuses what the escrow would revert, naming the contract error", async () => {
+    const f = await load();
+    const { offer, payment } = await offerAndPayment(f, (o) => ({ ...o, extra: { ...o.extra, nodeId: "99" } }));
+    const message = await expectInvalid(f, payment, offer, ProoflineInvalidReason.WouldRevert);
+    expect(message).to.equal("openWithAuthorization would revert: EscrowNodeNotActive(99)");
+  });
+});
+
+describe("ProoflineServerScheme", () => {
+  const token = { address: "0x" + "11".repeat(20), name: "USD Coin", version: "2" };
+  const NETWORK = "eip155:8453" as const;
+
+  it("prices money exactly in the token's 6 decimals and refuses finer prices", async () => {
+    const scheme = new ProoflineServerScheme(token);
+    expect(await scheme.parsePrice("$0.01", NETWORK)).to.deep.equal({
+      amount: "10000",
+      asset: getAddress(token.address),
+      extra: { name: "USD Coin", version: "2" },
+    });
+    expect((await scheme.parsePrice(1.5, NETWORK)).amount).to.equal("1500000");
+    await expectRejected(scheme.parsePrice("$0.0000001", NETWORK), "finer than the token's 6 decimals");
+    await expectRejected(scheme.parsePrice("10 points", NETWORK), "is not money");
+    expect(await scheme.parsePrice({ amount: "42", asset: token.address }, NETWORK)).to.deep.equal({
+      amount: "42",
+      asset: getAddress(token.address),
+      extra: { name: "USD Coin", version: "2" },
+    });
+  });
+
+  it("refuses to state an offer that leaves a term out", async () => {
+    const scheme = new ProoflineServerScheme(token);
+    const offer = {
+      scheme: PROOFLINE_SCHEME,
+      network: NETWORK,
+      asset: token.address,
+      amount: "10000",
+      payTo: token.address,
+      maxTimeoutSeconds: 60,
+      extra: { name: "USD Coin", version: "2", route: 0, subject: "1", minLevel: 2, nodeId: "1", deadlineSeconds: 60 },
+    };
+    const kind = { x402Version: 2, scheme: PROOFLINE_SCHEME, network: NETWORK };
+    await expectRejected(
+      scheme.enhancePaymentRequirements(offer, kind, []),
+      "requirements.extra.inputCommitment: must be 32 bytes hex",
+    );
+  });
+});
+
+async function expectRejected(promise: Promise<unknown>, message: string) {
+  let thrown: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    thrown = error;
+  }
+  expect(String(thrown)).to.include(message);
+}
+
 /** A 65-byte signature from `signEscrowAuthorization`'s `v, r, s`. */
 function signatureOf({ v, r, s }: { v: number; r: string; s: string }): string {
-  return ethers.Signature.from({ v, r, s }).serialized;
+  return Signature.from({ v, r, s }).serialized;
 }
 
 /** The hash of a mined transaction (it exists on chain). */
