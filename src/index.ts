@@ -6,7 +6,8 @@
  * - Signing (EIP-712): answers, enclave attestations, heartbeats, settlement batches; escrow permits and EIP-3009
  *   authorizations.
  * - ZKML: record binding, Groth16 proofs and their formatting for `settleZk` (`zk.ts`); the risk scorer's model,
- *   Poseidon commitments and proofs (`models/riskScorer.ts`).
+ *   Poseidon commitments and proofs (`models/riskScorer.ts`). Served on the TEE route instead: the spam filter's
+ *   weights, features, classification and output part (`models/spamFilter.ts`).
  * - Batches: settlement Merkle trees and proofs for `commitBatch` / `settleFromBatch`.
  * - Consumers: the arguments a consumer contract's check takes, attested input parts included.
  * - Attested external data: data source key consents and signatures over input parts (`dataSources.ts`).
@@ -35,4 +36,5 @@ export * from "./tokens.js";
 export * from "./trail.js";
 export * from "./zk.js";
 export * from "./models/riskScorer.js";
+export * from "./models/spamFilter.js";
 export * from "./x402/index.js";
