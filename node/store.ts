@@ -583,6 +583,21 @@ export class JobStore {
     });
   }
 
+  /**
+   * Forgets a batch that was never committed (its round ended first), so its members can join a later batch. Returns
+   * the members. A committed batch cannot be dropped (`StoreBatchConflict`); an unknown round returns `[]`.
+   */
+  dropBatch(round: number): string[] {
+    return this.transaction(() => {
+      const batch = this.batch(round);
+      if (batch === undefined) return [];
+      if (batch.commitTx !== null) throw new StoreBatchConflict(round, `committed in ${batch.commitTx}; cannot drop`);
+      this.#db.prepare("DELETE FROM tee_batch_members WHERE round = ?").run(round);
+      this.#db.prepare("DELETE FROM tee_batches WHERE round = ?").run(round);
+      return batch.members;
+    });
+  }
+
   batch(round: number): TeeBatch | undefined {
     const row = this.#db.prepare("SELECT * FROM tee_batches WHERE round = ?").get(round);
     return row === undefined ? undefined : this.#toBatch(row);

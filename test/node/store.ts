@@ -297,6 +297,19 @@ describe("JobStore", function () {
       expect(store.uncommittedBatches()).to.deep.equal([]);
       expect(() => store.markBatchCommitted(1, "0xother")).to.throw(StoreBatchConflict);
     });
+
+    it("drops a batch whose round ended uncommitted, freeing its members for a later round, and never a committed one", () => {
+      const store = open();
+      store.createBatch(3, "0xroot3", [inferenceIdOf(10), inferenceIdOf(11)]);
+      expect(store.dropBatch(3)).to.deep.equal([inferenceIdOf(10), inferenceIdOf(11)]);
+      expect(store.batch(3)).to.equal(undefined);
+      expect(store.batchOf(inferenceIdOf(10))).to.equal(undefined);
+      expect(store.createBatch(4, "0xroot4", [inferenceIdOf(10)]).members).to.deep.equal([inferenceIdOf(10)]);
+      store.markBatchCommitted(4, "0xcommit4");
+      expect(() => store.dropBatch(4)).to.throw(StoreBatchConflict, "cannot drop");
+      expect(store.batch(4)?.members).to.deep.equal([inferenceIdOf(10)]);
+      expect(store.dropBatch(99)).to.deep.equal([]);
+    });
   });
 
   describe("a process killed at any point", () => {
