@@ -12,10 +12,16 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-import { HDNodeWallet, Mnemonic } from "ethers";
+import { BrowserProvider, HDNodeWallet, Mnemonic } from "ethers";
 
-import { deployProofline } from "../testing/devkit.js";
+import { executeDelayed } from "../src/admin.js";
+import { Route, signEnclaveKeyConsent } from "../src/ledger.js";
+import { RISK_SCORER } from "../src/models/riskScorer.js";
+import { SPAM_FILTER, loadSpamFilter } from "../src/models/spamFilter.js";
+import { toArtifactParams, weightsDigest } from "../src/registry.js";
+import { DEV_ENCLAVE_MEASUREMENT, deployProofline, readParameterFile } from "../testing/devkit.js";
 import { httpProvider, startChain, waitForRpc, type ChainKind, type LocalChain } from "./chain.js";
+import type { ServedArtifactJson } from "./config.js";
 
 /** The development mnemonic `hardhat node` and `anvil` both fund: publicly known, never for real value. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -37,6 +43,8 @@ export interface LocalnetRecord {
   addresses: Record<string, string>;
   /** Who plays which part, by account index of the development mnemonic. */
   accounts: Record<string, { index: number; address: string }>;
+  /** What the node service serves (its `PROOFLINE_SERVE` default). */
+  served: ServedArtifactJson[];
   startedAt: string;
 }
 
@@ -71,12 +79,58 @@ const PARTS = {
   devProxyEnclave: 6,
   other: 7,
   bureau: 8,
+  spamEnclave: 9,
   admin: 10,
   guardian: 11,
   trustAdmin: 12,
   feeAdmin: 13,
   feeDestination: 14,
 } as const;
+
+/** Settlement rounds on a local network: short, so batched TEE answers settle within a minute. */
+export const LOCAL_ROUND_SECONDS = 30;
+
+/** Prices of the served artifacts, in test USDC units (6 decimals): 1 cent and a fifth of a cent. */
+export const LOCAL_PRICES = { "risk-scorer": 10_000n, "spam-filter": 2_000n } as const;
+
+/**
+ * The spam filter (a second real model, served on the TEE route): its model and artifact registered by the publisher
+ * from the weights file, and a development enclave (account 9, a plain key) registered for it by the trust admin
+ * through the real delay, with a fresh heartbeat. Returns the artifact id.
+ */
+async function addSpamFilter(deployment: Awaited<ReturnType<typeof deployProofline>>, provider: BrowserProvider) {
+  const { registry, attesters, manager, signers, attestersDomain, addresses } = deployment;
+  const bytes = loadSpamFilter().bytes;
+  await (await registry.connect(signers.publisher).createModel(SPAM_FILTER.label, "ipfs://spam-filter-card")).wait();
+  const [modelId] = await Promise.all([registry.modelIdOf(signers.publisher.address, SPAM_FILTER.label)]);
+  const params = toArtifactParams({
+    blobId: weightsDigest(bytes),
+    contentDigest: weightsDigest(bytes),
+    format: SPAM_FILTER.format,
+    version: SPAM_FILTER.version,
+    zkCommitment: 0n,
+  });
+  await (await registry.connect(signers.publisher).registerArtifact(modelId, params, true)).wait();
+  const artifactId = await registry.currentArtifact(modelId);
+  const enclave = await provider.getSigner(PARTS.spamEnclave);
+  const consent = await signEnclaveKeyConsent(enclave, attestersDomain, {
+    measurement: DEV_ENCLAVE_MEASUREMENT,
+    route: Route.Local,
+    subject: artifactId,
+  });
+  const register = attesters.interface.encodeFunctionData("registerEnclave", [
+    enclave.address,
+    DEV_ENCLAVE_MEASUREMENT,
+    Route.Local,
+    artifactId,
+    // A development enclave has no hardware quote: this stands in for the hash of the one a trust admin checks.
+    weightsDigest(new TextEncoder().encode(`development quote of ${enclave.address}`)),
+    consent,
+  ]);
+  await executeDelayed(manager, signers.trustAdmin, addresses.attesters, register, deployment.advance);
+  await deployment.beat(enclave);
+  return artifactId;
+}
 
 /** Brings up a chain (or connects to one), deploys and sets up Proofline, and records it. */
 export async function startLocalnet(options: LocalnetOptions = {}): Promise<Localnet> {
@@ -95,8 +149,31 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
   try {
     log("deploying the system with Ignition and setting up trust through its delays (development enclaves)");
     const started = Date.now();
-    const deployment = await deployProofline({ provider: httpProvider(rpcUrl) });
+    const provider = httpProvider(rpcUrl);
+    const parameters = readParameterFile("default");
+    parameters.InferenceLedger = { ...parameters.InferenceLedger, roundDuration: LOCAL_ROUND_SECONDS };
+    const deployment = await deployProofline({ provider }, { parameters });
+    const spamArtifact = await addSpamFilter(deployment, new BrowserProvider(provider));
     log(`deployed and set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const publisher = deployment.signers.publisher.address;
+    const served: ServedArtifactJson[] = [
+      {
+        artifact: "1",
+        kind: "risk-scorer",
+        weights: RISK_SCORER.modelFile,
+        publisher,
+        label: "risk-scorer",
+        price: LOCAL_PRICES["risk-scorer"].toString(),
+      },
+      {
+        artifact: spamArtifact.toString(),
+        kind: "spam-filter",
+        weights: SPAM_FILTER.weightsFile,
+        publisher,
+        label: SPAM_FILTER.label,
+        price: LOCAL_PRICES["spam-filter"].toString(),
+      },
+    ];
     const accounts = Object.fromEntries(
       Object.entries(PARTS).map(([part, index]) => [part, { index, address: devWallet(index).address }]),
     );
@@ -106,6 +183,7 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
       chainId: deployment.chainId.toString(),
       addresses: { ...deployment.addresses },
       accounts,
+      served,
       startedAt: new Date().toISOString(),
     };
     const file = options.recordFile ?? LOCALNET_FILE;

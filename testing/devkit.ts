@@ -216,12 +216,16 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
 
   await registry.connect(publisher).createModel("risk-scorer", "ipfs://card");
   const models = scenarioModels();
+  // Artifact 1's content is the committed weights file itself (its SHA-256 is what a node serving it checks);
+  // artifact 2's weights exist only in memory, so its digest is that of their JSON.
+  const contents = [
+    loadRiskModel().bytes,
+    toUtf8Bytes(JSON.stringify(models[1], (_, v) => (typeof v === "bigint" ? `${v}` : v))),
+  ];
   for (const [i, version] of ["1.0.0", "1.1.0"].entries()) {
     const params = toArtifactParams({
       blobId: sha256(toUtf8Bytes(`blob ${i}`)),
-      contentDigest: weightsDigest(
-        toUtf8Bytes(JSON.stringify(models[i], (_, v) => (typeof v === "bigint" ? `${v}` : v))),
-      ),
+      contentDigest: weightsDigest(contents[i]),
       format: "circom-groth16",
       version,
       zkCommitment: modelCommitment(models[i]),

@@ -1,0 +1,271 @@
+/**
+ * The node's HTTP API (express 5, x402 v2's express middleware with the `proofline` scheme):
+ *
+ * - `GET  /health`: the chain, the node, and how many jobs are pending.
+ * - `GET  /metrics`: Prometheus text: requests, answers, settlements by level, releases, refunds, jobs by state,
+ *   proving and answering times.
+ * - `GET  /v1/artifacts`: what is sold: artifact id, model, label, claimed level, price and token.
+ * - `POST /v1/inferences`: `{ artifact | label, input, memory?, external? }`. Validated first (400 with a reason, 404
+ *   for an artifact not served, 409 for a revoked one or a label that moved), so a bad request is never offered a
+ *   payment; then x402: without payment, 402 with the offer (price, token, escrow, minimum level, deadline, and the
+ *   input commitment of this very body); with a valid payment, the escrow request is opened and funded (`upfront`),
+ *   the model runs, the answer is recorded, and the response carries the answer, its inference id, its commitments,
+ *   every part, and the state `Answered` (`settled: false`).
+ * - `GET  /v1/inferences/<id>`: every input and output part of an inference, its commitments, and its state as the
+ *   ledger says now, so anyone can check the parts against the record.
+ */
+import express, { type NextFunction, type Request, type Response } from "express";
+import { x402Facilitator } from "@x402/core/facilitator";
+import { HTTPFacilitatorClient, type FacilitatorClient } from "@x402/core/server";
+import { decodePaymentSignatureHeader } from "@x402/core/http";
+import { paymentMiddleware, x402ResourceServer } from "@x402/express";
+
+import { OutputCommitment } from "../src/commitments.js";
+import { Level, RecordState, Route } from "../src/ledger.js";
+import { TestUSDC__factory } from "../src/typechain/index.js";
+import {
+  InProcessFacilitatorClient,
+  PROOFLINE_SCHEME,
+  ProoflineFacilitatorScheme,
+  ProoflineServerScheme,
+  networkOf,
+} from "../src/x402/index.js";
+import { Wallet } from "ethers";
+import { artifactOfRequest, jobSpecOf, RequestRefused, type JobSpec } from "./models.js";
+import type { NodeService, StoredInput, StoredOutput } from "./service.js";
+import { JOB_STATES } from "./store.js";
+
+/** How long a client's payment authorization stays valid. */
+export const MAX_TIMEOUT_SECONDS = 300;
+
+const quantile = (values: number[], q: number) => {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+
+/** The JSON of a stored part (content as given), with bigints as strings. */
+const jsonSafe = (value: unknown) =>
+  JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as unknown;
+
+/** The express app of `service`, with the x402 resource server wired to its escrow. */
+export async function createApp(service: NodeService) {
+  const { config, chainId } = service;
+  const network = networkOf(chainId);
+  const token = TestUSDC__factory.connect(config.addresses.usdc, service.provider);
+  const [, tokenName, tokenVersion] = await token.eip712Domain();
+  const decimals = Number(await token.decimals());
+  const serverScheme = new ProoflineServerScheme({
+    address: config.addresses.usdc,
+    name: tokenName,
+    version: tokenVersion,
+    decimals,
+  });
+  const facilitator: FacilitatorClient =
+    config.facilitatorUrl === undefined
+      ? new InProcessFacilitatorClient(
+          new x402Facilitator().register(
+            network,
+            new ProoflineFacilitatorScheme(
+              // One account, one nonce sequence: the operator's sender when the facilitator is the operator.
+              config.facilitatorKey === config.operatorKey
+                ? service.sender.signer
+                : new Wallet(config.facilitatorKey, service.provider),
+              config.addresses.escrow,
+            ),
+          ),
+        )
+      : new HTTPFacilitatorClient({ url: config.facilitatorUrl });
+  const resourceServer = new x402ResourceServer(facilitator).register(network, serverScheme);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(express.json({ limit: "256kb" }));
+
+  app.get("/health", async (_req, res) => {
+    const counts = service.store.countsByState();
+    const pending = JOB_STATES.filter((s) => !["Released", "Refunded"].includes(s)).reduce((n, s) => n + counts[s], 0);
+    const block = await service.provider.getBlockNumber().catch(() => null);
+    res.status(block === null ? 503 : 200).json({
+      ok: block !== null,
+      chainId: chainId.toString(),
+      block,
+      nodeId: service.nodeId.toString(),
+      node: service.nodeWallet().address,
+      pendingJobs: pending,
+    });
+  });
+
+  app.get("/metrics", (_req, res) => {
+    const m = service.metrics;
+    const counts = service.store.countsByState();
+    const lines = [
+      "# TYPE proofline_requests_total counter",
+      `proofline_requests_total ${m.requests}`,
+      "# TYPE proofline_requests_refused_total counter",
+      `proofline_requests_refused_total ${m.refusedRequests}`,
+      "# TYPE proofline_answers_total counter",
+      `proofline_answers_total ${m.answers}`,
+      "# TYPE proofline_settlements_total counter",
+      ...Object.entries(m.settlements).map(([level, n]) => `proofline_settlements_total{level="${level}"} ${n}`),
+      "# TYPE proofline_releases_total counter",
+      `proofline_releases_total ${m.releases}`,
+      "# TYPE proofline_refunds_total counter",
+      `proofline_refunds_total ${m.refunds}`,
+      "# TYPE proofline_jobs gauge",
+      ...JOB_STATES.map((s) => `proofline_jobs{state="${s}"} ${counts[s]}`),
+      "# TYPE proofline_proving_ms summary",
+      `proofline_proving_ms{quantile="0.5"} ${quantile(m.provingMs, 0.5)}`,
+      `proofline_proving_ms{quantile="0.95"} ${quantile(m.provingMs, 0.95)}`,
+      `proofline_proving_ms_count ${m.provingMs.length}`,
+      "# TYPE proofline_answer_ms summary",
+      `proofline_answer_ms{quantile="0.5"} ${quantile(m.answerMs, 0.5)}`,
+      `proofline_answer_ms{quantile="0.95"} ${quantile(m.answerMs, 0.95)}`,
+      `proofline_answer_ms_count ${m.answerMs.length}`,
+    ];
+    res.type("text/plain; version=0.0.4").send(`${lines.join("\n")}\n`);
+  });
+
+  app.get("/v1/artifacts", (_req, res) => {
+    res.json({
+      network,
+      escrow: config.addresses.escrow,
+      token: { address: config.addresses.usdc, name: tokenName, version: tokenVersion, decimals },
+      nodeId: service.nodeId.toString(),
+      artifacts: [...service.served.values()].map((a) => ({
+        artifact: a.artifactId.toString(),
+        model: a.kind,
+        label: a.label,
+        route: Route[Route.Local],
+        claims: Level[a.claimed],
+        price: a.price.toString(),
+        weightsDigest: a.digest,
+      })),
+    });
+  });
+
+  // Validation before payment: a request that cannot be answered is never offered a price.
+  app.post("/v1/inferences", async (req: Request, res: Response, next: NextFunction) => {
+    service.metrics.requests += 1;
+    try {
+      const body = req.body as Record<string, unknown> | undefined;
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw new RequestRefused(400, "the body must be a JSON object");
+      }
+      const artifact = await artifactOfRequest(body, service.served, service.registry());
+      res.locals.spec = jobSpecOf(body, artifact);
+      next();
+    } catch (error) {
+      service.metrics.refusedRequests += 1;
+      if (error instanceof RequestRefused) res.status(error.status).json({ error: error.reason });
+      else next(error);
+    }
+  });
+
+  /** The offer for a validated body: the artifact's price and terms, and the body's input commitment. */
+  const specOf = (context: { adapter: { getBody?: () => unknown } }): JobSpec => {
+    // The same validation as above, on the body x402 sees (it is the request's parsed body).
+    const body = context.adapter.getBody?.() as Record<string, unknown>;
+    const [artifact] = [...service.served.values()].filter((a) =>
+      body.artifact !== undefined ? String(body.artifact) === a.artifactId.toString() : a.label === body.label,
+    );
+    return jobSpecOf(body, artifact);
+  };
+  app.use(
+    paymentMiddleware(
+      {
+        "POST /v1/inferences": {
+          accepts: {
+            scheme: PROOFLINE_SCHEME,
+            network,
+            payTo: config.addresses.escrow,
+            price: (context) => {
+              const spec = specOf(context);
+              return {
+                amount: spec.artifact.price.toString(),
+                asset: config.addresses.usdc,
+                extra: {
+                  inputCommitment: spec.inputCommitment,
+                  route: Route.Local,
+                  subject: spec.artifact.artifactId.toString(),
+                  minLevel: spec.artifact.claimed,
+                  nodeId: service.nodeId.toString(),
+                  deadlineSeconds: Number(config.deadlineSeconds),
+                },
+              };
+            },
+            maxTimeoutSeconds: MAX_TIMEOUT_SECONDS,
+          },
+          description: "Verified inference: paid into escrow, released to the node only once the answer is proven",
+          mimeType: "application/json",
+        },
+      },
+      resourceServer,
+    ),
+  );
+
+  app.post("/v1/inferences", async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const header = req.header("payment-signature");
+      const settlement =
+        header === undefined ? undefined : serverScheme.settlementFor(decodePaymentSignatureHeader(header));
+      if (settlement === undefined) {
+        res.status(500).json({ error: "the payment was settled but its escrow request is unknown" });
+        return;
+      }
+      const spec = res.locals.spec as JobSpec;
+      const job = await service.acceptPaid(spec, {
+        requestId: settlement.requestId,
+        transaction: settlement.transaction,
+      });
+      res.status(200).json(await describeJob(service, job.inferenceId!));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.get("/v1/inferences/:id", async (req: Request, res: Response) => {
+    const id = String(req.params.id).toLowerCase();
+    if (!/^0x[0-9a-f]{64}$/.test(id)) {
+      res.status(400).json({ error: "the inference id must be 32 bytes of hex (0x + 64 digits)" });
+      return;
+    }
+    const described = await describeJob(service, id);
+    if (described === undefined) res.status(404).json({ error: `no inference ${id} was answered by this node` });
+    else res.json(described);
+  });
+
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+    service.log("http-error", { error: error.message.slice(0, 300) });
+    res.status(500).json({ error: "internal error: the request was not completed; a paid request is resumed" });
+  });
+  return app;
+}
+
+/** Everything public about an inference this node answered: parts, commitments, and the ledger's state now. */
+export async function describeJob(service: NodeService, inferenceId: string) {
+  const job = service.store.jobByInference(inferenceId);
+  if (job === undefined || job.answer === null) return undefined;
+  const answer = job.answer as Record<string, unknown>;
+  const [state, achieved, settledAt] = await service.ledger().settlementOf(inferenceId);
+  const output = job.outputParts as StoredOutput;
+  const input = job.inputParts as StoredInput;
+  return {
+    inferenceId,
+    artifact: job.artifactId,
+    route: Route[job.route],
+    claimed: Level[job.claimedLevel],
+    state: RecordState[Number(state)],
+    achieved: Number(state) === RecordState.Settled ? Level[Number(achieved)] : null,
+    settled: Number(state) === RecordState.Settled,
+    settledAt: Number(state) === RecordState.Settled ? Number(settledAt) : null,
+    job: job.state,
+    answer: jsonSafe(answer),
+    result: output.result,
+    commitments: { input: answer.inputCommitment, output: new OutputCommitment(output.parts).root },
+    inputParts: jsonSafe(input.parts),
+    outputParts: jsonSafe(output.parts),
+    payment: { escrowRequestId: job.escrowRequestId, transaction: job.paymentTx, paymentRef: answer.paymentRef },
+    transactions: { answer: job.answerTx, settle: job.settleTx, release: job.releaseTx, refund: job.refundTx },
+  };
+}

@@ -1,0 +1,492 @@
+/**
+ * The node service: sells inference over HTTP for the artifacts it serves, paid with x402 into the escrow, answers at
+ * once, then settles in the background and collects, surviving a kill at any point (issue 18).
+ *
+ * The life of a paid request (a job in the store, node/store.ts):
+ *
+ * 1. **Paid.** x402's `upfront` flow settles the payment before the handler runs: the client's EIP-3009 authorization
+ *    opens and funds an escrow request naming this node, this artifact, the minimum level, a deadline and the input
+ *    commitment of the request body. The handler stores the job at once.
+ * 2. **Answered.** The model runs; the answer (inference id derived from the escrow request, so a restart finds the
+ *    same id) is stored and signed once (`signOnce`), recorded on the ledger, and returned: state `Answered`, never
+ *    presented as settled.
+ * 3. **Proving / Attesting.** In the background: the risk scorer is proven with Groth16 in worker threads and settled
+ *    with `settleZk`; a TEE answer is attested by the DEVELOPMENT enclave (a plain key, no hardware) into this round's
+ *    batch, whose Merkle root the enclave commits once per round, and settled from it.
+ * 4. **Settled -> Released**, the escrow pays the operator, who withdraws; or, when the deadline passes unsettled,
+ *    **Expired / Rejected -> Refunded** to the requester.
+ *
+ * Every background step reads the chain before acting (is the record already settled, the request already paid), so
+ * a step that ran before a crash is never done twice; every failure is retried with backoff (store's `recordFailure`).
+ */
+import type { Server } from "node:http";
+
+import { JsonRpcProvider, Wallet, ZeroHash, hexlify, type TransactionReceipt } from "ethers";
+
+import { SettlementBatch } from "../src/batch.js";
+import {
+  InputCommitment,
+  OutputCommitment,
+  answerDigest,
+  contentBytes,
+  type InputPartSpec,
+  type OutputPartSpec,
+} from "../src/commitments.js";
+import { RequestStatus } from "../src/escrow.js";
+import { Level, RecordState, inferenceIdFor, ledgerDomain, signAnswer, signBatch, type Answer } from "../src/ledger.js";
+import {
+  AttesterRegistry__factory,
+  InferenceEscrow__factory,
+  InferenceLedger__factory,
+  ModelRegistry__factory,
+} from "../src/typechain/index.js";
+import { zkBinding, zkEvidence } from "../src/zk.js";
+import { describeConfig, type NodeConfig } from "./config.js";
+import { createApp } from "./api.js";
+import {
+  loadServedArtifact,
+  runModel,
+  toRiskInput,
+  SERVED_ROUTE,
+  type JobSpec,
+  type RiskInputJson,
+  type ServedArtifact,
+} from "./models.js";
+import { ProverPool } from "./prover.js";
+import { Sender, withRetry } from "./sender.js";
+import { JobStore, type Job } from "./store.js";
+
+/** What a job stores as its input: the parts and the model's own input (for answering again and proving). */
+export interface StoredInput {
+  parts: InputPartSpec[];
+  modelInput: JobSpec["modelInput"];
+}
+
+/** What a job stores as its output: the parts (contents as hex) and the model's result, readable. */
+export interface StoredOutput {
+  parts: OutputPartSpec[];
+  result: unknown;
+}
+
+/** Counters for `/metrics`. */
+export class Metrics {
+  requests = 0;
+  refusedRequests = 0;
+  answers = 0;
+  settlements: Record<string, number> = {};
+  releases = 0;
+  refunds = 0;
+  provingMs: number[] = [];
+  answerMs: number[] = [];
+}
+
+/** One structured log line per event, never a secret. */
+export type Log = (event: string, fields?: Record<string, unknown>) => void;
+export const jsonLog: Log = (event, fields = {}) =>
+  console.log(
+    JSON.stringify({ at: new Date().toISOString(), event, ...fields }, (_, v) => (typeof v === "bigint" ? `${v}` : v)),
+  );
+
+/** Test-only fault injection: `PROOFLINE_CRASH_AT=<point>` kills the process with SIGKILL at that point, once. */
+function crashPoint(point: string): void {
+  if (process.env.PROOFLINE_CRASH_AT === point) process.kill(process.pid, "SIGKILL");
+}
+
+/** Batches of one round are capped at this many leaves (one commit, then one settle each). */
+export const MAX_BATCH = 64;
+
+export class NodeService {
+  readonly metrics = new Metrics();
+  private server?: Server;
+  private timer?: NodeJS.Timeout;
+  private ticking = false;
+  private stopped = false;
+  private readonly inFlight = new Set<number>();
+
+  private constructor(
+    readonly config: NodeConfig,
+    readonly provider: JsonRpcProvider,
+    readonly chainId: bigint,
+    readonly nodeId: bigint,
+    readonly store: JobStore,
+    readonly served: Map<bigint, ServedArtifact>,
+    readonly prover: ProverPool,
+    readonly sender: Sender,
+    readonly log: Log,
+  ) {}
+
+  readonly nodeWallet = () => new Wallet(this.config.nodeKey);
+  readonly operator = () => new Wallet(this.config.operatorKey, this.provider);
+  readonly ledger = () => InferenceLedger__factory.connect(this.config.addresses.ledger, this.sender.signer);
+  readonly escrow = () => InferenceEscrow__factory.connect(this.config.addresses.escrow, this.sender.signer);
+  readonly registry = () => ModelRegistry__factory.connect(this.config.addresses.registry, this.provider);
+  readonly domain = () => ledgerDomain(this.chainId, this.config.addresses.ledger);
+
+  /** Connects, checks every served artifact against the registry, opens the store, and starts serving. */
+  static async start(config: NodeConfig, log: Log = jsonLog): Promise<NodeService> {
+    const provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
+    const chainId = (await withRetry("chain id", () => provider.getNetwork())).chainId;
+    const nodeKey = new Wallet(config.nodeKey).address;
+    const attesters = AttesterRegistry__factory.connect(config.addresses.attesters, provider);
+    const nodeId = BigInt(await withRetry("node id", () => attesters.activeNodeId(nodeKey)));
+    if (nodeId === 0n) throw new Error(`the node key ${nodeKey} is not an active node of the attester registry`);
+    const registry = ModelRegistry__factory.connect(config.addresses.registry, provider);
+    const served = new Map<bigint, ServedArtifact>();
+    for (const entry of config.served) served.set(entry.artifactId, await loadServedArtifact(entry, registry));
+    const store = JobStore.open(config.dbFile);
+    const sender = new Sender(new Wallet(config.operatorKey, provider), log);
+    const prover = new ProverPool({ size: config.provers });
+    const service = new NodeService(config, provider, chainId, nodeId, store, served, prover, sender, log);
+    log("start", { ...describeConfig(config), chainId, nodeId, pending: store.countsByState() });
+    const app = await createApp(service);
+    await new Promise<void>((resolve, reject) => {
+      service.server = app.listen(config.port, config.host, () => resolve());
+      service.server.once("error", reject);
+    });
+    service.timer = setInterval(() => void service.tick(), 250);
+    void service.tick();
+    return service;
+  }
+
+  /** The URL the node serves on. */
+  get url(): string {
+    const address = this.server?.address();
+    const port = typeof address === "object" && address !== null ? address.port : this.config.port;
+    return `http://${this.config.host}:${port}`;
+  }
+
+  /** Stops serving and the background work, and closes the store and the provers. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections?.();
+    while (this.ticking) await new Promise((resolve) => setTimeout(resolve, 20));
+    await this.prover.close();
+    this.store.close();
+    this.provider.destroy();
+    this.log("stop");
+  }
+
+  // ------------------------------------------------------------------------------------------------ the fast path
+
+  /** Stores a paid request as a job, answers it and records the answer: what the handler returns. */
+  async acceptPaid(spec: JobSpec, payment: { requestId: bigint; transaction: string }): Promise<Job> {
+    const stored: StoredInput = { parts: spec.inputParts, modelInput: spec.modelInput };
+    const job = this.store.createJob({
+      escrowRequestId: payment.requestId.toString(),
+      paymentTx: payment.transaction,
+      artifactId: spec.artifact.artifactId.toString(),
+      route: SERVED_ROUTE,
+      subject: spec.artifact.artifactId.toString(),
+      claimedLevel: spec.artifact.claimed,
+      inputParts: stored,
+    });
+    // The background loop must not take this job while the handler answers it.
+    this.inFlight.add(job.id);
+    try {
+      crashPoint("after-payment");
+      return await this.answerJob(job);
+    } finally {
+      this.inFlight.delete(job.id);
+    }
+  }
+
+  /** The inference id of a job: the node key's, derived from the escrow request, so it is the same after a restart. */
+  inferenceIdOf(job: Job): string {
+    return inferenceIdFor(this.nodeWallet().address, `${this.config.addresses.escrow}/${job.escrowRequestId}`);
+  }
+
+  /** `Paid -> Answered`: runs the model, signs the answer once, records it on the ledger (unless it already is). */
+  async answerJob(job: Job): Promise<Job> {
+    const started = Date.now();
+    const artifact = this.served.get(BigInt(job.artifactId));
+    if (artifact === undefined) throw new Error(`job ${job.id}: artifact ${job.artifactId} is no longer served`);
+    const input = job.inputParts as StoredInput;
+    const { output: parts, result } = runModel({ artifact, modelInput: input.modelInput });
+    // Contents as 0x hex: the bytes the leaves commit to, stored and published without re-interpretation.
+    const output = parts.map((part) => ({ ...part, content: hexlify(contentBytes(part.content)) }));
+    const outputTree = new OutputCommitment(output);
+    const inferenceId = this.inferenceIdOf(job);
+    const answer: Answer = {
+      inferenceId,
+      route: job.route,
+      subject: BigInt(job.subject),
+      claimed: job.claimedLevel as Level,
+      inputCommitment: new InputCommitment(input.parts).root,
+      outputCommitment: outputTree.root,
+      paymentRef: await this.escrow().requestRef(BigInt(job.escrowRequestId)),
+    };
+    const signature = await this.store.signOnce(inferenceId, answer, () =>
+      signAnswer(this.nodeWallet(), this.domain(), answer),
+    );
+    crashPoint("after-sign");
+    const ledger = this.ledger();
+    let answerTx: string | undefined;
+    const [state] = await withRetry("record state", () => ledger.settlementOf(inferenceId));
+    if (Number(state) === RecordState.None) {
+      const stored = JSON.parse(this.store.signedAnswer(inferenceId)!.answerJson) as Answer;
+      const receipt = await this.sender.send(`answer ${inferenceId}`, () => ledger.answer(stored, signature));
+      answerTx = receipt.hash;
+    }
+    crashPoint("after-answer");
+    const stored: StoredOutput = { parts: output, result };
+    const answered = this.store.markAnswered(job.id, { inferenceId, outputParts: stored, answerTx });
+    this.metrics.answers += 1;
+    this.metrics.answerMs.push(Date.now() - started);
+    this.log("answered", { job: job.id, inferenceId, artifact: job.artifactId, claimed: Level[job.claimedLevel] });
+    return answered;
+  }
+
+  // ------------------------------------------------------------------------------------------------ the background
+
+  /** One pass over the jobs that are due: each advances one step, failures are retried later. */
+  async tick(): Promise<void> {
+    if (this.ticking || this.stopped) return;
+    this.ticking = true;
+    try {
+      await this.commitBatches();
+      const due = this.store.dueJobs(["Paid", "Answered", "Proving", "Settled", "Rejected", "Expired"], { limit: 64 });
+      await Promise.all(due.filter((job) => !this.inFlight.has(job.id)).map((job) => this.step(job)));
+    } catch (error) {
+      this.log("tick-error", { error: (error as Error).message.slice(0, 300) });
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async step(job: Job): Promise<void> {
+    this.inFlight.add(job.id);
+    try {
+      if (await this.expireIfLate(job)) return;
+      switch (job.state) {
+        case "Paid":
+          await this.answerJob(job);
+          break;
+        case "Answered":
+          if (job.claimedLevel === Level.ZKML) this.store.startProving(job.id);
+          else this.store.startAttesting(job.id);
+          break;
+        case "Proving":
+          await this.prove(job);
+          break;
+        case "Settled":
+          await this.release(job);
+          break;
+        case "Rejected":
+        case "Expired":
+          await this.refund(job);
+          break;
+      }
+    } catch (error) {
+      const message = (error as Error).message?.slice(0, 500) ?? String(error);
+      this.store.recordFailure(job.id, job.state, message);
+      this.log("step-failed", { job: job.id, state: job.state, error: message });
+    } finally {
+      this.inFlight.delete(job.id);
+    }
+  }
+
+  /** The escrow request of a job, and the chain's time. */
+  private async request(job: Job) {
+    const [request, block] = await Promise.all([
+      withRetry("request", () => this.escrow().getRequest(BigInt(job.escrowRequestId))),
+      withRetry("block", () => this.provider.getBlock("latest")),
+    ]);
+    return { request, now: BigInt(block!.timestamp) };
+  }
+
+  /** A job still unsettled after its escrow deadline expires (the escrow would not pay it any more). */
+  private async expireIfLate(job: Job): Promise<boolean> {
+    if (!["Paid", "Answered", "Proving", "Attesting"].includes(job.state)) return false;
+    const { request, now } = await this.request(job);
+    if (now <= request.deadline) return false;
+    if (job.inferenceId !== null) {
+      const [state] = await this.ledger().settlementOf(job.inferenceId);
+      if (Number(state) === RecordState.Settled) return false; // settled in time or not: release decides
+    }
+    this.store.markExpired(job.id, job.state as "Paid" | "Answered" | "Proving" | "Attesting");
+    this.log("expired", { job: job.id, inferenceId: job.inferenceId });
+    return true;
+  }
+
+  /** `Proving -> Settled`: a Groth16 proof in a worker thread, then `settleZk` (unless already settled). */
+  private async prove(job: Job): Promise<void> {
+    const inferenceId = job.inferenceId!;
+    const ledger = this.ledger();
+    const [state] = await withRetry("record state", () => ledger.settlementOf(inferenceId));
+    if (Number(state) === RecordState.Settled) {
+      this.settled(job, "Proving", "already settled", Level.ZKML);
+      return;
+    }
+    const artifact = this.served.get(BigInt(job.artifactId))!;
+    const input = job.inputParts as StoredInput;
+    const riskInput = toRiskInput(input.modelInput as RiskInputJson);
+    const binding = zkBinding(this.chainId, this.config.addresses.ledger, inferenceId);
+    const { proof, provingMs } = await this.prover.prove({ model: artifact.riskModel!, input: riskInput, binding });
+    this.metrics.provingMs.push(provingMs);
+    crashPoint("after-proof");
+    const answer = job.answer as Answer;
+    const evidence = zkEvidence({
+      proof,
+      input: new InputCommitment(input.parts),
+      inputIndex: input.parts.length - 1,
+      outputCommitment: answer.outputCommitment,
+      paymentRef: answer.paymentRef,
+    });
+    const receipt = await this.sender.send(`settleZk ${inferenceId}`, () => ledger.settleZk(inferenceId, evidence));
+    this.settled(job, "Proving", receipt.hash, Level.ZKML);
+  }
+
+  private settled(job: Job, from: "Proving" | "Attesting", tx: string, level: Level): void {
+    this.store.markSettled(job.id, from, tx);
+    this.metrics.settlements[Level[level]] = (this.metrics.settlements[Level[level]] ?? 0) + 1;
+    this.log("settled", { job: job.id, inferenceId: job.inferenceId, level: Level[level], tx });
+  }
+
+  /**
+   * TEE answers: once per round the development enclave commits a batch of every attesting job not yet in one, then
+   * each is settled from it. A batch is stored before it is committed, so a restart commits or settles what a killed
+   * node left. Answers that arrive after this round's batch wait for the next round (one batch per enclave per round).
+   */
+  private async commitBatches(): Promise<void> {
+    if (this.config.enclaveKey === undefined) return;
+    const ledger = this.ledger();
+    const enclave = new Wallet(this.config.enclaveKey);
+    for (const batch of this.store.uncommittedBatches()) {
+      const stored = await withRetry("batch root", () =>
+        ledger.batchRoot(enclave.address, batch.round).catch(() => ZeroHash),
+      );
+      if (stored === batch.merkleRoot) {
+        this.store.markBatchCommitted(batch.round, "already committed");
+      } else if (BigInt(await ledger.currentRound()) === BigInt(batch.round)) {
+        const signature = await signBatch(enclave, this.domain(), BigInt(batch.round), batch.merkleRoot);
+        const receipt = await this.sender.send(`commitBatch ${batch.round}`, () =>
+          ledger.commitBatch(batch.round, batch.merkleRoot, signature),
+        );
+        this.store.markBatchCommitted(batch.round, receipt.hash);
+      } else {
+        // Its round ended before it was committed (the node was down): its members go into a later batch.
+        this.store.dropBatch(batch.round);
+      }
+    }
+    await this.settleCommitted(enclave.address);
+    const round = BigInt(await withRetry("round", () => ledger.currentRound()));
+    if (this.store.batch(Number(round)) !== undefined) return; // this round's batch is spent: wait for the next
+    const waiting = this.store
+      .dueJobs(["Attesting"], { limit: MAX_BATCH })
+      .filter((job) => this.store.batchOf(job.inferenceId!) === undefined);
+    if (waiting.length === 0) return;
+    if (Date.now() - Math.min(...waiting.map((job) => job.updatedAt)) < this.config.batchMs) return;
+    const entries = waiting.map((job) => ({
+      inferenceId: job.inferenceId!,
+      answerDigest: answerDigestOf(job.answer as Answer),
+    }));
+    const tree = new SettlementBatch(this.config.addresses.ledger, round, entries);
+    this.store.createBatch(
+      Number(round),
+      tree.root,
+      entries.map((e) => e.inferenceId),
+    );
+    crashPoint("after-batch-stored");
+    this.log("batch", { round, members: entries.length, root: tree.root });
+    await this.commitBatches();
+  }
+
+  /** Settles every attesting job whose batch is committed. */
+  private async settleCommitted(enclave: string): Promise<void> {
+    const ledger = this.ledger();
+    for (const job of this.store.dueJobs(["Attesting"], { limit: MAX_BATCH * 2 })) {
+      const round = this.store.batchOf(job.inferenceId!);
+      const batch = round === undefined ? undefined : this.store.batch(round);
+      if (batch === undefined || batch.commitTx === null) continue;
+      try {
+        const [state] = await ledger.settlementOf(job.inferenceId!);
+        if (Number(state) === RecordState.Settled) {
+          this.settled(job, "Attesting", "already settled", Level.TEE);
+          continue;
+        }
+        const members = batch.members.map((id) => {
+          const member = this.store.jobByInference(id)!;
+          return { inferenceId: id, answerDigest: answerDigestOf(member.answer as Answer) };
+        });
+        const tree = new SettlementBatch(this.config.addresses.ledger, BigInt(batch.round), members);
+        const receipt: TransactionReceipt = await this.sender.send(`settleFromBatch ${job.inferenceId}`, () =>
+          ledger.settleFromBatch(enclave, batch.round, job.inferenceId!, tree.proof(job.inferenceId!)),
+        );
+        this.settled(job, "Attesting", receipt.hash, Level.TEE);
+      } catch (error) {
+        this.store.recordFailure(job.id, "Attesting", (error as Error).message.slice(0, 500));
+      }
+    }
+  }
+
+  /** `Settled -> Released`: the escrow pays the operator (unless already paid); then the operator withdraws. */
+  private async release(job: Job): Promise<void> {
+    const escrow = this.escrow();
+    const { request } = await this.request(job);
+    let tx = "already released";
+    if (Number(request.status) === RequestStatus.Open) {
+      const answer = job.answer as Answer;
+      const receipt = await this.sender.send(`release ${job.escrowRequestId}`, () =>
+        escrow.release(BigInt(job.escrowRequestId), answer.inferenceId, answer.outputCommitment),
+      );
+      tx = receipt.hash;
+    }
+    this.store.markReleased(job.id, tx);
+    this.metrics.releases += 1;
+    this.log("released", { job: job.id, inferenceId: job.inferenceId, tx });
+    const operator = this.operator().address;
+    if ((await escrow.creditOf(operator, request.asset)) > 0n) {
+      await this.sender.send(`withdraw ${request.asset}`, () => escrow.withdraw(request.asset, operator));
+    }
+  }
+
+  /**
+   * `Rejected / Expired -> Refunded`: the requester gets the payment back, by `refundRejected` once the record is
+   * rejected (the node rejects its own late record when the ledger allows), or `refundExpired` after the claim window.
+   */
+  private async refund(job: Job): Promise<void> {
+    const escrow = this.escrow();
+    const ledger = this.ledger();
+    const { request, now } = await this.request(job);
+    if (Number(request.status) !== RequestStatus.Open) {
+      this.store.markRefunded(job.id, job.state as "Rejected" | "Expired", "already closed");
+      return;
+    }
+    const requestId = BigInt(job.escrowRequestId);
+    if (job.inferenceId !== null) {
+      let [state] = await ledger.settlementOf(job.inferenceId);
+      if (Number(state) === RecordState.Answered) {
+        const rejectable = await ledger.reject.staticCall(job.inferenceId).then(
+          () => true,
+          () => false,
+        );
+        if (rejectable) await this.sender.send(`reject ${job.inferenceId}`, () => ledger.reject(job.inferenceId!));
+        [state] = await ledger.settlementOf(job.inferenceId);
+      }
+      if (Number(state) === RecordState.Rejected) {
+        const answer = job.answer as Answer;
+        const receipt = await this.sender.send(`refundRejected ${requestId}`, () =>
+          escrow.refundRejected(requestId, answer.inferenceId, answer.outputCommitment),
+        );
+        return this.refunded(job, receipt.hash);
+      }
+    }
+    const refundableAt = request.deadline + BigInt(await escrow.CLAIM_WINDOW());
+    if (now <= refundableAt) throw new Error(`not refundable before ${refundableAt} (chain time ${now})`);
+    const receipt = await this.sender.send(`refundExpired ${requestId}`, () => escrow.refundExpired(requestId));
+    this.refunded(job, receipt.hash);
+  }
+
+  private refunded(job: Job, tx: string): void {
+    this.store.markRefunded(job.id, job.state as "Rejected" | "Expired", tx);
+    this.metrics.refunds += 1;
+    this.log("refunded", { job: job.id, inferenceId: job.inferenceId, tx });
+  }
+}
+
+/** The answer digest a batch leaf and an attestation carry for `answer`. */
+export function answerDigestOf(answer: Answer): string {
+  return answerDigest(answer.inputCommitment, answer.outputCommitment, answer.paymentRef);
+}
