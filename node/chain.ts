@@ -15,6 +15,12 @@ export type ChainKind = (typeof CHAIN_KINDS)[number];
 /** The accounts a local chain funds: the devkit uses 0 to 8 and the role holders 10 to 14. */
 export const LOCAL_ACCOUNTS = 20;
 
+/**
+ * Local chains mine a block every second on top of one per transaction, as a live chain does: the chain's clock (and
+ * so the ledger's settlement rounds and deadlines) moves even when nobody sends anything.
+ */
+export const LOCAL_BLOCK_MS = 1_000;
+
 /** An EIP-1193 request function, what Ignition, ethers' `BrowserProvider` and the devkit take. */
 export interface Eip1193Provider {
   request(args: { readonly method: string; readonly params?: readonly unknown[] | object }): Promise<unknown>;
@@ -86,7 +92,21 @@ function chainCommand(kind: ChainKind, port: number): [string, string[]] {
     return [process.execPath, [cli, "node", "--port", String(port)]];
   }
   const bin = join(dirname(require.resolve("@foundry-rs/anvil/package.json")), "bin.mjs");
-  return [process.execPath, [bin, "--port", String(port), "--accounts", String(LOCAL_ACCOUNTS), "--silent"]];
+  // A block every second besides one per transaction (mixed mining), as `startChain` sets up `hardhat node`.
+  return [
+    process.execPath,
+    [
+      bin,
+      "--port",
+      String(port),
+      "--accounts",
+      String(LOCAL_ACCOUNTS),
+      "--block-time",
+      "1",
+      "--mixed-mining",
+      "--silent",
+    ],
+  ];
 }
 
 /**
@@ -106,6 +126,10 @@ export async function startChain(kind: ChainKind, port: number): Promise<LocalCh
   const url = `http://127.0.0.1:${port}`;
   const chainId = await Promise.race([waitForRpc(url), exited]);
   exited.catch(() => undefined); // later exits are the caller's business (stop)
+  if (kind === "hardhat") {
+    // Hardhat keeps mining each transaction at once and adds a block every second.
+    await httpProvider(url).request({ method: "evm_setIntervalMining", params: [LOCAL_BLOCK_MS] });
+  }
   return {
     kind,
     url,

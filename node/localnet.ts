@@ -154,6 +154,9 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
     parameters.InferenceLedger = { ...parameters.InferenceLedger, roundDuration: LOCAL_ROUND_SECONDS };
     const deployment = await deployProofline({ provider }, { parameters });
     const spamArtifact = await addSpamFilter(deployment, new BrowserProvider(provider));
+    // The spam filter's trust delay aged the other development enclaves' heartbeats: they beat again.
+    await deployment.beat(deployment.signers.devEnclave);
+    await deployment.beat(deployment.signers.devProxyEnclave);
     log(`deployed and set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const publisher = deployment.signers.publisher.address;
     const served: ServedArtifactJson[] = [

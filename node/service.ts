@@ -246,6 +246,10 @@ export class NodeService {
     this.ticking = true;
     try {
       await this.commitBatches();
+    } catch (error) {
+      this.log("batch-error", { error: (error as Error).message.slice(0, 300) });
+    }
+    try {
       const due = this.store.dueJobs(["Paid", "Answered", "Proving", "Settled", "Rejected", "Expired"], { limit: 64 });
       await Promise.all(due.filter((job) => !this.inFlight.has(job.id)).map((job) => this.step(job)));
     } catch (error) {
@@ -361,10 +365,17 @@ export class NodeService {
         this.store.markBatchCommitted(batch.round, "already committed");
       } else if (BigInt(await ledger.currentRound()) === BigInt(batch.round)) {
         const signature = await signBatch(enclave, this.domain(), BigInt(batch.round), batch.merkleRoot);
-        const receipt = await this.sender.send(`commitBatch ${batch.round}`, () =>
-          ledger.commitBatch(batch.round, batch.merkleRoot, signature),
-        );
-        this.store.markBatchCommitted(batch.round, receipt.hash);
+        try {
+          const receipt = await this.sender.send(`commitBatch ${batch.round}`, () =>
+            ledger.commitBatch(batch.round, batch.merkleRoot, signature),
+          );
+          this.store.markBatchCommitted(batch.round, receipt.hash);
+        } catch (error) {
+          // The round ended between the read and the block: its members go into a later batch.
+          const data = revertData(error);
+          if (data === undefined || ledger.interface.parseError(data)?.name !== "BatchRoundNotCurrent") throw error;
+          this.store.dropBatch(batch.round);
+        }
       } else {
         // Its round ended before it was committed (the node was down): its members go into a later batch.
         this.store.dropBatch(batch.round);
@@ -484,6 +495,12 @@ export class NodeService {
     this.metrics.refunds += 1;
     this.log("refunded", { job: job.id, inferenceId: job.inferenceId, tx });
   }
+}
+
+/** The revert data an ethers error carries, if any. */
+function revertData(error: unknown): string | undefined {
+  const data = (error as { data?: unknown })?.data;
+  return typeof data === "string" && data.startsWith("0x") ? data : undefined;
 }
 
 /** The answer digest a batch leaf and an attestation carry for `answer`. */

@@ -56,6 +56,9 @@ export async function deployModule<Results extends IgnitionModuleResult<string>>
     ignitionModule: module,
     deploymentParameters: parameters,
     accounts,
+    // Development chains: a transaction is final once mined (Ignition asks for 5 confirmations over HTTP otherwise,
+    // and refuses to start while the deployer's last transactions have fewer).
+    config: { requiredConfirmations: 1 },
   });
   if (result.type !== DeploymentResultType.SUCCESSFUL_DEPLOYMENT) {
     const { type, ...details } = result;

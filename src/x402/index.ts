@@ -8,3 +8,4 @@ export * from "./facilitator.js";
 export * from "./scheme.js";
 export * from "./server.js";
 export * from "./types.js";
+export * from "./inferenceClient.js";

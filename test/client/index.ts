@@ -9,7 +9,15 @@ import * as proofline from "../../src/index.js";
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 
 /** The packages the client library may load at run time: its declared dependencies and Node's own modules. */
-const ALLOWED_PACKAGES = ["ethers", "@openzeppelin/merkle-tree", "snarkjs", "poseidon-lite"];
+// x402's client side (core and fetch) is what the paying client (src/x402/inferenceClient.ts) is built on.
+const ALLOWED_PACKAGES = [
+  "ethers",
+  "@openzeppelin/merkle-tree",
+  "snarkjs",
+  "poseidon-lite",
+  "@x402/core",
+  "@x402/fetch",
+];
 
 /**
  * Every module the client library is made of (the import closure of src/index.ts), with what each imports:
