@@ -85,8 +85,17 @@ export interface LocalChain {
 
 const require = createRequire(import.meta.url);
 
+/** Options of {@link startChain}. */
+export interface ChainOptions {
+  /**
+   * Lift EIP-170's contract size limit on anvil: for coverage runs only, whose instrumented contracts outgrow it
+   * (`hardhat node` under Hardhat's coverage run lifts it by itself).
+   */
+  unlimitedCodeSize?: boolean;
+}
+
 /** The command that runs `kind` on `port`: the locked packages' own binaries, nothing downloaded. */
-function chainCommand(kind: ChainKind, port: number): [string, string[]] {
+function chainCommand(kind: ChainKind, port: number, options: ChainOptions): [string, string[]] {
   if (kind === "hardhat") {
     const cli = join(dirname(require.resolve("hardhat/package.json")), "dist", "src", "cli.js");
     return [process.execPath, [cli, "node", "--port", String(port)]];
@@ -105,6 +114,7 @@ function chainCommand(kind: ChainKind, port: number): [string, string[]] {
       "1",
       "--mixed-mining",
       "--silent",
+      ...(options.unlimitedCodeSize ? ["--disable-code-size-limit"] : []),
     ],
   ];
 }
@@ -113,8 +123,8 @@ function chainCommand(kind: ChainKind, port: number): [string, string[]] {
  * Starts a `kind` chain on 127.0.0.1:`port` and resolves once it serves JSON-RPC. Its output is kept (the last 64 kB)
  * for the error message if it exits early.
  */
-export async function startChain(kind: ChainKind, port: number): Promise<LocalChain> {
-  const [command, args] = chainCommand(kind, port);
+export async function startChain(kind: ChainKind, port: number, options: ChainOptions = {}): Promise<LocalChain> {
+  const [command, args] = chainCommand(kind, port, options);
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-65_536));

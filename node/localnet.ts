@@ -20,7 +20,7 @@ import { RISK_SCORER } from "../src/models/riskScorer.js";
 import { SPAM_FILTER, loadSpamFilter } from "../src/models/spamFilter.js";
 import { toArtifactParams, weightsDigest } from "../src/registry.js";
 import { DEV_ENCLAVE_MEASUREMENT, deployProofline, readParameterFile } from "../testing/devkit.js";
-import { httpProvider, startChain, waitForRpc, type ChainKind, type LocalChain } from "./chain.js";
+import { httpProvider, startChain, waitForRpc, type ChainKind, type ChainOptions, type LocalChain } from "./chain.js";
 import type { ServedArtifactJson } from "./config.js";
 
 /** The development mnemonic `hardhat node` and `anvil` both fund: publicly known, never for real value. */
@@ -57,6 +57,8 @@ export interface LocalnetOptions {
   rpcUrl?: string;
   /** Where to write the record (default `.proofline/localnet.json`). */
   recordFile?: string;
+  /** Passed to `startChain` (coverage runs only). */
+  chainOptions?: ChainOptions;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -140,7 +142,7 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
   if (rpcUrl === undefined) {
     const kind = options.chain ?? "hardhat";
     log(`starting ${kind} on 127.0.0.1:${options.port ?? 8545}`);
-    chain = await startChain(kind, options.port ?? 8545);
+    chain = await startChain(kind, options.port ?? 8545, options.chainOptions);
     rpcUrl = chain.url;
   } else {
     log(`using the chain at ${rpcUrl}`);

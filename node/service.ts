@@ -33,7 +33,17 @@ import {
   type OutputPartSpec,
 } from "../src/commitments.js";
 import { RequestStatus } from "../src/escrow.js";
-import { Level, RecordState, inferenceIdFor, ledgerDomain, signAnswer, signBatch, type Answer } from "../src/ledger.js";
+import {
+  Level,
+  RecordState,
+  attesterRegistryDomain,
+  inferenceIdFor,
+  ledgerDomain,
+  signAnswer,
+  signBatch,
+  signHeartbeat,
+  type Answer,
+} from "../src/ledger.js";
 import {
   AttesterRegistry__factory,
   InferenceEscrow__factory,
@@ -357,6 +367,7 @@ export class NodeService {
     if (this.config.enclaveKey === undefined) return;
     const ledger = this.ledger();
     const enclave = new Wallet(this.config.enclaveKey);
+    await this.keepEnclaveLive(enclave);
     for (const batch of this.store.uncommittedBatches()) {
       const stored = await withRetry("batch root", () =>
         ledger.batchRoot(enclave.address, batch.round).catch(() => ZeroHash),
@@ -402,6 +413,29 @@ export class NodeService {
     crashPoint("after-batch-stored");
     this.log("batch", { round, members: entries.length, root: tree.root });
     await this.commitBatches();
+  }
+
+  private lastHeartbeatCheck = 0;
+
+  /**
+   * Keeps the development enclave live: when its last heartbeat is more than half the registry's TTL old (chain
+   * time), it signs a new one and the operator relays it. Checked at most every 5 seconds.
+   */
+  private async keepEnclaveLive(enclave: Wallet): Promise<void> {
+    if (Date.now() - this.lastHeartbeatCheck < 5_000) return;
+    this.lastHeartbeatCheck = Date.now();
+    const attesters = AttesterRegistry__factory.connect(this.config.addresses.attesters, this.sender.signer);
+    const [record, ttl, block] = await Promise.all([
+      withRetry("enclave", () => attesters.getEnclave(enclave.address)),
+      withRetry("ttl", () => attesters.heartbeatTtl()),
+      withRetry("block", () => this.provider.getBlock("latest")),
+    ]);
+    const now = BigInt(block!.timestamp);
+    if (now - record.lastHeartbeat < ttl / 2n) return;
+    const domain = attesterRegistryDomain(this.chainId, this.config.addresses.attesters);
+    const signature = await signHeartbeat(enclave, domain, now);
+    await this.sender.send(`heartbeat ${enclave.address}`, () => attesters.heartbeat(enclave.address, now, signature));
+    this.log("heartbeat", { enclave: enclave.address, development: true });
   }
 
   /** Settles every attesting job whose batch is committed. */

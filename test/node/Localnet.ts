@@ -5,11 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import hre from "hardhat";
 import { JsonRpcProvider } from "ethers";
 
 import { startChain, type ChainKind } from "../../node/chain.js";
 import { devWallet, startLocalnet, type LocalnetRecord } from "../../node/localnet.js";
 import { AttesterRegistry__factory, InferenceLedger__factory } from "../../src/typechain/index.js";
+
+/** Under `--coverage` the contracts are the instrumented build, larger than EIP-170 allows: anvil must lift it. */
+const chainOptions = { unlimitedCodeSize: hre.globalOptions.coverage === true };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,7 +56,7 @@ describe("local network in one command", function () {
   for (const kind of ["hardhat", "anvil"] as ChainKind[]) {
     it(`brings up ${kind}, deploys and sets up the system, records it, and stops the chain`, async () => {
       const recordFile = join(mkdtempSync(join(tmpdir(), "proofline-localnet-")), "localnet.json");
-      const localnet = await startLocalnet({ chain: kind, port: await freePort(), recordFile });
+      const localnet = await startLocalnet({ chain: kind, port: await freePort(), recordFile, chainOptions });
       try {
         const record = JSON.parse(readFileSync(recordFile, "utf8")) as LocalnetRecord;
         expect(record).to.deep.include({ chain: kind, chainId: "31337", rpcUrl: localnet.chain!.url });
@@ -66,7 +70,7 @@ describe("local network in one command", function () {
   }
 
   it("deploys onto a chain already running, twice, each deployment ready and the chain left running", async () => {
-    const chain = await startChain("anvil", await freePort());
+    const chain = await startChain("anvil", await freePort(), chainOptions);
     try {
       const dir = mkdtempSync(join(tmpdir(), "proofline-localnet-"));
       const first = await startLocalnet({ rpcUrl: chain.url, recordFile: join(dir, "a.json") });
@@ -85,7 +89,7 @@ describe("local network in one command", function () {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "scripts/start.ts", "--chain", "anvil", "--port", `${port}`],
+      ["--import", "tsx", "scripts/start.ts", "--port", `${port}`], // the default chain, a hardhat node
       {
         stdio: ["ignore", "pipe", "pipe"],
       },

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import hre from "hardhat";
 import { JsonRpcProvider, Wallet } from "ethers";
 
 import { startLocalnet, devWallet, type Localnet } from "../../node/localnet.js";
@@ -13,6 +14,9 @@ import { RequestStatus } from "../../src/escrow.js";
 import { Level, RecordState } from "../../src/ledger.js";
 import { InferenceEscrow__factory, InferenceLedger__factory, TestUSDC__factory } from "../../src/typechain/index.js";
 import { InferenceRequestError, ProoflineNodeClient } from "../../src/x402/index.js";
+
+/** Under `--coverage` the contracts are the instrumented build, larger than EIP-170 allows: anvil must lift it. */
+const chainOptions = { unlimitedCodeSize: hre.globalOptions.coverage === true };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -138,7 +142,7 @@ for (const kind of ["hardhat", "anvil"] as ChainKind[]) {
     before(async () => {
       const dir = mkdtempSync(join(tmpdir(), `proofline-node-${kind}-`));
       const recordFile = join(dir, "localnet.json");
-      localnet = await startLocalnet({ chain: kind, port: await freePort(), recordFile });
+      localnet = await startLocalnet({ chain: kind, port: await freePort(), recordFile, chainOptions });
       provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 100 });
       const port = await freePort();
       node = new NodeProcess(
