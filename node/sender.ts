@@ -1,6 +1,6 @@
 /**
- * How the node sends transactions: one account, one transaction at a time (so nonces never conflict within the
- * process), each retried with exponential backoff when the failure is the network's (a dropped connection, a timeout,
+ * How the node sends transactions: one account whose submissions go one at a time (so nonces never conflict within
+ * the process, the x402 facilitator's included), each retried with exponential backoff when the failure is the network's (a dropped connection, a timeout,
  * a nonce another sender took, an underpriced replacement), and never when the chain refused it (a revert is an
  * answer: the caller reads the chain and decides). After a nonce error the nonce is read again from the chain.
  *
@@ -8,7 +8,15 @@
  * request still open), so a transaction whose receipt was lost to a crash is never sent twice to harm: the second
  * attempt finds the work done.
  */
-import { isError, NonceManager, type ContractTransactionResponse, type Signer, type TransactionReceipt } from "ethers";
+import {
+  isError,
+  NonceManager,
+  type ContractTransactionResponse,
+  type Signer,
+  type TransactionReceipt,
+  type TransactionRequest,
+  type TransactionResponse,
+} from "ethers";
 
 /** How many times a network failure is retried, and the first delay (doubled each time, up to 8 s). */
 export const SEND_ATTEMPTS = 6;
@@ -28,13 +36,34 @@ export function isTransient(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A nonce manager that knows its address, as the x402 facilitator's signer must. */
+/**
+ * The account's one signer: a nonce manager that knows its address (as the x402 facilitator's signer must), submits
+ * one transaction at a time, and reads its nonce from the chain again after any failed submission. ethers' nonce
+ * manager counts a nonce before the transaction is even estimated, so a refused transaction would otherwise leave a
+ * gap that every later transaction waits behind forever.
+ */
 export class AddressedNonceManager extends NonceManager {
+  private submitting: Promise<unknown> = Promise.resolve();
+
   constructor(
     signer: Signer,
     readonly address: string,
   ) {
     super(signer);
+  }
+
+  override sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
+    const submit = async () => {
+      try {
+        return await super.sendTransaction(tx);
+      } catch (error) {
+        this.reset();
+        throw error;
+      }
+    };
+    const result = this.submitting.then(submit, submit);
+    this.submitting = result.catch(() => undefined);
+    return result;
   }
 }
 
@@ -42,7 +71,6 @@ export class AddressedNonceManager extends NonceManager {
 export class Sender {
   /** The account's signer: anything else sending from this account must use it, so nonces stay in one sequence. */
   readonly signer: AddressedNonceManager;
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     wallet: Signer & { readonly address: string },
@@ -56,8 +84,8 @@ export class Sender {
    * its receipt once mined; rejects with the chain's refusal at once, or with the last network error after
    * `SEND_ATTEMPTS` attempts.
    */
-  send(what: string, build: () => Promise<ContractTransactionResponse>): Promise<TransactionReceipt> {
-    const run = async () => {
+  async send(what: string, build: () => Promise<ContractTransactionResponse>): Promise<TransactionReceipt> {
+    {
       for (let attempt = 1; ; attempt++) {
         try {
           const response = await build();
@@ -78,10 +106,7 @@ export class Sender {
           await sleep(delay);
         }
       }
-    };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    }
   }
 }
 

@@ -52,6 +52,12 @@ const log: Log = (event, fields = {}) => {
   if (event === "tx")
     gasByTx.set(String(fields.hash), { what: String(fields.what), gas: BigInt(String(fields.gasUsed)) });
 };
+const provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 100 });
+// The payers get test USDC from its owner (the operator's account) before the node starts sending from it.
+const payers = [2, 3, 15, 16, 17, 18, 19].map((i) => new Wallet(devWallet(i).privateKey, provider));
+// Sent through the chain's own account (it assigns the nonce), as the local network's set-up did.
+const usdc = TestUSDC__factory.connect(localnet.record.addresses.usdc, await provider.getSigner(0));
+for (const payer of payers) await (await usdc.mint(payer.address, 100_000_000n)).wait();
 const service = await NodeService.start(
   loadConfig({
     ...process.env,
@@ -65,12 +71,7 @@ const service = await NodeService.start(
   }),
   log,
 );
-const provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 100 });
 try {
-  const minter = new Wallet(devWallet(0).privateKey, provider);
-  const usdc = TestUSDC__factory.connect(localnet.record.addresses.usdc, minter);
-  const payers = [2, 3, 15, 16, 17, 18, 19].map((i) => new Wallet(devWallet(i).privateKey, provider));
-  for (const payer of payers) await (await usdc.mint(payer.address, 100_000_000n)).wait();
   const clients = await Promise.all(
     payers.map((payer) =>
       ProoflineNodeClient.connect({
