@@ -159,8 +159,9 @@ function run(command: string, args: string[], cwd: string) {
 /**
  * What `npm install proofline` gives another project, built from this repository with `npm pack` (which runs the
  * `prepack` build of `dist/`): the tarball is unpacked into the project's node_modules, and the package's own
- * dependencies (OpenZeppelin, ethers, snarkjs, ...), Hardhat with its mocha and ethers toolbox (which brings
- * Ignition), chai and TypeScript are linked from this repository's node_modules instead of being downloaded.
+ * dependencies (OpenZeppelin, ethers, snarkjs, x402's client, ...), Hardhat with its mocha and ethers toolbox
+ * (which brings Ignition), chai and TypeScript are linked from this repository's node_modules instead of being
+ * downloaded.
  */
 describe("the published package, used by a separate tiny project", function () {
   this.timeout(900_000);
@@ -184,6 +185,7 @@ describe("the published package, used by a separate tiny project", function () {
       "hardhat",
       "@nomicfoundation",
       "@openzeppelin",
+      "@x402",
       "@types",
       "chai",
       "ethers",
