@@ -1,6 +1,5 @@
 import { spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -15,7 +14,7 @@ import * as settleTasks from "../../scripts/tasks/settle.js";
 import timeTask from "../../scripts/tasks/time.js";
 import { findDeployed, readDeployedAddresses } from "../../src/deployments.js";
 import { Level, RecordState } from "../../src/ledger.js";
-import { startHardhatNode } from "../utils/hardhatNode.js";
+import { freePort, startHardhatNode } from "../utils/hardhatNode.js";
 
 const ROOT = resolve(".");
 const DOC = "docs/FIRST-INFERENCE.md";
@@ -111,17 +110,6 @@ const shownPattern = (line: string) =>
       .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
       .join(".*")}$`,
   );
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** Runs `command` as the reader would, in a shell at the repository root, against the node at `url`. */
 function run(command: string, url: string) {

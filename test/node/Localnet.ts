@@ -1,30 +1,16 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import hre from "hardhat";
+
+import { freePort, testChainOptions } from "../utils/hardhatNode.js";
 import { JsonRpcProvider } from "ethers";
 
 import { startChain, type ChainKind } from "../../node/chain.js";
 import { devWallet, startLocalnet, type LocalnetRecord } from "../../node/localnet.js";
 import { AttesterRegistry__factory, InferenceLedger__factory } from "../../src/typechain/index.js";
-
-/** Under `--coverage` the contracts are the instrumented build, larger than EIP-170 allows: anvil must lift it. */
-const chainOptions = { unlimitedCodeSize: hre.globalOptions.coverage === true };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** What a developer builds against: the contracts have code, the node key is active, both enclaves are live. */
 async function expectReady(record: LocalnetRecord) {
@@ -56,7 +42,12 @@ describe("local network in one command", function () {
   for (const kind of ["hardhat", "anvil"] as ChainKind[]) {
     it(`brings up ${kind}, deploys and sets up the system, records it, and stops the chain`, async () => {
       const recordFile = join(mkdtempSync(join(tmpdir(), "proofline-localnet-")), "localnet.json");
-      const localnet = await startLocalnet({ chain: kind, port: await freePort(), recordFile, chainOptions });
+      const localnet = await startLocalnet({
+        chain: kind,
+        port: await freePort(),
+        recordFile,
+        chainOptions: testChainOptions,
+      });
       try {
         const record = JSON.parse(readFileSync(recordFile, "utf8")) as LocalnetRecord;
         expect(record).to.deep.include({ chain: kind, chainId: "31337", rpcUrl: localnet.chain!.url });
@@ -70,7 +61,7 @@ describe("local network in one command", function () {
   }
 
   it("deploys onto a chain already running, twice, each deployment ready and the chain left running", async () => {
-    const chain = await startChain("anvil", await freePort(), chainOptions);
+    const chain = await startChain("anvil", await freePort(), testChainOptions);
     try {
       const dir = mkdtempSync(join(tmpdir(), "proofline-localnet-"));
       const first = await startLocalnet({ rpcUrl: chain.url, recordFile: join(dir, "a.json") });

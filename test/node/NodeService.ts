@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import hre from "hardhat";
+
+import { freePort, testChainOptions } from "../utils/hardhatNode.js";
 import { JsonRpcProvider, Wallet } from "ethers";
 
 import { startLocalnet, devWallet, type Localnet } from "../../node/localnet.js";
@@ -14,20 +14,6 @@ import { RequestStatus } from "../../src/escrow.js";
 import { Level, RecordState } from "../../src/ledger.js";
 import { InferenceEscrow__factory, InferenceLedger__factory, TestUSDC__factory } from "../../src/typechain/index.js";
 import { InferenceRequestError, ProoflineNodeClient } from "../../src/x402/index.js";
-
-/** Under `--coverage` the contracts are the instrumented build, larger than EIP-170 allows: anvil must lift it. */
-const chainOptions = { unlimitedCodeSize: hre.globalOptions.coverage === true };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The node service as its own process (`npm run serve`'s script), on the local network `localnet` recorded. */
 class NodeProcess {
@@ -142,7 +128,12 @@ for (const kind of ["hardhat", "anvil"] as ChainKind[]) {
     before(async () => {
       const dir = mkdtempSync(join(tmpdir(), `proofline-node-${kind}-`));
       const recordFile = join(dir, "localnet.json");
-      localnet = await startLocalnet({ chain: kind, port: await freePort(), recordFile, chainOptions });
+      localnet = await startLocalnet({
+        chain: kind,
+        port: await freePort(),
+        recordFile,
+        chainOptions: testChainOptions,
+      });
       provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 100 });
       const port = await freePort();
       node = new NodeProcess(

@@ -1,5 +1,8 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from "node:child_process";
+import { createServer } from "node:net";
 import { resolve } from "node:path";
+
+import hre from "hardhat";
 
 /** The same Hardhat the tests run under (the package does not export its CLI file, so it is found by path). */
 export const HARDHAT_CLI = resolve("node_modules/hardhat/dist/src/cli.js");
@@ -53,3 +56,21 @@ export function runHardhat(args: string[], env: NodeJS.ProcessEnv = {}, input = 
     timeout: 300_000,
   });
 }
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it), for a node or server a test starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Options for the local chains a test starts (node/chain.ts): under `--coverage` the contracts are the instrumented
+ * build, larger than EIP-170 allows, so anvil must lift the limit.
+ */
+export const testChainOptions = { unlimitedCodeSize: hre.globalOptions.coverage === true };
