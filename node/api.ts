@@ -9,8 +9,9 @@
  *   for an artifact not served, 409 for a revoked one or a label that moved), so a bad request is never offered a
  *   payment; then x402: without payment, 402 with the offer (price, token, escrow, minimum level, deadline, and the
  *   input commitment of this very body); with a valid payment, the escrow request is opened and funded (`upfront`),
- *   the model runs, the answer is recorded, and the response carries the answer, its inference id, its commitments,
- *   every part, and the state `Answered` (`settled: false`).
+ *   the model runs, the signed answer is submitted to the ledger, and the response carries (without waiting for the
+ *   answer's block) the answer, its inference id, its commitments, every part, and the state `Answered`
+ *   (`settled: false`; `onLedger` says whether its block has come yet).
  * - `GET  /v1/inferences/<id>`: every input and output part of an inference, its commitments, and its state as the
  *   ledger says now, so anyone can check the parts against the record.
  */
@@ -144,7 +145,9 @@ export async function createApp(service: NodeService) {
     });
   });
 
-  // Validation before payment: a request that cannot be answered is never offered a price.
+  // Validation before payment: a request that cannot be answered is never offered a price. Its job spec is kept for
+  // the request's lifetime (keyed by its parsed body), so pricing and answering use the one validation.
+  const specs = new WeakMap<object, JobSpec>();
   app.post("/v1/inferences", async (req: Request, res: Response, next: NextFunction) => {
     service.metrics.requests += 1;
     try {
@@ -153,7 +156,9 @@ export async function createApp(service: NodeService) {
         throw new RequestRefused(400, "the body must be a JSON object");
       }
       const artifact = await artifactOfRequest(body, service.served, service.registry());
-      res.locals.spec = jobSpecOf(body, artifact);
+      const spec = jobSpecOf(body, artifact);
+      specs.set(body, spec);
+      res.locals.spec = spec;
       next();
     } catch (error) {
       service.metrics.refusedRequests += 1;
@@ -162,14 +167,14 @@ export async function createApp(service: NodeService) {
     }
   });
 
-  /** The offer for a validated body: the artifact's price and terms, and the body's input commitment. */
+  /**
+   * The offer for a validated body: the artifact's price and terms, and the body's input commitment. x402 sees the
+   * request's parsed body, the very object the validation above kept its job spec for.
+   */
   const specOf = (context: { adapter: { getBody?: () => unknown } }): JobSpec => {
-    // The same validation as above, on the body x402 sees (it is the request's parsed body).
-    const body = context.adapter.getBody?.() as Record<string, unknown>;
-    const [artifact] = [...service.served.values()].filter((a) =>
-      body.artifact !== undefined ? String(body.artifact) === a.artifactId.toString() : a.label === body.label,
-    );
-    return jobSpecOf(body, artifact);
+    const spec = specs.get(context.adapter.getBody?.() as object);
+    if (spec === undefined) throw new Error("x402 priced a request the validation did not see");
+    return spec;
   };
   app.use(
     paymentMiddleware(
@@ -255,7 +260,9 @@ export async function describeJob(service: NodeService, inferenceId: string) {
     artifact: job.artifactId,
     route: Route[job.route],
     claimed: Level[job.claimedLevel],
-    state: RecordState[Number(state)],
+    // Until its block, a submitted answer is not on the ledger yet: still `Answered` (never settled), `onLedger` false.
+    state: Number(state) === RecordState.None ? RecordState[RecordState.Answered] : RecordState[Number(state)],
+    onLedger: Number(state) !== RecordState.None,
     achieved: Number(state) === RecordState.Settled ? Level[Number(achieved)] : null,
     settled: Number(state) === RecordState.Settled,
     settledAt: Number(state) === RecordState.Settled ? Number(settledAt) : null,

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
+import { connect, createServer } from "node:net";
 import { dirname, join } from "node:path";
 
 /** The chain clients `startChain` runs. */
@@ -85,6 +86,30 @@ export interface LocalChain {
 
 const require = createRequire(import.meta.url);
 
+/** A TCP port on 127.0.0.1 that nothing listens on right now (the system picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 /** Options of {@link startChain}. */
 export interface ChainOptions {
   /**
@@ -124,6 +149,10 @@ function chainCommand(kind: ChainKind, port: number, options: ChainOptions): [st
  * for the error message if it exits early.
  */
 export async function startChain(kind: ChainKind, port: number, options: ChainOptions = {}): Promise<LocalChain> {
+  // Another chain already on the port would answer in this one's place (and with its own state).
+  if (await portTaken(port)) {
+    throw new Error(`127.0.0.1:${port} is already in use: stop what listens there, or choose another port`);
+  }
   const [command, args] = chainCommand(kind, port, options);
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

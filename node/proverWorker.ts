@@ -8,9 +8,10 @@
  * with that `workerData` (an empty module, see `PROVER_WORKER_DATA` in node/prover.ts), and since `web-worker` cannot
  * start threads from here, this thread builds snarkjs's BN254 curve single-threaded and leaves it where snarkjs looks
  * for its cached curve (`globalThis.curve_bn128`) before it says it is ready. Every proof then runs on this one thread:
- * the pool, not snarkjs, decides how many cores prove. A `close` message releases the curve (`releaseProver`) and lets
+ * the pool, not snarkjs, decides how many cores prove, at the lowest scheduling priority. A `close` message releases the curve (`releaseProver`) and lets
  * the thread end.
  */
+import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 
 import { curves } from "snarkjs";
@@ -36,6 +37,14 @@ export type FromWorker =
   | { type: "proved"; jobId: number; proof: ZkProof; provingMs: number }
   | { type: "failed"; jobId: number; message: string }
   | { type: "closed" };
+
+// Proving yields to answering: on Linux a nice value is per thread, and `setPriority` with no pid sets the calling
+// thread's, so this thread runs at the lowest priority and the HTTP loop (and a local chain) always get a core first.
+try {
+  setPriority(19);
+} catch {
+  // not permitted here (or not Linux): proving still runs off the main thread
+}
 
 const port = parentPort;
 if (port === null) throw new Error("node/proverWorker.ts runs as a worker thread of ProverPool");

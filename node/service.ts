@@ -32,7 +32,7 @@ import {
   type InputPartSpec,
   type OutputPartSpec,
 } from "../src/commitments.js";
-import { RequestStatus } from "../src/escrow.js";
+import { RequestStatus, requestRef } from "../src/escrow.js";
 import {
   Level,
   RecordState,
@@ -102,6 +102,12 @@ function crashPoint(point: string): void {
   if (process.env.PROOFLINE_CRASH_AT === point) process.kill(process.pid, "SIGKILL");
 }
 
+/** `make()` on the first call, the same value after. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 /** Batches of one round are capped at this many leaves (one commit, then one settle each). */
 export const MAX_BATCH = 64;
 
@@ -127,14 +133,23 @@ export class NodeService {
 
   readonly nodeWallet = () => new Wallet(this.config.nodeKey);
   readonly operator = () => new Wallet(this.config.operatorKey, this.provider);
-  readonly ledger = () => InferenceLedger__factory.connect(this.config.addresses.ledger, this.sender.signer);
-  readonly escrow = () => InferenceEscrow__factory.connect(this.config.addresses.escrow, this.sender.signer);
-  readonly registry = () => ModelRegistry__factory.connect(this.config.addresses.registry, this.provider);
+  // One contract object each (building one parses its whole ABI, a cost the fast path should not pay per request).
+  readonly ledger = once(() => InferenceLedger__factory.connect(this.config.addresses.ledger, this.sender.signer));
+  readonly escrow = once(() => InferenceEscrow__factory.connect(this.config.addresses.escrow, this.sender.signer));
+  readonly registry = once(() => ModelRegistry__factory.connect(this.config.addresses.registry, this.provider));
+  private readonly attesters = once(() =>
+    AttesterRegistry__factory.connect(this.config.addresses.attesters, this.sender.signer),
+  );
   readonly domain = () => ledgerDomain(this.chainId, this.config.addresses.ledger);
 
   /** Connects, checks every served artifact against the registry, opens the store, and starts serving. */
   static async start(config: NodeConfig, log: Log = jsonLog): Promise<NodeService> {
-    const provider = new JsonRpcProvider(config.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
+    // No batching stall: ethers waits 10 ms by default to batch calls, which the fast path would pay per round trip.
+    const provider = new JsonRpcProvider(config.rpcUrl, undefined, {
+      staticNetwork: true,
+      pollingInterval: 250,
+      batchStallTime: 0,
+    });
     const chainId = (await withRetry("chain id", () => provider.getNetwork())).chainId;
     const nodeKey = new Wallet(config.nodeKey).address;
     const attesters = AttesterRegistry__factory.connect(config.addresses.attesters, provider);
@@ -196,7 +211,7 @@ export class NodeService {
     this.inFlight.add(job.id);
     try {
       crashPoint("after-payment");
-      return await this.answerJob(job);
+      return await this.answerJob(job, { fresh: true });
     } finally {
       this.inFlight.delete(job.id);
     }
@@ -207,8 +222,13 @@ export class NodeService {
     return inferenceIdFor(this.nodeWallet().address, `${this.config.addresses.escrow}/${job.escrowRequestId}`);
   }
 
-  /** `Paid -> Answered`: runs the model, signs the answer once, records it on the ledger (unless it already is). */
-  async answerJob(job: Job): Promise<Job> {
+  /**
+   * `Paid -> Answered`: runs the model, signs the answer once, and submits it to the ledger (unless it is already
+   * recorded). Returns once the transaction is accepted, not mined: the background loop confirms it is on the ledger
+   * (and sends the stored answer again if it is not) before proving or attesting. A `fresh` job (just paid, never
+   * stored before) cannot be on the ledger yet, so its record is not read first.
+   */
+  async answerJob(job: Job, { fresh = false } = {}): Promise<Job> {
     const started = Date.now();
     const artifact = this.served.get(BigInt(job.artifactId));
     if (artifact === undefined) throw new Error(`job ${job.id}: artifact ${job.artifactId} is no longer served`);
@@ -225,20 +245,17 @@ export class NodeService {
       claimed: job.claimedLevel as Level,
       inputCommitment: new InputCommitment(input.parts).root,
       outputCommitment: outputTree.root,
-      paymentRef: await this.escrow().requestRef(BigInt(job.escrowRequestId)),
+      paymentRef: requestRef(this.chainId, this.config.addresses.escrow, BigInt(job.escrowRequestId)),
     };
     const signature = await this.store.signOnce(inferenceId, answer, () =>
       signAnswer(this.nodeWallet(), this.domain(), answer),
     );
     crashPoint("after-sign");
-    const ledger = this.ledger();
     let answerTx: string | undefined;
-    const [state] = await withRetry("record state", () => ledger.settlementOf(inferenceId));
-    if (Number(state) === RecordState.None) {
-      const stored = JSON.parse(this.store.signedAnswer(inferenceId)!.answerJson) as Answer;
-      const receipt = await this.sender.send(`answer ${inferenceId}`, () => ledger.answer(stored, signature));
-      answerTx = receipt.hash;
-    }
+    const [state] = fresh
+      ? [RecordState.None]
+      : await withRetry("record state", () => this.ledger().settlementOf(inferenceId));
+    if (Number(state) === RecordState.None) answerTx = await this.submitAnswer(inferenceId);
     crashPoint("after-answer");
     const stored: StoredOutput = { parts: output, result };
     const answered = this.store.markAnswered(job.id, { inferenceId, outputParts: stored, answerTx });
@@ -246,6 +263,36 @@ export class NodeService {
     this.metrics.answerMs.push(Date.now() - started);
     this.log("answered", { job: job.id, inferenceId, artifact: job.artifactId, claimed: Level[job.claimedLevel] });
     return answered;
+  }
+
+  /** Submits the stored, signed answer of `inferenceId` (the only one the node ever signs for it); its hash. */
+  private async submitAnswer(inferenceId: string): Promise<string> {
+    const signed = this.store.signedAnswer(inferenceId)!;
+    const stored = JSON.parse(signed.answerJson) as Answer;
+    const ledger = this.ledger();
+    const response = await this.sender.submit(`answer ${inferenceId}`, () => ledger.answer(stored, signed.signature!));
+    return response.hash;
+  }
+
+  /**
+   * Whether an answered job's record is on the ledger. When it is not, and its answer transaction is not pending
+   * either (mined and reverted, dropped, or never sent before a crash), the stored answer is sent again.
+   */
+  private async answerRecorded(job: Job): Promise<boolean> {
+    const inferenceId = job.inferenceId!;
+    const [state] = await withRetry("record state", () => this.ledger().settlementOf(inferenceId));
+    if (Number(state) !== RecordState.None) return true;
+    if (job.answerTx !== null) {
+      const [pending, receipt] = await Promise.all([
+        withRetry("answer tx", () => this.provider.getTransaction(job.answerTx!)),
+        withRetry("answer receipt", () => this.provider.getTransactionReceipt(job.answerTx!)),
+      ]);
+      if (pending !== null && receipt === null) return false; // still waiting for its block
+    }
+    const hash = await this.submitAnswer(inferenceId);
+    this.store.setAnswerTx(job.id, hash);
+    this.log("answer-resent", { job: job.id, inferenceId, tx: hash });
+    return false;
   }
 
   // ------------------------------------------------------------------------------------------------ the background
@@ -278,6 +325,7 @@ export class NodeService {
           await this.answerJob(job);
           break;
         case "Answered":
+          if (!(await this.answerRecorded(job))) break;
           if (job.claimedLevel === Level.ZKML) this.store.startProving(job.id);
           else this.store.startAttesting(job.id);
           break;
@@ -424,7 +472,7 @@ export class NodeService {
   private async keepEnclaveLive(enclave: Wallet): Promise<void> {
     if (Date.now() - this.lastHeartbeatCheck < 5_000) return;
     this.lastHeartbeatCheck = Date.now();
-    const attesters = AttesterRegistry__factory.connect(this.config.addresses.attesters, this.sender.signer);
+    const attesters = this.attesters();
     const [record, ttl, block] = await Promise.all([
       withRetry("enclave", () => attesters.getEnclave(enclave.address)),
       withRetry("ttl", () => attesters.heartbeatTtl()),

@@ -389,6 +389,16 @@ export class JobStore {
     });
   }
 
+  /** The answer transaction of an answered job, sent again (the first was dropped, reverted, or lost to a crash). */
+  setAnswerTx(jobId: number, answerTx: string): Job {
+    return this.transaction(() => {
+      const job = this.#jobOrThrow(jobId);
+      if (job.state !== "Answered") throw new StoreTransitionRefused(jobId, job.state, "Answered", "Answered");
+      this.#db.prepare("UPDATE jobs SET answer_tx = ?, updated_at = ? WHERE id = ?").run(answerTx, this.#now(), jobId);
+      return this.#jobOrThrow(jobId);
+    });
+  }
+
   /** `Answered -> Proving`: the ZKML path. */
   startProving(jobId: number): Job {
     return this.#transition(jobId, "Answered", "Proving", null);

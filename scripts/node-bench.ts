@@ -15,11 +15,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { parseArgs, promisify } from "node:util";
 
 import { JsonRpcProvider, Wallet } from "ethers";
 
 import { loadConfig } from "../node/config.js";
+import { freePort } from "../node/chain.js";
 import { devWallet, startLocalnet } from "../node/localnet.js";
 import { NodeService, type Log } from "../node/service.js";
 import { RecordState } from "../src/ledger.js";
@@ -31,12 +34,15 @@ const { values } = parseArgs({
     chain: { type: "string", default: "anvil" },
     requests: { type: "string", default: "40" },
     concurrency: { type: "string", default: "8" },
+    // Internal: this script run again as the paying clients (`--load <json>`), in a process of their own.
+    load: { type: "string" },
   },
 });
 const total = Number(values.requests);
 const concurrency = Number(values.concurrency);
 const chain = values.chain as "hardhat" | "anvil";
 
+const execFileAsync = promisify(execFile);
 const quantile = (xs: number[], q: number) => {
   if (xs.length === 0) return NaN;
   const sorted = [...xs].sort((a, b) => a - b);
@@ -44,15 +50,79 @@ const quantile = (xs: number[], q: number) => {
 };
 const progress = (line: string) => console.error(`bench: ${line}`);
 
+/** One answered request, as the load process reports it. */
+interface Answered {
+  inferenceId: string;
+  answeredAt: number;
+  ms: number;
+  kind: "ZKML" | "TEE";
+}
+
+/**
+ * The paying clients: `total` requests (half risk scorer, half spam filter), `concurrency` at a time, over x402 into
+ * the node's escrow; prints what was answered as JSON. Run in a process of its own, so the clients' own work (signing
+ * authorizations, checking answers against commitments) is not charged to the node's thread.
+ */
+async function runLoad(args: { nodeUrl: string; rpcUrl: string; escrow: string; payerKeys: string[] }) {
+  const rpc = new JsonRpcProvider(args.rpcUrl, undefined, { staticNetwork: true, batchStallTime: 0 });
+  const wallets = args.payerKeys.map((key) => new Wallet(key, rpc));
+  const clients = await Promise.all(
+    wallets.map((payer) =>
+      ProoflineNodeClient.connect({
+        nodeUrl: args.nodeUrl,
+        payer,
+        provider: rpc,
+        trustedEscrows: [args.escrow],
+        maxAmountPerPayment: 100_000n,
+      }),
+    ),
+  );
+  const bodies = Array.from({ length: total }, (_, i) =>
+    i % 2 === 0
+      ? { artifact: "1", input: { subject: wallets[i % wallets.length].address, features: [i % 1024, 2, 500, 100] } }
+      : { label: "spam-filter", input: { text: `message ${i}: claim your free prize now!!!` } },
+  );
+  const answers: Answered[] = [];
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < total) {
+        const i = next++;
+        const sent = Date.now();
+        const paid = await clients[(worker + i) % clients.length].infer(bodies[i]);
+        const now = Date.now();
+        answers.push({
+          inferenceId: paid.inferenceId,
+          answeredAt: now,
+          ms: now - sent,
+          kind: i % 2 === 0 ? "ZKML" : "TEE",
+        });
+      }
+    }),
+  );
+  rpc.destroy();
+  process.stdout.write(JSON.stringify({ answers, elapsedMs: Date.now() - started }));
+}
+
+if (values.load !== undefined) {
+  await runLoad(JSON.parse(values.load) as Parameters<typeof runLoad>[0]);
+  process.exit(0);
+}
+
 const dir = mkdtempSync(join(tmpdir(), "proofline-bench-"));
 progress(`starting ${chain} and setting up the system`);
-const localnet = await startLocalnet({ chain, port: 18_990, recordFile: join(dir, "localnet.json") });
+const localnet = await startLocalnet({ chain, port: await freePort(), recordFile: join(dir, "localnet.json") });
 const gasByTx = new Map<string, { what: string; gas: bigint }>();
 const log: Log = (event, fields = {}) => {
   if (event === "tx")
     gasByTx.set(String(fields.hash), { what: String(fields.what), gas: BigInt(String(fields.gasUsed)) });
 };
-const provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 100 });
+const provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, {
+  staticNetwork: true,
+  pollingInterval: 100,
+  batchStallTime: 0,
+});
 // The payers get test USDC from its owner (the operator's account) before the node starts sending from it.
 const payers = [2, 3, 15, 16, 17, 18, 19].map((i) => new Wallet(devWallet(i).privateKey, provider));
 // Sent through the chain's own account (it assigns the nonce), as the local network's set-up did.
@@ -72,39 +142,28 @@ const service = await NodeService.start(
   log,
 );
 try {
-  const clients = await Promise.all(
-    payers.map((payer) =>
-      ProoflineNodeClient.connect({
+  progress(`${total} paid requests, ${concurrency} at a time (the clients in a process of their own)`);
+  const load = await execFileAsync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      "--requests",
+      String(total),
+      "--concurrency",
+      String(concurrency),
+      "--load",
+      JSON.stringify({
         nodeUrl: service.url,
-        payer,
-        provider,
-        trustedEscrows: [localnet.record.addresses.escrow],
-        maxAmountPerPayment: 100_000n,
+        rpcUrl: localnet.record.rpcUrl,
+        escrow: localnet.record.addresses.escrow,
+        payerKeys: payers.map((payer) => payer.privateKey),
       }),
-    ),
+    ],
+    { encoding: "utf8", maxBuffer: 64 << 20 },
   );
-  const bodies = Array.from({ length: total }, (_, i) =>
-    i % 2 === 0
-      ? { artifact: "1", input: { subject: payers[i % payers.length].address, features: [i % 1024, 2, 500, 100] } }
-      : { label: "spam-filter", input: { text: `message ${i}: claim your free prize now!!!` } },
-  );
-
-  progress(`${total} paid requests, ${concurrency} at a time`);
-  const answers: Array<{ paid: PaidInference; answeredAt: number; ms: number; kind: string }> = [];
-  let next = 0;
-  const started = Date.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (next < total) {
-        const i = next++;
-        const sent = Date.now();
-        const paid = await clients[(worker + i) % clients.length].infer(bodies[i]);
-        const now = Date.now();
-        answers.push({ paid, answeredAt: now, ms: now - sent, kind: i % 2 === 0 ? "ZKML" : "TEE" });
-      }
-    }),
-  );
-  const elapsed = (Date.now() - started) / 1000;
+  const { answers, elapsedMs } = JSON.parse(load.stdout) as { answers: Answered[]; elapsedMs: number };
+  const elapsed = elapsedMs / 1000; // from the first request to the last answer, as the clients saw it
 
   progress("waiting for every answer to settle and be released");
   const ledger = InferenceLedger__factory.connect(localnet.record.addresses.ledger, provider);
@@ -116,13 +175,13 @@ try {
   const deadline = Date.now() + 10 * 60_000;
   while (pending.size > 0 && Date.now() < deadline) {
     for (const answer of [...pending]) {
-      const [state] = await ledger.settlementOf(answer.paid.inferenceId);
+      const [state] = await ledger.settlementOf(answer.inferenceId);
       if (Number(state) === RecordState.Settled) {
         settledAfter.get(answer.kind)!.push(Date.now() - answer.answeredAt);
         pending.delete(answer);
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a client's pace, not a load of its own on the chain
   }
   while (service.store.countsByState().Released < total && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -132,13 +191,15 @@ try {
   const gasOf = (prefix: string) => [...gasByTx.values()].filter((t) => t.what.startsWith(prefix)).map((t) => t.gas);
   const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
   const mean = (xs: bigint[]) => (xs.length === 0 ? 0n : sum(xs) / BigInt(xs.length));
+  // The answer is submitted on the fast path and confirmed later, so its receipt is read here too.
   const funding: bigint[] = [];
+  const answerGas: bigint[] = [];
   for (const answer of answers) {
-    const job = service.store.jobByInference(answer.paid.inferenceId)!;
+    const job = service.store.jobByInference(answer.inferenceId)!;
     funding.push((await provider.getTransactionReceipt(job.paymentTx))!.gasUsed);
+    answerGas.push((await provider.getTransactionReceipt(job.answerTx!))!.gasUsed);
   }
-  const [answerGas, zkGas, batchGas, fromBatchGas, releaseGas, withdrawGas] = [
-    gasOf("answer "),
+  const [zkGas, batchGas, fromBatchGas, releaseGas, withdrawGas] = [
     gasOf("settleZk "),
     gasOf("commitBatch "),
     gasOf("settleFromBatch "),

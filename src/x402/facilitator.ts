@@ -7,7 +7,7 @@
  * Every refusal has its own reason (`ProoflineInvalidReason`) and a message that says what was wrong. A refused
  * payment moves no money: nothing is sent until every check and a static call of `openWithAuthorization` passed.
  */
-import { Interface, Signature, getAddress, verifyTypedData, type Signer } from "ethers";
+import { Interface, Signature, TypedDataEncoder, getAddress, recoverAddress, type Signer } from "ethers";
 
 import { RECEIVE_WITH_AUTHORIZATION_TYPES, authorizationNonce, tokenDomain } from "../escrow.js";
 import { InferenceEscrow__factory, TestUSDC__factory, type InferenceEscrow } from "../typechain/index.js";
@@ -164,19 +164,16 @@ export class ProoflineFacilitatorScheme {
       const tx = await this.escrow.openWithAuthorization(payment.params, payer, validAfter, validBefore, v, r, s);
       transaction = tx.hash;
       const receipt = await tx.wait();
-      const events =
-        receipt === null
-          ? []
-          : await this.escrow.queryFilter(
-              this.escrow.filters.RequestOpened(),
-              receipt.blockNumber,
-              receipt.blockNumber,
-            );
-      const opened = events.find((event) => event.transactionHash === transaction);
-      if (receipt?.status !== 1 || opened === undefined) {
+      // The request this transaction opened, from its own receipt's logs (the escrow's, nobody else's).
+      const escrowAddress = this.escrowAddress.toLowerCase();
+      const opened = (receipt?.status === 1 ? receipt.logs : [])
+        .filter((log) => log.address.toLowerCase() === escrowAddress)
+        .map((log) => this.escrow.interface.parseLog(log))
+        .find((parsed) => parsed?.name === "RequestOpened");
+      if (opened === undefined || opened === null) {
         throw new Refusal(ProoflineInvalidReason.TransactionFailed, `${transaction} opened no request`);
       }
-      const { requestId, requestRef } = opened.args;
+      const { requestId, requestRef } = opened.args as unknown as { requestId: bigint; requestRef: string };
       return {
         success: true,
         payer,
@@ -213,10 +210,25 @@ export class ProoflineFacilitatorScheme {
         `nonce ${authorization.nonce} is not ${nonce} for these params`,
       );
     }
-    await this.checkTimes(payment, offer);
-    await this.checkToken(payment);
-    const signature = checkSignature(payment, offer, chainId);
-    await this.simulate(payment, signature);
+    // The chain is read once, all at once (the fast path waits on this); the checks then refuse in their order.
+    let signature: Omit<CheckedPayment, "payment"> | undefined;
+    let badSignature: unknown;
+    try {
+      signature = checkSignature(payment, offer, chainId);
+    } catch (error) {
+      badSignature = error;
+    }
+    const token = this.token(params.asset);
+    const [now, used, balance, simulation] = await Promise.all([
+      this.now(),
+      token.authorizationState(authorization.from, authorization.nonce),
+      token.balanceOf(authorization.from),
+      signature === undefined ? undefined : this.simulate(payment, signature),
+    ]);
+    checkTimes(payment, offer, now, this.slack);
+    checkToken(payment, used, balance);
+    if (signature === undefined) throw badSignature;
+    if (simulation !== undefined) throw simulation;
     return { payment, ...signature };
   }
 
@@ -254,56 +266,30 @@ export class ProoflineFacilitatorScheme {
     }
   }
 
-  private async checkTimes({ params, authorization }: ProoflinePayload, offer: ProoflineExtra): Promise<void> {
-    const now = await this.now();
-    if (authorization.validAfter > now) {
-      throw new Refusal(
-        ProoflineInvalidReason.NotYetValid,
-        `the authorization is valid after ${authorization.validAfter}; now is ${now}`,
-      );
-    }
-    if (authorization.validBefore <= now + SETTLEMENT_MARGIN_SECONDS) {
-      throw new Refusal(
-        ProoflineInvalidReason.Expired,
-        `the authorization was valid before ${authorization.validBefore}; now is ${now}`,
-      );
-    }
-    const latest = now + offer.deadlineSeconds + this.slack;
-    if (params.deadline <= now || params.deadline > latest) {
-      throw new Refusal(
-        ProoflineInvalidReason.DeadlineOutOfRange,
-        `deadline ${params.deadline} is not within (${now}, ${latest}]: now plus ${offer.deadlineSeconds} s and ${this.slack} s of slack`,
-      );
-    }
-  }
-
-  private async checkToken({ params, authorization }: ProoflinePayload): Promise<void> {
-    const token = TestUSDC__factory.connect(params.asset, this.signer);
-    if (await token.authorizationState(authorization.from, authorization.nonce)) {
-      throw new Refusal(
-        ProoflineInvalidReason.AuthorizationUsed,
-        `authorization ${authorization.nonce} of ${authorization.from} was already used`,
-      );
-    }
-    const balance = await token.balanceOf(authorization.from);
-    if (balance < params.amount) {
-      throw new Refusal(
-        ProoflineInvalidReason.InsufficientFunds,
-        `${authorization.from} holds ${balance}, less than ${params.amount}`,
-      );
-    }
-  }
-
-  private async simulate({ params, authorization }: ProoflinePayload, { v, r, s }: Omit<CheckedPayment, "payment">) {
+  /** Simulates opening the request: undefined when it would succeed, else the refusal (returned, not thrown). */
+  private async simulate(
+    { params, authorization }: ProoflinePayload,
+    { v, r, s }: Omit<CheckedPayment, "payment">,
+  ): Promise<Refusal | undefined> {
     const { from, validAfter, validBefore } = authorization;
     try {
       await this.escrow.openWithAuthorization.staticCall(params, from, validAfter, validBefore, v, r, s);
+      return undefined;
     } catch (error) {
-      throw new Refusal(
+      return new Refusal(
         ProoflineInvalidReason.WouldRevert,
         `openWithAuthorization would revert: ${describeRevert(error)}`,
       );
     }
+  }
+
+  private readonly tokens = new Map<string, ReturnType<typeof TestUSDC__factory.connect>>();
+
+  /** The payment token's contract object, one per address (building one parses its ABI). */
+  private token(address: string) {
+    let token = this.tokens.get(address);
+    if (token === undefined) this.tokens.set(address, (token = TestUSDC__factory.connect(address, this.signer)));
+    return token;
   }
 
   private async now(): Promise<bigint> {
@@ -373,7 +359,8 @@ function checkSignature(
   let parts: Signature;
   try {
     parts = Signature.from(signature);
-    signer = verifyTypedData(domain, RECEIVE_WITH_AUTHORIZATION_TYPES, authorization, parts);
+    const digest = TypedDataEncoder.hash(domain, RECEIVE_WITH_AUTHORIZATION_TYPES, authorization);
+    signer = recoveredSigner(digest, parts);
   } catch (error) {
     throw new Refusal(
       ProoflineInvalidReason.InvalidSignature,
@@ -387,6 +374,24 @@ function checkSignature(
     );
   }
   return { v: parts.v, r: parts.r, s: parts.s };
+}
+
+/**
+ * The signer of `digest`, remembered for the most recent signatures: `settle` checks the payload `verify` just
+ * checked, and recovering a key is the costliest step of both. Recovery is a pure function of digest and signature,
+ * so a remembered answer is the answer.
+ */
+const RECOVERED_CAP = 4_096;
+const recovered = new Map<string, string>();
+function recoveredSigner(digest: string, signature: Signature): string {
+  const key = `${digest}${signature.serialized.slice(2)}`;
+  let signer = recovered.get(key);
+  if (signer === undefined) {
+    signer = recoverAddress(digest, signature);
+    if (recovered.size >= RECOVERED_CAP) recovered.delete(recovered.keys().next().value!);
+    recovered.set(key, signer);
+  }
+  return signer;
 }
 
 function refusalOf(error: unknown): { reason: ProoflineInvalidReason; message: string } {
@@ -469,5 +474,44 @@ export class InProcessFacilitatorClient {
       ...supported,
       kinds: supported.kinds.map((kind) => ({ ...kind, network: asNetwork(kind.network) })),
     };
+  }
+}
+
+/** The authorization's validity window and the request's deadline, against the chain's time `now`. */
+function checkTimes({ params, authorization }: ProoflinePayload, offer: ProoflineExtra, now: bigint, slack: bigint) {
+  if (authorization.validAfter > now) {
+    throw new Refusal(
+      ProoflineInvalidReason.NotYetValid,
+      `the authorization is valid after ${authorization.validAfter}; now is ${now}`,
+    );
+  }
+  if (authorization.validBefore <= now + SETTLEMENT_MARGIN_SECONDS) {
+    throw new Refusal(
+      ProoflineInvalidReason.Expired,
+      `the authorization was valid before ${authorization.validBefore}; now is ${now}`,
+    );
+  }
+  const latest = now + offer.deadlineSeconds + slack;
+  if (params.deadline <= now || params.deadline > latest) {
+    throw new Refusal(
+      ProoflineInvalidReason.DeadlineOutOfRange,
+      `deadline ${params.deadline} is not within (${now}, ${latest}]: now plus ${offer.deadlineSeconds} s and ${slack} s of slack`,
+    );
+  }
+}
+
+/** The authorization is unused (`used`, read from the token) and the payer holds `balance` >= the amount. */
+function checkToken({ params, authorization }: ProoflinePayload, used: boolean, balance: bigint) {
+  if (used) {
+    throw new Refusal(
+      ProoflineInvalidReason.AuthorizationUsed,
+      `authorization ${authorization.nonce} of ${authorization.from} was already used`,
+    );
+  }
+  if (balance < params.amount) {
+    throw new Refusal(
+      ProoflineInvalidReason.InsufficientFunds,
+      `${authorization.from} holds ${balance}, less than ${params.amount}`,
+    );
   }
 }

@@ -20,8 +20,11 @@ export interface NodeAnswer {
   inferenceId: string;
   artifact: string;
   claimed: string;
+  /** `Answered` until settled: the node answers without waiting for its answer's block (see `onLedger`). */
   state: string;
   settled: boolean;
+  /** Whether the answer's record is on the ledger yet (false for a few blocks at most after the response). */
+  onLedger: boolean;
   result: unknown;
   answer: { inputCommitment: string; outputCommitment: string; paymentRef: string; [key: string]: unknown };
   commitments: { input: string; output: string };

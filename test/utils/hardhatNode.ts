@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from "node:child_process";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 
 import hre from "hardhat";
@@ -57,17 +56,7 @@ export function runHardhat(args: string[], env: NodeJS.ProcessEnv = {}, input = 
   });
 }
 
-/** A TCP port free on 127.0.0.1 right now (the OS picks it), for a node or server a test starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+export { freePort } from "../../node/chain.js";
 
 /**
  * Options for the local chains a test starts (node/chain.ts): under `--coverage` the contracts are the instrumented
