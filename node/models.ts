@@ -135,6 +135,12 @@ export interface RiskInputJson {
   subject: string;
   features: string[];
   salt: string;
+  /**
+   * A data source's signature (EIP-712 `SourcedData`, docs/HASHING.md) of the features' input hash, when a credit
+   * bureau attested them: the input part is then `External`, `SourceSigned`, carrying it, as a consumer that takes
+   * only attested features (`AttestedInputRule.Whole`) requires. Which source signed is for the consumer to check.
+   */
+  attestation?: string;
 }
 
 type Body = Record<string, unknown>;
@@ -222,7 +228,7 @@ function extraParts(body: Body): InputPartSpec[] {
 /** The risk scorer's input: a subject address and four features in [0, 1023], with an optional salt. */
 function riskInputOf(input: unknown): RiskInputJson {
   if (typeof input !== "object" || input === null) return refuse("`input` must be { subject, features: [4 integers] }");
-  const { subject, features, salt } = input as Body;
+  const { subject, features, salt, attestation } = input as Body;
   if (typeof subject !== "string" || !isAddress(subject)) refuse("`input.subject` must be an address");
   if (!Array.isArray(features) || features.length !== RISK_SCORER.features) {
     refuse(`\`input.features\` must be ${RISK_SCORER.features} integers in [0, ${RISK_SCORER.maxFeature}]`);
@@ -246,7 +252,15 @@ function riskInputOf(input: unknown): RiskInputJson {
       refuse("`input.salt` must be a field element");
     saltValue = BigInt(text);
   }
-  return { subject: getAddress(subject as string), features: list, salt: saltValue.toString() };
+  if (attestation !== undefined && (typeof attestation !== "string" || !/^0x[0-9a-fA-F]{130}$/.test(attestation))) {
+    refuse("`input.attestation` must be a data source's 65-byte signature (0x + 130 hex digits)");
+  }
+  return {
+    subject: getAddress(subject as string),
+    features: list,
+    salt: saltValue.toString(),
+    ...(attestation === undefined ? {} : { attestation: (attestation as string).toLowerCase() }),
+  };
 }
 
 export function toRiskInput(json: RiskInputJson): RiskInput {
@@ -258,7 +272,8 @@ export function jobSpecOf(body: Body, artifact: ServedArtifact): JobSpec {
   const extras = extraParts(body);
   if (artifact.kind === "risk-scorer") {
     const modelInput = riskInputOf(body.input);
-    const inputParts = [...extras, zkInputPart(inputHash(toRiskInput(modelInput)))];
+    const hash = inputHash(toRiskInput(modelInput));
+    const inputParts = [...extras, zkInputPart(hash, "zk-input", modelInput.attestation)];
     return { artifact, inputParts, inputCommitment: new InputCommitment(inputParts).root, modelInput };
   }
   const text = (body.input as Body | undefined)?.text;
