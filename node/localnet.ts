@@ -76,6 +76,7 @@ export interface Localnet {
 const PARTS = {
   deployer: 0,
   publisher: 1,
+  client: 2,
   node: 4,
   devEnclave: 5,
   devProxyEnclave: 6,
@@ -88,6 +89,9 @@ const PARTS = {
   feeAdmin: 13,
   feeDestination: 14,
 } as const;
+
+/** The test USDC the local network's client account (development account 2) starts with: 100 USDC. */
+export const LOCAL_CLIENT_USDC = 100_000_000n;
 
 /** Settlement rounds on a local network: short, so batched TEE answers settle within a minute. */
 export const LOCAL_ROUND_SECONDS = 30;
@@ -159,6 +163,8 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
     // The spam filter's trust delay aged the other development enclaves' heartbeats: they beat again.
     await deployment.beat(deployment.signers.devEnclave);
     await deployment.beat(deployment.signers.devProxyEnclave);
+    // A client to pay the node from (`./proofline ask --network localhost` pays from it by default).
+    await (await deployment.usdc.mint(devWallet(PARTS.client).address, LOCAL_CLIENT_USDC)).wait();
     log(`deployed and set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const publisher = deployment.signers.publisher.address;
     const served: ServedArtifactJson[] = [

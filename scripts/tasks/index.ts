@@ -252,6 +252,35 @@ const refuteTee = task("refute:tee", "Refute an unsettled answer: a live enclave
   .setAction(() => import("./settle.js").then((m) => ({ default: m.refute })))
   .build();
 
+const ask = task(
+  "ask",
+  "Pay a Proofline node over x402 for an inference; print the answer, optionally wait for its proof",
+)
+  .addOption({ name: "node", description: "The node's URL", defaultValue: "http://127.0.0.1:8402" })
+  .addOption({ name: "artifact", description: "The artifact id to run", defaultValue: "" })
+  .addOption({
+    name: "label",
+    description: "Or the label whose artifact to run (the answer names the id)",
+    defaultValue: "",
+  })
+  .addOption({
+    name: "input",
+    description: 'The input as JSON: {"text":"..."} or {"subject":"0x...","features":[400,2,500,100]}',
+    defaultValue: "",
+  })
+  .addOption(signer("The payer: an account index or address (default: 2 on a local chain, else 0)"))
+  .addOption({
+    name: "escrow",
+    description: "The escrow to pay into (default: the local or Ignition record)",
+    defaultValue: "",
+  })
+  .addOption({ name: "maxPrice", description: "The most to pay, in the token's atomic units", defaultValue: "1000000" })
+  .addOption({ name: "wait", description: "Wait for settlement at this level: vanilla, tee or zkml", defaultValue: "" })
+  .addOption({ name: "timeout", description: "Seconds to wait for settlement at most", defaultValue: "600" })
+  .addFlag({ name: "json", description: "Print the node's whole answer as JSON" })
+  .setAction(() => import("./ask.js"))
+  .build();
+
 /** The tasks, in the order `./proofline --help` lists them after Hardhat's own. */
 export const prooflineTasks = [
   modelRegister,
@@ -271,4 +300,5 @@ export const prooflineTasks = [
   finalize,
   reject,
   refuteTee,
+  ask,
 ];
