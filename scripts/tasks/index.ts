@@ -281,6 +281,10 @@ const ask = task(
   .setAction(() => import("./ask.js"))
   .build();
 
+const serve = task("serve", "Run the node service: keys from the environment or Hardhat's keystore (docs/NODE.md)")
+  .setAction(() => import("./serve.js"))
+  .build();
+
 /** The tasks, in the order `./proofline --help` lists them after Hardhat's own. */
 export const prooflineTasks = [
   modelRegister,
@@ -301,4 +305,5 @@ export const prooflineTasks = [
   reject,
   refuteTee,
   ask,
+  serve,
 ];
