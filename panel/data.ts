@@ -1,0 +1,363 @@
+/**
+ * What the panel reads: chain data only (and, given a node's URL, the input and output parts that node publishes for
+ * its inferences, each checked against the record's commitments before it is shown as verified). An inference's
+ * history is always `buildTrail`'s (src/trail.ts): the panel adds no second decoder of the ledger's events. The rest
+ * (models and their label history, escrow requests, nodes, enclaves and measurements) is read from the registries'
+ * events and views. Everything is cached for one block: a page never mixes two blocks' worth of state.
+ */
+import { getBytes, toUtf8String, type Provider } from "ethers";
+
+import { bytes32ToBlobId } from "../src/blobId.js";
+import {
+  InputCommitment,
+  OutputCommitment,
+  type InputPartSpec,
+  type OutputPart,
+  type OutputPartSpec,
+} from "../src/commitments.js";
+import { RefundReason, RequestStatus } from "../src/escrow.js";
+import { Level, Route } from "../src/ledger.js";
+import { buildTrail, TrailError, type Trail, type TrailContracts } from "../src/trail.js";
+import type { InferenceEscrow } from "../src/typechain/index.js";
+
+export interface PanelContracts extends TrailContracts {
+  escrow: InferenceEscrow;
+}
+
+export interface PanelOptions {
+  /** The first block searched for events (a deployment's first block on a public chain). */
+  fromBlock?: number;
+  /** A node whose published parts (`GET /v1/inferences/<id>`) the inference pages show, checked. */
+  nodeUrl?: string;
+}
+
+/** The parts a node published for an inference, and whether they match the record's commitments. */
+export interface PublishedParts {
+  source: string;
+  output: OutputPart[];
+  outputVerified: boolean;
+  input?: InputPartSpec[];
+  inputVerified: boolean;
+}
+
+export interface ArtifactRow {
+  id: number;
+  modelId: number;
+  blobId: string;
+  blobIdRaw: string;
+  contentDigest: string;
+  version: string;
+  parentId: number;
+  status: "Active" | "Deprecated" | "Revoked";
+  registeredBlock: number;
+  inferences: string[];
+}
+
+export interface ModelRow {
+  id: number;
+  publisher: string;
+  label: string;
+  metadataURI: string;
+  current: number;
+  labelHistory: Array<{ block: number; time: number; from: number; to: number }>;
+  artifacts: ArtifactRow[];
+}
+
+export interface PaymentRow {
+  requestId: number;
+  requester: string;
+  amount: string;
+  asset: string;
+  paidLevel: keyof typeof Level;
+  status: keyof typeof RequestStatus;
+  deadline: number;
+  paymentRef: string;
+  inferenceId?: string;
+  releasedTo?: string;
+  refundReason?: string;
+}
+
+export interface NodesView {
+  nodes: Array<{ id: number; key: string; operator: string; active: boolean; block: number }>;
+  enclaves: Array<{
+    address: string;
+    measurement: string;
+    route: keyof typeof Route;
+    subject: number;
+    lastHeartbeat: number;
+    disabled: boolean;
+    measurementRevoked: boolean;
+  }>;
+  measurements: Array<{ measurement: string; approvedBlock: number; revokedBlock?: number }>;
+}
+
+const ARTIFACT_STATUS = ["Active", "Deprecated", "Revoked"] as const;
+
+/** The panel's reads, cached per block. */
+export class PanelData {
+  private block = -1;
+  private cache = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly contracts: PanelContracts,
+    readonly options: PanelOptions = {},
+  ) {}
+
+  get provider(): Provider {
+    return this.contracts.ledger.runner!.provider!;
+  }
+
+  /** The latest block number (the panel's live updates follow it). */
+  async head(): Promise<number> {
+    return this.provider.getBlockNumber();
+  }
+
+  /** `make()` once per block for `key`. */
+  private async cached<T>(key: string, make: () => Promise<T>): Promise<T> {
+    const block = await this.head();
+    if (block !== this.block) {
+      this.block = block;
+      this.cache.clear();
+    }
+    let value = this.cache.get(key) as Promise<T> | undefined;
+    if (value === undefined) {
+      value = make();
+      this.cache.set(key, value);
+      value.catch(() => this.cache.delete(key));
+    }
+    return value;
+  }
+
+  private get fromBlock(): number {
+    return this.options.fromBlock ?? 0;
+  }
+
+  /** Every answered inference id, newest first. */
+  inferenceIds(): Promise<string[]> {
+    return this.cached("ids", async () => {
+      const { ledger } = this.contracts;
+      const events = await ledger.queryFilter(ledger.filters.Answered(), this.fromBlock);
+      return events.map((event) => event.args.inferenceId as string).reverse();
+    });
+  }
+
+  /** The trail of `inferenceId` (with its input parts when a node published them and they match the record). */
+  trail(inferenceId: string): Promise<Trail> {
+    return this.cached(`trail:${inferenceId}`, async () => {
+      const published = await this.published(inferenceId);
+      if (published?.input !== undefined && published.inputVerified) {
+        return buildTrail(this.contracts, inferenceId, {
+          fromBlock: this.fromBlock,
+          input: new InputCommitment(published.input),
+        });
+      }
+      return buildTrail(this.contracts, inferenceId, this.fromBlock);
+    });
+  }
+
+  /** The queue: every inference's trail, newest first. */
+  async queue(): Promise<Trail[]> {
+    const ids = await this.inferenceIds();
+    return Promise.all(ids.map((id) => this.trail(id)));
+  }
+
+  /** The parts the configured node published for `inferenceId`, checked; undefined without a node or parts. */
+  published(inferenceId: string): Promise<PublishedParts | undefined> {
+    return this.cached(`parts:${inferenceId}`, async () => {
+      if (this.options.nodeUrl === undefined) return undefined;
+      let body: { inputParts?: InputPartSpec[]; outputParts?: OutputPartSpec[] };
+      try {
+        const response = await fetch(new URL(`/v1/inferences/${inferenceId}`, this.options.nodeUrl));
+        if (!response.ok) return undefined;
+        body = (await response.json()) as typeof body;
+      } catch {
+        return undefined;
+      }
+      const [answered] = await this.contracts.ledger.queryFilter(
+        this.contracts.ledger.filters.Answered(inferenceId),
+        this.fromBlock,
+      );
+      if (answered === undefined || !Array.isArray(body.outputParts)) return undefined;
+      const recordOutput = answered.args.outputCommitment as string;
+      const recordInput = answered.args.inputCommitment as string;
+      let output: OutputPart[] = [];
+      let outputVerified = false;
+      try {
+        const tree = new OutputCommitment(body.outputParts);
+        output = tree.parts;
+        outputVerified = tree.root === recordOutput;
+      } catch {
+        outputVerified = false;
+      }
+      let inputVerified = false;
+      if (Array.isArray(body.inputParts)) {
+        try {
+          inputVerified = new InputCommitment(body.inputParts).root === recordInput;
+        } catch {
+          inputVerified = false;
+        }
+      }
+      return { source: this.options.nodeUrl, output, outputVerified, input: body.inputParts, inputVerified };
+    });
+  }
+
+  /** Every model, its label history, and its artifacts with the inferences each answered. */
+  models(): Promise<ModelRow[]> {
+    return this.cached("models", async () => {
+      const { registry } = this.contracts;
+      const [created, registered, moved, trails] = await Promise.all([
+        registry.queryFilter(registry.filters.ModelCreated(), this.fromBlock),
+        registry.queryFilter(registry.filters.ArtifactRegistered(), this.fromBlock),
+        registry.queryFilter(registry.filters.LabelMoved(), this.fromBlock),
+        this.queue(),
+      ]);
+      const times = await blockTimes(
+        this.provider,
+        moved.map((event) => event.blockNumber),
+      );
+      const models: ModelRow[] = [];
+      for (const event of created) {
+        const id = Number(event.args.modelId);
+        const model = await registry.getModel(id);
+        const artifacts: ArtifactRow[] = [];
+        for (const artifactEvent of registered.filter((e) => Number(e.args.modelId) === id)) {
+          const artifactId = Number(artifactEvent.args.artifactId);
+          const artifact = await registry.getArtifact(artifactId);
+          artifacts.push({
+            id: artifactId,
+            modelId: id,
+            blobId: bytes32ToBlobId(artifact.blobId),
+            blobIdRaw: artifact.blobId,
+            contentDigest: artifact.contentDigest,
+            version: `${artifact.major}.${artifact.minor}.${artifact.patch}`,
+            parentId: Number(artifact.parentId),
+            status: ARTIFACT_STATUS[Number(artifact.status)],
+            registeredBlock: artifactEvent.blockNumber,
+            inferences: trails.filter((t) => t.artifact?.id === artifactId).map((t) => t.inferenceId),
+          });
+        }
+        models.push({
+          id,
+          publisher: model.publisher,
+          label: model.label,
+          metadataURI: model.metadataURI,
+          current: Number(model.currentArtifact),
+          labelHistory: moved
+            .filter((e) => Number(e.args.modelId) === id)
+            .map((e) => ({
+              block: e.blockNumber,
+              time: times.get(e.blockNumber)!,
+              from: Number(e.args.fromArtifact),
+              to: Number(e.args.toArtifact),
+            })),
+          artifacts,
+        });
+      }
+      return models;
+    });
+  }
+
+  /** Every escrow request, newest first, with the inference that answered it when there is one. */
+  payments(): Promise<PaymentRow[]> {
+    return this.cached("payments", async () => {
+      const { escrow } = this.contracts;
+      const [opened, released, refunded] = await Promise.all([
+        escrow.queryFilter(escrow.filters.RequestOpened(), this.fromBlock),
+        escrow.queryFilter(escrow.filters.PaymentReleased(), this.fromBlock),
+        escrow.queryFilter(escrow.filters.PaymentRefunded(), this.fromBlock),
+      ]);
+      const rows: PaymentRow[] = [];
+      for (const event of opened.reverse()) {
+        const requestId = Number(event.args.requestId);
+        const request = await escrow.getRequest(requestId);
+        const release = released.find((e) => Number(e.args.requestId) === requestId);
+        const refund = refunded.find((e) => Number(e.args.requestId) === requestId);
+        rows.push({
+          requestId,
+          requester: request.requester,
+          amount: request.amount.toString(),
+          asset: request.asset,
+          paidLevel: Level[Number(request.minLevel)] as keyof typeof Level,
+          status: RequestStatus[Number(request.status)] as keyof typeof RequestStatus,
+          deadline: Number(request.deadline),
+          paymentRef: event.args.requestRef as string,
+          inferenceId:
+            release?.args.inferenceId ??
+            (refund && refund.args.inferenceId !== ZERO ? refund.args.inferenceId : undefined),
+          releasedTo: release?.args.payee,
+          refundReason: refund === undefined ? undefined : RefundReason[Number(refund.args.reason)],
+        });
+      }
+      return rows;
+    });
+  }
+
+  /** Nodes, enclaves (with their last heartbeat) and measurements, with every deactivation and revocation. */
+  nodes(): Promise<NodesView> {
+    return this.cached("nodes", async () => {
+      const { attesters } = this.contracts;
+      const [registered, deactivated, enclaves, approved, revoked] = await Promise.all([
+        attesters.queryFilter(attesters.filters.NodeRegistered(), this.fromBlock),
+        attesters.queryFilter(attesters.filters.NodeDeactivated(), this.fromBlock),
+        attesters.queryFilter(attesters.filters.EnclaveRegistered(), this.fromBlock),
+        attesters.queryFilter(attesters.filters.MeasurementApproved(), this.fromBlock),
+        attesters.queryFilter(attesters.filters.MeasurementRevoked(), this.fromBlock),
+      ]);
+      const revokedSet = new Map(revoked.map((e) => [e.args.measurement as string, e.blockNumber]));
+      return {
+        nodes: registered.map((e) => ({
+          id: Number(e.args.nodeId),
+          key: e.args.key,
+          operator: e.args.operator,
+          active: !deactivated.some((d) => Number(d.args.nodeId) === Number(e.args.nodeId)),
+          block: e.blockNumber,
+        })),
+        enclaves: await Promise.all(
+          enclaves.map(async (e) => {
+            const record = await attesters.getEnclave(e.args.enclave);
+            return {
+              address: e.args.enclave,
+              measurement: e.args.measurement as string,
+              route: Route[Number(e.args.route)] as keyof typeof Route,
+              subject: Number(e.args.subject),
+              lastHeartbeat: Number(record.lastHeartbeat),
+              disabled: Number(record.disabledAt) !== 0,
+              measurementRevoked: revokedSet.has(e.args.measurement as string),
+            };
+          }),
+        ),
+        measurements: approved.map((e) => ({
+          measurement: e.args.measurement as string,
+          approvedBlock: e.blockNumber,
+          revokedBlock: revokedSet.get(e.args.measurement as string),
+        })),
+      };
+    });
+  }
+}
+
+const ZERO = `0x${"0".repeat(64)}`;
+
+/** The timestamps of `blocks`. */
+async function blockTimes(provider: Provider, blocks: number[]): Promise<Map<number, number>> {
+  const unique = [...new Set(blocks)];
+  const found = await Promise.all(unique.map((b) => provider.getBlock(b)));
+  return new Map(unique.map((b, i) => [b, found[i]?.timestamp ?? 0]));
+}
+
+/** An output part's content as text when it is valid UTF-8, else undefined. */
+export function partText(part: OutputPart | InputPartSpec): string | undefined {
+  try {
+    return toUtf8String(
+      getBytes(
+        typeof part.content === "string" && !part.content.startsWith("0x")
+          ? new TextEncoder().encode(part.content)
+          : part.content,
+      ),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+export { TrailError };

@@ -1,0 +1,285 @@
+/**
+ * The review panel (panel/) in a real browser: Debian's Chromium driven by playwright-core, against the panel served
+ * over a real local chain (`hardhat node`) with the system deployed, a real node service selling inference over x402,
+ * and a scenario played on it:
+ *
+ * - a risk score proven at ZKML reads `CLEAR · ZKML (verifier …, proof …)`;
+ * - a spam-filter verdict reads HOLD while answered, never green, and turns `CLEAR · TEE (enclave …, measurement …)`
+ *   on the open page when its batch settles, without a reload;
+ * - a consumer that takes unsettled answers acts on one: the row carries the acted-before-settlement flag, and the
+ *   queue's filter finds it;
+ * - the spam filter's label moves to a new artifact: the artifact page shows both blobs under one label;
+ * - a paid answer never proven (the node stops) is refunded after the deadline: the payments page says refunded, the
+ *   row still reads HOLD;
+ * - a model registered with markup and script in its label and a `javascript:` metadata URI: shown as text, nothing
+ *   runs, the link goes nowhere.
+ *
+ * Screenshots of the queue and of an inference page go to test-output/panel/.
+ */
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { ContractFactory, JsonRpcProvider, NonceManager, Wallet, type Contract } from "ethers";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+import { loadConfig } from "../../node/config.js";
+import { devWallet, startLocalnet, type Localnet } from "../../node/localnet.js";
+import { NodeService } from "../../node/service.js";
+import { startPanel, type PanelService } from "../../panel/server.js";
+import { OutputCommitment } from "../../src/commitments.js";
+import { consumerArgs } from "../../src/consumer.js";
+import { ESCROW_CLAIM_WINDOW } from "../../src/constants.js";
+import { Level, RecordState, type Answer } from "../../src/ledger.js";
+import { toArtifactParams } from "../../src/registry.js";
+import {
+  InferenceEscrow__factory,
+  InferenceLedger__factory,
+  ModelRegistry__factory,
+} from "../../src/typechain/index.js";
+import { ProoflineNodeClient, type PaidInference } from "../../src/x402/index.js";
+import { freePort, testChainOptions } from "../utils/hardhatNode.js";
+
+/** Where the screenshots go (ignored by git; the README's copy is docs/images/panel-queue.png). */
+export const PANEL_OUTPUT = "test-output/panel";
+const CHROMIUM = process.env.PROOFLINE_CHROMIUM ?? "/usr/bin/chromium";
+// At most 64 bytes: the registry's label limit.
+const HOSTILE_LABEL = `<img src=x onerror="__pwned=1"><script>__pwned=2</script>`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("review panel in a real browser", function () {
+  this.timeout(300_000);
+  let localnet: Localnet;
+  let provider: JsonRpcProvider;
+  let service: NodeService;
+  let panel: PanelService;
+  let browser: Browser;
+  let page: Page;
+  let client: ProoflineNodeClient;
+  let dir: string;
+  const paid: Record<string, PaidInference> = {};
+
+  const answerOf = (inference: PaidInference) =>
+    ({
+      ...inference.answer,
+      subject: BigInt(String(inference.answer.subject)),
+      claimed: Number(inference.answer.claimed) as Level,
+      route: Number(inference.answer.route),
+    }) as unknown as Answer;
+  const row = (id: string) => page.locator(`tr[data-inference="${id}"]`);
+  const ledger = () => InferenceLedger__factory.connect(localnet.record.addresses.ledger, provider);
+  const waitFor = async (what: string, done: () => Promise<boolean>, ms = 120_000) => {
+    const until = Date.now() + ms;
+    while (!(await done())) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await sleep(250);
+    }
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "proofline-panel-"));
+    mkdirSync(PANEL_OUTPUT, { recursive: true });
+    localnet = await startLocalnet({
+      chain: "hardhat",
+      port: await freePort(),
+      recordFile: join(dir, "localnet.json"),
+      chainOptions: testChainOptions,
+    });
+    provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, batchStallTime: 0 });
+    service = await NodeService.start(
+      loadConfig({
+        PROOFLINE_LOCALNET: join(dir, "localnet.json"),
+        PROOFLINE_NODE_KEY: devWallet(4).privateKey,
+        PROOFLINE_OPERATOR_KEY: devWallet(0).privateKey,
+        PROOFLINE_ENCLAVE_KEY: devWallet(9).privateKey,
+        PROOFLINE_NODE_DB: join(dir, "node.db"),
+        PROOFLINE_NODE_PORT: "0",
+        PROOFLINE_PROVERS: "1",
+        // TEE answers gather for 6 s before their batch: long enough to see them HOLD on an open page.
+        PROOFLINE_BATCH_MS: "6000",
+        PROOFLINE_DEADLINE_SECONDS: "600",
+      }),
+      () => undefined,
+    );
+    client = await ProoflineNodeClient.connect({
+      nodeUrl: service.url,
+      payer: new Wallet(devWallet(2).privateKey, provider),
+      provider,
+      trustedEscrows: [localnet.record.addresses.escrow],
+      maxAmountPerPayment: 100_000n,
+    });
+    panel = await startPanel({
+      rpcUrl: localnet.record.rpcUrl,
+      addresses: localnet.record.addresses as PanelServiceAddresses,
+      network: "localhost",
+      nodeUrl: service.url,
+      port: 0,
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await panel?.close();
+    await service?.stop();
+    provider?.destroy();
+    await localnet?.stop();
+  });
+
+  it("shows a ZK-proven risk score CLEAR with the verifier and proof that earned it", async () => {
+    paid.risk = await client.infer({
+      artifact: "1",
+      input: { subject: devWallet(7).address, features: ["400", "2", "500", "100"] },
+    });
+    await paid.risk.settled({ minLevel: Level.ZKML, pollMs: 200, timeoutMs: 120_000 });
+    await page.goto(panel.url);
+    const badge = row(paid.risk.inferenceId).locator(".badge");
+    await badge.waitFor();
+    expect(await badge.getAttribute("data-badge")).to.equal("CLEAR");
+    expect(await badge.textContent()).to.match(/^CLEAR · ZKML \(verifier 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}, proof 0x/);
+  });
+
+  it("holds an answered TEE verdict (never green), then turns it CLEAR on the open page when its batch settles", async () => {
+    paid.spam = await client.infer({ label: "spam-filter", input: { text: "Win a free cruise!!! claim now" } });
+    await page.goto(panel.url);
+    const badge = row(paid.spam.inferenceId).locator(".badge");
+    await badge.waitFor();
+    expect(await badge.getAttribute("data-badge")).to.equal("HOLD");
+    const selector = `tr[data-inference="${paid.spam.inferenceId}"] .badge`;
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('${selector}')).backgroundColor`)).to.not.equal(
+      "rgb(201, 242, 211)",
+    );
+    await page.evaluate("window.__notReloaded = true");
+    // Polled from here (the panel's Content-Security-Policy forbids the page-side evaluation waitForFunction uses).
+    await waitFor(
+      "the badge to turn CLEAR",
+      async () => (await page.locator(selector).getAttribute("data-badge")) === "CLEAR",
+    );
+    expect(await page.evaluate("window.__notReloaded")).to.equal(true);
+    expect(await row(paid.spam.inferenceId).locator(".badge").textContent()).to.match(
+      /^CLEAR · TEE \(enclave 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}, measurement 0x.*batch/,
+    );
+  });
+
+  it("flags an answer a consumer acted on before settlement, and the queue's filter finds it", async () => {
+    // A consumer that accepts unsettled answers: the real consumer base with nothing added (the Solidity tests' harness).
+    const harness = JSON.parse(
+      readFileSync("artifacts/test/consumer/InferenceConsumer.t.sol/PolicyHarness.json", "utf8"),
+    ) as { abi: []; bytecode: string };
+    const deployer = new NonceManager(new Wallet(devWallet(3).privateKey, provider));
+    const consumer = (await new ContractFactory(harness.abi, harness.bytecode, deployer).deploy(
+      localnet.record.addresses.ledger,
+      [Level.Vanilla, true, false, false, 0, 0, 0],
+      [],
+    )) as unknown as Contract;
+    await consumer.waitForDeployment();
+    paid.early = await client.infer({ artifact: "3", input: { text: "lunch at noon?" } });
+    await waitFor(
+      "the answer on the ledger",
+      async () => Number((await ledger().settlementOf(paid.early.inferenceId))[0]) !== RecordState.None,
+    );
+    await (
+      await consumer.consume(...consumerArgs(answerOf(paid.early), new OutputCommitment(paid.early.outputParts), 0))
+    ).wait();
+    await page.goto(`${panel.url}/?acted=before`);
+    await row(paid.early.inferenceId).waitFor();
+    expect(await page.locator("tbody tr").count()).to.equal(1);
+    expect(await row(paid.early.inferenceId).locator(".flag").allTextContents()).to.satisfy((flags: string[]) =>
+      flags.some((flag) => flag.startsWith("acted on before settlement by")),
+    );
+    expect(await row(paid.early.inferenceId).locator(".early").count()).to.be.greaterThan(0);
+    // Its page: the chronology draws the early consumption in red, before the settlement.
+    await page.goto(`${panel.url}/inference/${paid.early.inferenceId}`);
+    expect(await page.locator(".chronology g.early text").textContent()).to.match(/consumed BEFORE settlement/);
+  });
+
+  it("shows every output and input part verified against the record, and the chronology, on an inference page", async () => {
+    await page.goto(`${panel.url}/inference/${paid.risk.inferenceId}`);
+    expect(await page.locator("p.ok").allTextContents()).to.have.length(2);
+    expect(await page.locator(".part .ok").count()).to.equal(2); // one output part, one input part
+    expect(await page.locator(".chronology g").count()).to.be.greaterThanOrEqual(4); // answered, attested, settled, paid
+    await page.screenshot({ path: join(PANEL_OUTPUT, "inference.png"), fullPage: true });
+  });
+
+  it("shows the spam filter's label moving to a new blob on the artifact page", async () => {
+    const registry = ModelRegistry__factory.connect(
+      localnet.record.addresses.registry,
+      new Wallet(devWallet(1).privateKey, provider),
+    );
+    const params = toArtifactParams({
+      blobId: `0x${"ab".repeat(32)}`,
+      contentDigest: `0x${"cd".repeat(32)}`,
+      format: "onnx",
+      version: "2.0.0",
+      parentId: 3n,
+    });
+    await (await registry.registerArtifact(2n, params, true)).wait();
+    await page.goto(`${panel.url}/artifacts`);
+    const model = page.locator("#model-2");
+    expect(await model.locator("tr.label-move").count()).to.equal(2);
+    expect(await model.locator("p.flag").textContent()).to.match(/the label has moved 1 time/);
+    expect(await model.locator("#artifact-4").textContent()).to.match(/from artifact 3/);
+  });
+
+  it("never turns an unproven, refunded answer green, and shows the refund on the payments page", async () => {
+    // By artifact id: the label has moved to an artifact this node does not serve (it refuses the label now).
+    paid.never = await client.infer({ artifact: "3", input: { text: "see you tomorrow" } });
+    await service.stop(); // before its batch: nothing will ever attest it
+    const escrow = InferenceEscrow__factory.connect(
+      localnet.record.addresses.escrow,
+      new Wallet(devWallet(2).privateKey, provider),
+    );
+    const requestId = BigInt(paid.never.payment.escrowRequestId);
+    const request = await escrow.getRequest(requestId);
+    const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+    await provider.send("evm_increaseTime", [Number(request.deadline + ESCROW_CLAIM_WINDOW + 1n - now)]);
+    await provider.send("evm_mine", []);
+    await (await escrow.refundExpired(requestId)).wait();
+    await page.goto(`${panel.url}/payments`);
+    expect(await page.locator(`tr[data-request="${requestId}"]`).getAttribute("data-status")).to.equal("Refunded");
+    await page.goto(panel.url);
+    const never = row(paid.never.inferenceId);
+    expect(await never.locator(".badge").getAttribute("data-badge")).to.equal("HOLD");
+    expect(await never.textContent()).to.match(/refunded \(Expired\)/);
+    await page.screenshot({ path: join(PANEL_OUTPUT, "queue.png"), fullPage: true });
+  });
+
+  it("keeps hostile labels and metadata inert: shown as text, no script runs, no javascript: link", async () => {
+    const registry = ModelRegistry__factory.connect(
+      localnet.record.addresses.registry,
+      new Wallet(devWallet(7).privateKey, provider),
+    );
+    await (await registry.createModel(HOSTILE_LABEL, "javascript:__pwned=3")).wait();
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(`${panel.url}/artifacts`);
+    const hostile = page.locator(".model", { hasText: "__pwned=2" });
+    expect(await hostile.locator(".label").textContent()).to.equal(HOSTILE_LABEL);
+    expect(await hostile.locator("img").count()).to.equal(0);
+    expect(await hostile.locator("script").count()).to.equal(0);
+    expect(await hostile.locator("a", { hasText: "javascript:" }).getAttribute("href")).to.equal("#");
+    await hostile.locator("a", { hasText: "javascript:" }).click();
+    await sleep(300);
+    expect(await page.evaluate("typeof window.__pwned")).to.equal("undefined");
+    expect(dialogs).to.deep.equal([]);
+  });
+});
+
+type PanelServiceAddresses = { ledger: string; registry: string; attesters: string; escrow: string };
