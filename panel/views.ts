@@ -366,7 +366,10 @@ export function chronology(t: Trail): SafeHtml {
           html`<g class="${e.early ? "early" : e.kind}">
             <circle cx="${x(e.time).toFixed(1)}" cy="20" r="6" />
             <line x1="${x(e.time).toFixed(1)}" y1="26" x2="${x(e.time).toFixed(1)}" y2="${34 + i * 22}" />
-            <text x="${(x(e.time) + 4).toFixed(1)}" y="${38 + i * 22}"
+            <text
+              x="${(x(e.time) + (x(e.time) > width / 2 ? -4 : 4)).toFixed(1)}"
+              y="${38 + i * 22}"
+              text-anchor="${x(e.time) > width / 2 ? "end" : "start"}"
               >${e.label} · +${e.time - start} s (block ${e.block})</text
             >
           </g>`,
@@ -556,7 +559,7 @@ header{display:flex;gap:1.5em;align-items:center;padding:.6em 1em;background:#1d
 header a{color:#cfe0ff;margin-right:1em}header .head{margin-left:auto;font-family:monospace}
 main{padding:1em}table{border-collapse:collapse;background:#fff;margin:.5em 0}
 th,td{border:1px solid #d8dde6;padding:.35em .5em;vertical-align:top;text-align:left}
-th{background:#eef1f6;font-weight:600}.badge{display:inline-block;padding:.15em .5em;border-radius:3px;font-weight:700;white-space:nowrap}
+th{background:#eef1f6;font-weight:600}.badge{display:inline-block;padding:.15em .5em;border-radius:3px;font-weight:700;max-width:24em}
 .hold{background:#ffe8a3;color:#5c4400}.clear{background:#c9f2d3;color:#0d4d1f}.rejected{background:#ffd0d0;color:#7a0b0b}
 .flag,.flags li{color:#a10d0d}.flags{margin:0;padding-left:1em}.early{color:#c00000;font-weight:600}
 .ok{color:#0d6b2a}.bad{color:#a10d0d;font-weight:700}.note{color:#555}
