@@ -6,23 +6,33 @@
  *   npm start -- --port 9545           another port
  *   npm start -- --rpc-url <url>       a chain already running there (nothing is started)
  *
- * Prints the chain's URL, the contracts and who plays which part, and writes them to `.proofline/localnet.json`.
+ *   npm start -- --panel-port 9404     the review panel on another port (default 8404)
+ *
+ * Prints the chain's URL, the contracts and who plays which part, and writes them to `.proofline/localnet.json`; serves
+ * the review panel (panel/) over that chain, showing the published parts of the node at http://127.0.0.1:8402 (the
+ * node `npm run serve` starts) when it runs.
  */
 import { parseArgs } from "node:util";
 
 import { CHAIN_KINDS, type ChainKind } from "../node/chain.js";
 import { startLocalnet } from "../node/localnet.js";
+import { startPanel, type PanelService } from "../panel/server.js";
 
 function usage(problem: string): never {
   console.error(`error: ${problem}`);
-  console.error("usage: npm start -- [--chain hardhat|anvil] [--port <port>] [--rpc-url <url>]");
+  console.error("usage: npm start -- [--chain hardhat|anvil] [--port <port>] [--rpc-url <url>] [--panel-port <port>]");
   process.exit(2);
 }
 
 let values;
 try {
   ({ values } = parseArgs({
-    options: { chain: { type: "string" }, port: { type: "string" }, "rpc-url": { type: "string" } },
+    options: {
+      chain: { type: "string" },
+      port: { type: "string" },
+      "rpc-url": { type: "string" },
+      "panel-port": { type: "string" },
+    },
     strict: true,
   }));
 } catch (error) {
@@ -32,6 +42,10 @@ const chain = (values.chain ?? "hardhat") as ChainKind;
 if (!CHAIN_KINDS.includes(chain)) usage(`--chain must be one of ${CHAIN_KINDS.join(", ")}, not "${values.chain}"`);
 const port = values.port === undefined ? 8545 : Number(values.port);
 if (!Number.isInteger(port) || port < 1 || port > 65_535) usage(`--port must be a TCP port, not "${values.port}"`);
+const panelPort = values["panel-port"] === undefined ? 8404 : Number(values["panel-port"]);
+if (!Number.isInteger(panelPort) || panelPort < 1 || panelPort > 65_535) {
+  usage(`--panel-port must be a TCP port, not "${values["panel-port"]}"`);
+}
 
 const log = (line: string) => console.log(`proofline: ${line}`);
 let localnet: Awaited<ReturnType<typeof startLocalnet>>;
@@ -42,6 +56,20 @@ try {
   process.exit(1);
 }
 const { record } = localnet;
+let panel: PanelService;
+try {
+  panel = await startPanel({
+    rpcUrl: record.rpcUrl,
+    addresses: record.addresses as { ledger: string; registry: string; attesters: string; escrow: string },
+    network: `local ${record.chain}`,
+    nodeUrl: "http://127.0.0.1:8402",
+    port: panelPort,
+  });
+} catch (error) {
+  await localnet.stop();
+  console.error(`error: the review panel could not start on port ${panelPort}: ${(error as Error).message}`);
+  process.exit(1);
+}
 console.log(`
 Proofline is up (${record.chain}, chain ${record.chainId})
   JSON-RPC           ${record.rpcUrl}
@@ -52,11 +80,13 @@ ${Object.entries(record.addresses)
     .map(([part, { index }]) => `${part} #${index}`)
     .join(", ")} (development accounts: publicly known keys)
   enclaves           development enclave keys, not hardware
+  review panel       ${panel.url}
 Recorded in .proofline/localnet.json. Ctrl-C stops it.`);
 
 let stopping = false;
 const shutdown = async () => {
   stopping = true;
+  await panel.close();
   await localnet.stop();
   process.exit(0);
 };

@@ -9,15 +9,11 @@
  * Base Sepolia). The escrow the payer trusts is `--escrow`, or the one the local network recorded
  * (`.proofline/localnet.json`) or the connected chain's Ignition deployment: never the node's own word.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { LOCALNET_FILE, type LocalnetRecord } from "../../node/localnet.js";
-import { defaultDeploymentId, readDeployedAddresses } from "../../src/deployments.js";
 import { Level } from "../../src/ledger.js";
 import { InferenceRequestError, NotSettledError, ProoflineNodeClient } from "../../src/x402/index.js";
+import { systemAddresses } from "./lib/addresses.js";
 import { connectNetwork } from "./lib/context.js";
 import { fail, taskAction } from "./lib/failure.js";
 import { address, level, whole } from "./lib/parse.js";
@@ -38,13 +34,7 @@ interface AskArgs {
 /** The escrow to trust: `--escrow`, else the local network's record for this chain, else its Ignition deployment. */
 function trustedEscrow(args: AskArgs, chainId: bigint, root: string): string {
   if (args.escrow !== "") return address(args.escrow, "--escrow");
-  const localnet = join(root, LOCALNET_FILE);
-  if (existsSync(localnet)) {
-    const record = JSON.parse(readFileSync(localnet, "utf8")) as LocalnetRecord;
-    if (BigInt(record.chainId) === chainId && record.addresses.escrow) return record.addresses.escrow;
-  }
-  const deployed = readDeployedAddresses(defaultDeploymentId(chainId));
-  const escrow = Object.entries(deployed).find(([future]) => future.endsWith("#InferenceEscrow"))?.[1];
+  const escrow = systemAddresses(chainId, root)?.escrow;
   if (escrow !== undefined) return escrow;
   return fail(
     `no escrow to trust on chain ${chainId}: pass --escrow <address> (the payment goes to that contract), or run ` +

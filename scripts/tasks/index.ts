@@ -285,6 +285,13 @@ const serve = task("serve", "Run the node service: keys from the environment or 
   .setAction(() => import("./serve.js"))
   .build();
 
+const panel = task("panel", "Serve the review panel for a network's deployment (reads chain data only)")
+  .addOption({ name: "port", description: "The port to serve on", defaultValue: "8404" })
+  .addOption({ name: "host", description: "The address to listen on", defaultValue: "127.0.0.1" })
+  .addOption({ name: "node", description: "A node whose published parts to show, checked", defaultValue: "" })
+  .setAction(() => import("./panel.js"))
+  .build();
+
 /** The tasks, in the order `./proofline --help` lists them after Hardhat's own. */
 export const prooflineTasks = [
   modelRegister,
@@ -306,4 +313,5 @@ export const prooflineTasks = [
   refuteTee,
   ask,
   serve,
+  panel,
 ];

@@ -76,11 +76,13 @@ describe("local network in one command", function () {
     }
   });
 
-  it("`npm start`'s script prints the network, and Ctrl-C stops the chain it started", async () => {
+  it("`npm start`'s script prints the network, serves the review panel, and Ctrl-C stops the chain it started", async () => {
     const port = await freePort();
+    const panelPort = await freePort();
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "scripts/start.ts", "--port", `${port}`], // the default chain, a hardhat node
+      // the default chain, a hardhat node
+      ["--import", "tsx", "scripts/start.ts", "--port", `${port}`, "--panel-port", `${panelPort}`],
       {
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -101,6 +103,9 @@ describe("local network in one command", function () {
     expect(output).to.match(new RegExp(`JSON-RPC +http://127\\.0\\.0\\.1:${port}`));
     expect(output).to.match(/ledger +0x[0-9a-fA-F]{40}/);
     expect(output).to.include("development enclave keys, not hardware");
+    expect(output).to.match(new RegExp(`review panel +http://127\\.0\\.0\\.1:${panelPort}`));
+    const queue = await fetch(`http://127.0.0.1:${panelPort}/`);
+    expect([queue.status, (await queue.text()).includes("<h1>Queue</h1>")]).to.deep.equal([200, true]);
     const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGINT");
     expect(await exit).to.equal(0);
