@@ -43,6 +43,10 @@ tail -n 1 "$LOG_DIR/market-demo.log"
 gate "gas: benchmark against budgets and the committed gas-snapshot.json"
 BENCH_MODE=check hardhat run scripts/bench.ts
 
+gate "browser: Debian's Chromium for the review panel's tests (installed with apt-get when missing)"
+sh tooling/chromium.sh
+"${PROOFLINE_CHROMIUM:-/usr/bin/chromium}" --version 2>/dev/null | head -n 1 || true
+
 gate "tests: Solidity (unit, fuzz, invariant) and mocha, with coverage"
 hardhat test --coverage 2>&1 | tee "$LOG_DIR/test.log"
 # `tee` hides the exit status of the test run; read it from the report instead.
