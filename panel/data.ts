@@ -17,6 +17,7 @@ import {
 } from "../src/commitments.js";
 import { RefundReason, RequestStatus } from "../src/escrow.js";
 import { Level, Route } from "../src/ledger.js";
+import { queryInRanges } from "../src/logs.js";
 import { buildTrail, TrailError, type Trail, type TrailContracts } from "../src/trail.js";
 import type { InferenceEscrow } from "../src/typechain/index.js";
 
@@ -132,11 +133,16 @@ export class PanelData {
     return this.options.fromBlock ?? 0;
   }
 
+  /** A log search from the first block to this page's block, split in halves where a node refuses the range. */
+  private async logs<T>(query: (from: number, to: number) => Promise<T[]>): Promise<T[]> {
+    return queryInRanges(query, this.fromBlock, await this.head());
+  }
+
   /** Every answered inference id, newest first. */
   inferenceIds(): Promise<string[]> {
     return this.cached("ids", async () => {
       const { ledger } = this.contracts;
-      const events = await ledger.queryFilter(ledger.filters.Answered(), this.fromBlock);
+      const events = await this.logs((from, to) => ledger.queryFilter(ledger.filters.Answered(), from, to));
       return events.map((event) => event.args.inferenceId as string).reverse();
     });
   }
@@ -173,9 +179,9 @@ export class PanelData {
       } catch {
         return undefined;
       }
-      const [answered] = await this.contracts.ledger.queryFilter(
-        this.contracts.ledger.filters.Answered(inferenceId),
-        this.fromBlock,
+      const { ledger } = this.contracts;
+      const [answered] = await this.logs((from, to) =>
+        ledger.queryFilter(ledger.filters.Answered(inferenceId), from, to),
       );
       if (answered === undefined || !Array.isArray(body.outputParts)) return undefined;
       const recordOutput = answered.args.outputCommitment as string;
@@ -206,9 +212,9 @@ export class PanelData {
     return this.cached("models", async () => {
       const { registry } = this.contracts;
       const [created, registered, moved, trails] = await Promise.all([
-        registry.queryFilter(registry.filters.ModelCreated(), this.fromBlock),
-        registry.queryFilter(registry.filters.ArtifactRegistered(), this.fromBlock),
-        registry.queryFilter(registry.filters.LabelMoved(), this.fromBlock),
+        this.logs((from, to) => registry.queryFilter(registry.filters.ModelCreated(), from, to)),
+        this.logs((from, to) => registry.queryFilter(registry.filters.ArtifactRegistered(), from, to)),
+        this.logs((from, to) => registry.queryFilter(registry.filters.LabelMoved(), from, to)),
         this.queue(),
       ]);
       const times = await blockTimes(
@@ -262,9 +268,9 @@ export class PanelData {
     return this.cached("payments", async () => {
       const { escrow } = this.contracts;
       const [opened, released, refunded] = await Promise.all([
-        escrow.queryFilter(escrow.filters.RequestOpened(), this.fromBlock),
-        escrow.queryFilter(escrow.filters.PaymentReleased(), this.fromBlock),
-        escrow.queryFilter(escrow.filters.PaymentRefunded(), this.fromBlock),
+        this.logs((from, to) => escrow.queryFilter(escrow.filters.RequestOpened(), from, to)),
+        this.logs((from, to) => escrow.queryFilter(escrow.filters.PaymentReleased(), from, to)),
+        this.logs((from, to) => escrow.queryFilter(escrow.filters.PaymentRefunded(), from, to)),
       ]);
       const rows: PaymentRow[] = [];
       for (const event of opened.reverse()) {
@@ -297,11 +303,11 @@ export class PanelData {
     return this.cached("nodes", async () => {
       const { attesters } = this.contracts;
       const [registered, deactivated, enclaves, approved, revoked] = await Promise.all([
-        attesters.queryFilter(attesters.filters.NodeRegistered(), this.fromBlock),
-        attesters.queryFilter(attesters.filters.NodeDeactivated(), this.fromBlock),
-        attesters.queryFilter(attesters.filters.EnclaveRegistered(), this.fromBlock),
-        attesters.queryFilter(attesters.filters.MeasurementApproved(), this.fromBlock),
-        attesters.queryFilter(attesters.filters.MeasurementRevoked(), this.fromBlock),
+        this.logs((from, to) => attesters.queryFilter(attesters.filters.NodeRegistered(), from, to)),
+        this.logs((from, to) => attesters.queryFilter(attesters.filters.NodeDeactivated(), from, to)),
+        this.logs((from, to) => attesters.queryFilter(attesters.filters.EnclaveRegistered(), from, to)),
+        this.logs((from, to) => attesters.queryFilter(attesters.filters.MeasurementApproved(), from, to)),
+        this.logs((from, to) => attesters.queryFilter(attesters.filters.MeasurementRevoked(), from, to)),
       ]);
       const revokedSet = new Map(revoked.map((e) => [e.args.measurement as string, e.blockNumber]));
       return {
