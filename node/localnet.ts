@@ -90,6 +90,28 @@ const PARTS = {
   feeDestination: 14,
 } as const;
 
+/**
+ * The environment of a node service on a local network recorded in `recordFile` (node/config.ts reads it): the
+ * development accounts' keys for the node key (4), the operator (0) and the spam filter's development enclave (9),
+ * the job store at `dbFile`, any free port; `extra` adds or overrides. Development keys only: they
+ * are publicly known.
+ */
+export function localNodeEnvironment(
+  recordFile: string,
+  dbFile: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PROOFLINE_LOCALNET: recordFile,
+    PROOFLINE_NODE_KEY: devWallet(PARTS.node).privateKey,
+    PROOFLINE_OPERATOR_KEY: devWallet(PARTS.deployer).privateKey,
+    PROOFLINE_ENCLAVE_KEY: devWallet(PARTS.spamEnclave).privateKey,
+    PROOFLINE_NODE_DB: dbFile,
+    PROOFLINE_NODE_PORT: "0",
+    ...extra,
+  };
+}
+
 /** The test USDC the local network's client account (development account 2) starts with: 100 USDC. */
 export const LOCAL_CLIENT_USDC = 100_000_000n;
 

@@ -23,7 +23,7 @@ import { JsonRpcProvider, Wallet } from "ethers";
 
 import { loadConfig } from "../node/config.js";
 import { freePort } from "../node/chain.js";
-import { devWallet, startLocalnet } from "../node/localnet.js";
+import { devWallet, localNodeEnvironment, startLocalnet } from "../node/localnet.js";
 import { NodeService, type Log } from "../node/service.js";
 import { RecordState } from "../src/ledger.js";
 import { InferenceLedger__factory, TestUSDC__factory } from "../src/typechain/index.js";
@@ -131,13 +131,7 @@ for (const payer of payers) await (await usdc.mint(payer.address, 100_000_000n))
 const service = await NodeService.start(
   loadConfig({
     ...process.env,
-    PROOFLINE_LOCALNET: join(dir, "localnet.json"),
-    PROOFLINE_NODE_KEY: devWallet(4).privateKey,
-    PROOFLINE_OPERATOR_KEY: devWallet(0).privateKey,
-    PROOFLINE_ENCLAVE_KEY: devWallet(9).privateKey,
-    PROOFLINE_NODE_DB: join(dir, "node.db"),
-    PROOFLINE_NODE_PORT: "0",
-    PROOFLINE_BATCH_MS: "500",
+    ...localNodeEnvironment(join(dir, "localnet.json"), join(dir, "node.db"), { PROOFLINE_BATCH_MS: "500" }),
   }),
   log,
 );

@@ -23,7 +23,7 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 
 import { freePort } from "../node/chain.js";
 import { loadConfig } from "../node/config.js";
-import { devWallet, startLocalnet } from "../node/localnet.js";
+import { devWallet, localNodeEnvironment, startLocalnet } from "../node/localnet.js";
 import { NodeService, type Log } from "../node/service.js";
 import { InputCommitment, OutputCommitment } from "../src/commitments.js";
 import { attestedInputArg, consumerArgs } from "../src/consumer.js";
@@ -62,7 +62,7 @@ const chainId = BigInt(localnet.record.chainId);
 const account = (index: number) => new Wallet(devWallet(index).privateKey, provider);
 // Development accounts (publicly known keys): the operator 0, the node key 4, a borrower 7, the credit bureau 8, the
 // spam filter's development enclave 9; the client paying and the lender's deployer are 2 and 3.
-const [operator, nodeKey, borrower, bureau, enclave, client, lenderOwner] = [0, 4, 7, 8, 9, 2, 3].map(account);
+const [operator, nodeKey, borrower, bureau, client, lenderOwner] = [0, 4, 7, 8, 2, 3].map(account);
 const ledger = InferenceLedger__factory.connect(addresses.ledger, provider);
 const escrow = InferenceEscrow__factory.connect(addresses.escrow, provider);
 const usdc = TestUSDC__factory.connect(addresses.usdc, provider);
@@ -94,16 +94,12 @@ const startNode = async () => {
     }
   };
   return NodeService.start(
-    loadConfig({
-      PROOFLINE_LOCALNET: recordFile,
-      PROOFLINE_NODE_KEY: nodeKey.privateKey,
-      PROOFLINE_OPERATOR_KEY: operator.privateKey,
-      PROOFLINE_ENCLAVE_KEY: enclave.privateKey,
-      PROOFLINE_NODE_DB: join(dir, "node.db"),
-      PROOFLINE_NODE_PORT: "0",
-      PROOFLINE_PROVERS: "1",
-      PROOFLINE_DEADLINE_SECONDS: "600",
-    }),
+    loadConfig(
+      localNodeEnvironment(recordFile, join(dir, "node.db"), {
+        PROOFLINE_PROVERS: "1",
+        PROOFLINE_DEADLINE_SECONDS: "600",
+      }),
+    ),
     log,
   );
 };

@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 
 import { loadConfig } from "../../node/config.js";
-import { devWallet, startLocalnet, type Localnet } from "../../node/localnet.js";
+import { devWallet, localNodeEnvironment, startLocalnet, type Localnet } from "../../node/localnet.js";
 import { NodeService } from "../../node/service.js";
 import { RecordState } from "../../src/ledger.js";
 import { InferenceLedger__factory, TestUSDC__factory } from "../../src/typechain/index.js";
@@ -47,16 +47,12 @@ describe("proofline ask: the paying CLI", function () {
     });
     provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true });
     service = await NodeService.start(
-      loadConfig({
-        PROOFLINE_LOCALNET: join(dir, "localnet.json"),
-        PROOFLINE_NODE_KEY: devWallet(4).privateKey,
-        PROOFLINE_OPERATOR_KEY: devWallet(0).privateKey,
-        PROOFLINE_ENCLAVE_KEY: devWallet(9).privateKey,
-        PROOFLINE_NODE_DB: join(dir, "node.db"),
-        PROOFLINE_NODE_PORT: "0",
-        PROOFLINE_PROVERS: "1",
-        PROOFLINE_BATCH_MS: "100",
-      }),
+      loadConfig(
+        localNodeEnvironment(join(dir, "localnet.json"), join(dir, "node.db"), {
+          PROOFLINE_PROVERS: "1",
+          PROOFLINE_BATCH_MS: "100",
+        }),
+      ),
       () => undefined,
     );
   });

@@ -25,7 +25,7 @@ import { ContractFactory, JsonRpcProvider, NonceManager, Wallet, type Contract }
 import { chromium, type Browser, type Page } from "playwright-core";
 
 import { loadConfig } from "../../node/config.js";
-import { devWallet, startLocalnet, type Localnet } from "../../node/localnet.js";
+import { devWallet, localNodeEnvironment, startLocalnet, type Localnet } from "../../node/localnet.js";
 import { NodeService } from "../../node/service.js";
 import { startPanel, type PanelService } from "../../panel/server.js";
 import { OutputCommitment } from "../../src/commitments.js";
@@ -89,18 +89,14 @@ describe("review panel in a real browser", function () {
     });
     provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, batchStallTime: 0 });
     service = await NodeService.start(
-      loadConfig({
-        PROOFLINE_LOCALNET: join(dir, "localnet.json"),
-        PROOFLINE_NODE_KEY: devWallet(4).privateKey,
-        PROOFLINE_OPERATOR_KEY: devWallet(0).privateKey,
-        PROOFLINE_ENCLAVE_KEY: devWallet(9).privateKey,
-        PROOFLINE_NODE_DB: join(dir, "node.db"),
-        PROOFLINE_NODE_PORT: "0",
-        PROOFLINE_PROVERS: "1",
-        // TEE answers gather for 6 s before their batch: long enough to see them HOLD on an open page.
-        PROOFLINE_BATCH_MS: "6000",
-        PROOFLINE_DEADLINE_SECONDS: "600",
-      }),
+      loadConfig(
+        localNodeEnvironment(join(dir, "localnet.json"), join(dir, "node.db"), {
+          PROOFLINE_PROVERS: "1",
+          // TEE answers gather for 6 s before their batch: long enough to see them HOLD on an open page.
+          PROOFLINE_BATCH_MS: "6000",
+          PROOFLINE_DEADLINE_SECONDS: "600",
+        }),
+      ),
       () => undefined,
     );
     client = await ProoflineNodeClient.connect({
