@@ -254,6 +254,15 @@ describe("review panel in a real browser", function () {
     await page.screenshot({ path: join(PANEL_OUTPUT, "queue.png"), fullPage: true });
   });
 
+  it("lists nodes, enclaves with their heartbeats and measurements on the nodes and enclaves page", async () => {
+    await page.goto(`${panel.url}/nodes`);
+    const text = (await page.locator("main").textContent()) ?? "";
+    expect(text).to.include(devWallet(4).address.slice(0, 6)); // the node key, shortened
+    expect(text).to.match(/development enclave keys: plain keys standing in for hardware/);
+    expect(await page.locator("main table").nth(1).locator("tr").count()).to.be.greaterThan(2); // three enclaves
+    expect(text).to.match(/UTC \(\d+ s ago\)/); // a heartbeat, and its age in chain time
+  });
+
   it("keeps hostile labels and metadata inert: shown as text, no script runs, no javascript: link", async () => {
     const registry = ModelRegistry__factory.connect(
       localnet.record.addresses.registry,
