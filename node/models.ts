@@ -57,7 +57,7 @@ export const MAX_PART_BYTES = 16_384;
 export class RequestRefused extends Error {
   override name = "RequestRefused";
   constructor(
-    readonly status: 400 | 404 | 409 | 503,
+    readonly status: 400 | 404 | 409,
     readonly reason: string,
   ) {
     super(reason);
