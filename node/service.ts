@@ -289,6 +289,9 @@ export class NodeService {
       ]);
       if (pending !== null && receipt === null) return false; // still waiting for its block
     }
+    // The lost transaction's nonce is a gap every later one waits behind: read the nonce from the chain again, so the
+    // resent answer fills it.
+    this.sender.signer.reset();
     const hash = await this.submitAnswer(inferenceId);
     this.store.setAnswerTx(job.id, hash);
     this.log("answer-resent", { job: job.id, inferenceId, tx: hash });
