@@ -7,18 +7,23 @@
 import { loadConfig } from "./config.js";
 import { NodeService, jsonLog } from "./service.js";
 
+/** Resolves once SIGTERM or SIGINT arrived and `stop` (called once) finished: how the panel, node and facilitator end. */
+export function untilSignal(stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = () => {
+      if (stopping) return;
+      stopping = true;
+      void stop().then(resolve);
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  });
+}
+
 /** Starts the node with `env`'s configuration and resolves once a signal has stopped it. */
 export async function serveUntilStopped(env: NodeJS.ProcessEnv): Promise<void> {
   const service = await NodeService.start(loadConfig(env));
   jsonLog("serving", { url: service.url });
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      void service.stop().then(resolve);
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
+  await untilSignal(() => service.stop());
 }

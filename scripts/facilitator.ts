@@ -8,21 +8,13 @@
  */
 import { ConfigError } from "../node/config.js";
 import { loadFacilitatorConfig, startFacilitatorService } from "../node/facilitator.js";
+import { untilSignal } from "../node/serve.js";
 import { jsonLog } from "../node/service.js";
 
 try {
   const service = await startFacilitatorService({ ...loadFacilitatorConfig(process.env), log: jsonLog });
   jsonLog("serving", { url: service.url, network: service.network, facilitator: service.address });
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      void service.close().then(resolve);
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
+  await untilSignal(() => service.close());
   process.exit(0);
 } catch (error) {
   console.error(`error: ${error instanceof ConfigError ? error.message : (error as Error).message.split("\n")[0]}`);

@@ -6,6 +6,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { untilSignal } from "../../node/serve.js";
 import { startPanel } from "../../panel/server.js";
 import { deploymentStartBlock, defaultDeploymentId } from "../../src/deployments.js";
 import { systemAddresses } from "./lib/addresses.js";
@@ -45,11 +46,7 @@ async function panel(args: PanelArgs, hre: HardhatRuntimeEnvironment): Promise<v
     port,
   });
   console.log(`panel for ${connection.networkName} (chain ${chainId}) at ${service.url}; Ctrl-C stops it`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  await service.close();
+  await untilSignal(() => service.close());
 }
 
 export default taskAction(panel);

@@ -4,20 +4,17 @@
  * `--wait` waits for the ledger's settlement. Bad input fails with one `error:` line and pays nothing.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
 
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 
-import { loadConfig } from "../../node/config.js";
-import { devWallet, localNodeEnvironment, startLocalnet, type Localnet } from "../../node/localnet.js";
-import { NodeService } from "../../node/service.js";
+import { devWallet, type Localnet } from "../../node/localnet.js";
+import type { NodeService } from "../../node/service.js";
 import { RecordState } from "../../src/ledger.js";
 import { InferenceLedger__factory, TestUSDC__factory } from "../../src/typechain/index.js";
-import { freePort, HARDHAT_CLI, testChainOptions } from "../utils/hardhatNode.js";
+import { HARDHAT_CLI } from "../utils/hardhatNode.js";
+import { startLocalNode, type LocalNode } from "../utils/localNode.js";
 
 const run = promisify(execFile);
 
@@ -26,6 +23,7 @@ describe("proofline ask: the paying CLI", function () {
   let localnet: Localnet;
   let service: NodeService;
   let provider: JsonRpcProvider;
+  let stopNode: () => Promise<void>;
 
   /** `./proofline ask ... --network localhost` pointed at this test's chain; never throws (the result says). */
   const ask = (...args: string[]) =>
@@ -38,30 +36,17 @@ describe("proofline ask: the paying CLI", function () {
     );
 
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "proofline-ask-"));
-    localnet = await startLocalnet({
-      chain: "hardhat",
-      port: await freePort(),
-      recordFile: join(dir, "localnet.json"),
-      chainOptions: testChainOptions,
-    });
-    provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true });
-    service = await NodeService.start(
-      loadConfig(
-        localNodeEnvironment(join(dir, "localnet.json"), join(dir, "node.db"), {
-          PROOFLINE_PROVERS: "1",
-          PROOFLINE_BATCH_MS: "100",
-        }),
-      ),
-      () => undefined,
-    );
+    let node: LocalNode;
+    ({
+      localnet,
+      provider,
+      service,
+      stop: stopNode,
+    } = node = await startLocalNode("ask", { PROOFLINE_BATCH_MS: "100" }));
+    void node;
   });
 
-  after(async () => {
-    await service?.stop();
-    provider?.destroy();
-    await localnet?.stop();
-  });
+  after(async () => stopNode?.());
 
   it("pays from the local client account, prints the Answered answer, and waits for the TEE settlement", async () => {
     const usdc = TestUSDC__factory.connect(localnet.record.addresses.usdc, provider);

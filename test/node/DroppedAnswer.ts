@@ -6,21 +6,16 @@
  * the transaction is gone, send the same signed answer again (filling the nonce gap the lost transaction left), and
  * carry the job through settlement to the operator's payout, once.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
 import { expect } from "chai";
 import { JsonRpcProvider, Wallet } from "ethers";
 
-import { loadConfig } from "../../node/config.js";
-import { devWallet, localNodeEnvironment, startLocalnet, type Localnet } from "../../node/localnet.js";
-import { NodeService } from "../../node/service.js";
+import { devWallet, type Localnet } from "../../node/localnet.js";
+import type { NodeService } from "../../node/service.js";
 import { RequestStatus } from "../../src/escrow.js";
 import { Level, RecordState } from "../../src/ledger.js";
 import { InferenceEscrow__factory, InferenceLedger__factory } from "../../src/typechain/index.js";
 import { ProoflineNodeClient } from "../../src/x402/index.js";
-import { freePort, testChainOptions } from "../utils/hardhatNode.js";
+import { startLocalNode, type LocalNode } from "../utils/localNode.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,33 +24,17 @@ describe("node service: an answer transaction the chain dropped is sent again", 
   let localnet: Localnet;
   let provider: JsonRpcProvider;
   let service: NodeService;
+  let node: LocalNode;
   const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
 
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "proofline-dropped-"));
-    localnet = await startLocalnet({
-      chain: "hardhat",
-      port: await freePort(),
-      recordFile: join(dir, "localnet.json"),
-      chainOptions: testChainOptions,
-    });
-    provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, batchStallTime: 0 });
-    service = await NodeService.start(
-      loadConfig(
-        localNodeEnvironment(join(dir, "localnet.json"), join(dir, "node.db"), {
-          PROOFLINE_PROVERS: "1",
-          PROOFLINE_BATCH_MS: "100",
-        }),
-      ),
-      (event, fields = {}) => events.push({ event, fields }),
+    node = await startLocalNode("dropped", { PROOFLINE_BATCH_MS: "100" }, (event, fields = {}) =>
+      events.push({ event, fields }),
     );
+    ({ localnet, provider, service } = node);
   });
 
-  after(async () => {
-    await service?.stop();
-    provider?.destroy();
-    await localnet?.stop();
-  });
+  after(async () => node?.stop());
 
   it("resends the one signed answer, and the job still settles and pays the operator once", async () => {
     const client = await ProoflineNodeClient.connect({

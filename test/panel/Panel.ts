@@ -16,17 +16,15 @@
  *
  * Screenshots of the queue and of an inference page go to test-output/panel/.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
 import { ContractFactory, JsonRpcProvider, NonceManager, Wallet, type Contract } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
 
-import { loadConfig } from "../../node/config.js";
-import { devWallet, localNodeEnvironment, startLocalnet, type Localnet } from "../../node/localnet.js";
-import { NodeService } from "../../node/service.js";
+import { devWallet, type Localnet } from "../../node/localnet.js";
+import type { NodeService } from "../../node/service.js";
 import { startPanel, type PanelService } from "../../panel/server.js";
 import { OutputCommitment } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
@@ -39,7 +37,7 @@ import {
   ModelRegistry__factory,
 } from "../../src/typechain/index.js";
 import { ProoflineNodeClient, type PaidInference } from "../../src/x402/index.js";
-import { freePort, testChainOptions } from "../utils/hardhatNode.js";
+import { startLocalNode, type LocalNode } from "../utils/localNode.js";
 
 /** Where the screenshots go (ignored by git; the README's copy is docs/images/panel-queue.png). */
 export const PANEL_OUTPUT = "test-output/panel";
@@ -58,7 +56,7 @@ describe("review panel in a real browser", function () {
   let browser: Browser;
   let page: Page;
   let client: ProoflineNodeClient;
-  let dir: string;
+  let node: LocalNode;
   const paid: Record<string, PaidInference> = {};
 
   const answerOf = (inference: PaidInference) =>
@@ -79,26 +77,10 @@ describe("review panel in a real browser", function () {
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "proofline-panel-"));
     mkdirSync(PANEL_OUTPUT, { recursive: true });
-    localnet = await startLocalnet({
-      chain: "hardhat",
-      port: await freePort(),
-      recordFile: join(dir, "localnet.json"),
-      chainOptions: testChainOptions,
-    });
-    provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, batchStallTime: 0 });
-    service = await NodeService.start(
-      loadConfig(
-        localNodeEnvironment(join(dir, "localnet.json"), join(dir, "node.db"), {
-          PROOFLINE_PROVERS: "1",
-          // TEE answers gather for 6 s before their batch: long enough to see them HOLD on an open page.
-          PROOFLINE_BATCH_MS: "6000",
-          PROOFLINE_DEADLINE_SECONDS: "600",
-        }),
-      ),
-      () => undefined,
-    );
+    // TEE answers gather for 6 s before their batch: long enough to see them HOLD on an open page.
+    node = await startLocalNode("panel", { PROOFLINE_BATCH_MS: "6000", PROOFLINE_DEADLINE_SECONDS: "600" });
+    ({ localnet, provider, service } = node);
     client = await ProoflineNodeClient.connect({
       nodeUrl: service.url,
       payer: new Wallet(devWallet(2).privateKey, provider),
@@ -131,9 +113,7 @@ describe("review panel in a real browser", function () {
   after(async () => {
     await browser?.close();
     await panel?.close();
-    await service?.stop();
-    provider?.destroy();
-    await localnet?.stop();
+    await node?.stop();
   });
 
   it("shows a ZK-proven risk score CLEAR with the verifier and proof that earned it", async () => {
