@@ -30,6 +30,10 @@ export interface PanelOptions {
   fromBlock?: number;
   /** A node whose published parts (`GET /v1/inferences/<id>`) the inference pages show, checked. */
   nodeUrl?: string;
+  /** The most rows on one queue page (default 50). */
+  pageSize?: number;
+  /** The most records one queue page reads, matching or not (default 500). */
+  scanLimit?: number;
 }
 
 /** The parts a node published for an inference, and whether they match the record's commitments. */
@@ -138,13 +142,24 @@ export class PanelData {
     return queryInRanges(query, this.fromBlock, await this.head());
   }
 
-  /** Every answered inference id, newest first. */
-  inferenceIds(): Promise<string[]> {
-    return this.cached("ids", async () => {
+  /** Every `Answered` event, newest first: the ids, and for the Local route the artifact that answered. */
+  private answered() {
+    return this.cached("answered", async () => {
       const { ledger } = this.contracts;
       const events = await this.logs((from, to) => ledger.queryFilter(ledger.filters.Answered(), from, to));
-      return events.map((event) => event.args.inferenceId as string).reverse();
+      return events
+        .map((event) => ({
+          inferenceId: event.args.inferenceId as string,
+          route: Number(event.args.route),
+          subject: Number(event.args.subject),
+        }))
+        .reverse();
     });
+  }
+
+  /** Every answered inference id, newest first. */
+  async inferenceIds(): Promise<string[]> {
+    return (await this.answered()).map((a) => a.inferenceId);
   }
 
   /** The trail of `inferenceId` (with its input parts when a node published them and they match the record). */
@@ -161,10 +176,30 @@ export class PanelData {
     });
   }
 
-  /** The queue: every inference's trail, newest first. */
-  async queue(): Promise<Trail[]> {
+  /**
+   * One page of the queue: from the `from`-th newest inference on, the trails that pass `keep`, until `pageSize` of
+   * them are found or `scanLimit` records were read (so a page costs at most that many trails, however long the
+   * ledger's history). `next` is where the following page starts, when there is one.
+   */
+  async queuePage(
+    keep: (trail: Trail) => boolean,
+    from = 0,
+  ): Promise<{ trails: Trail[]; total: number; from: number; next?: number }> {
     const ids = await this.inferenceIds();
-    return Promise.all(ids.map((id) => this.trail(id)));
+    const pageSize = this.options.pageSize ?? 50;
+    const scanLimit = Math.max(pageSize, this.options.scanLimit ?? 500);
+    const trails: Trail[] = [];
+    let at = Math.max(0, from);
+    while (at < ids.length && trails.length < pageSize && at - from < scanLimit) {
+      const batch = ids.slice(at, Math.min(ids.length, at + 10, from + scanLimit));
+      const built = await Promise.all(batch.map((id) => this.trail(id)));
+      for (const trail of built) {
+        at += 1;
+        if (keep(trail)) trails.push(trail);
+        if (trails.length === pageSize) break;
+      }
+    }
+    return { trails, total: ids.length, from, next: at < ids.length ? at : undefined };
   }
 
   /** The parts the configured node published for `inferenceId`, checked; undefined without a node or parts. */
@@ -211,11 +246,11 @@ export class PanelData {
   models(): Promise<ModelRow[]> {
     return this.cached("models", async () => {
       const { registry } = this.contracts;
-      const [created, registered, moved, trails] = await Promise.all([
+      const [created, registered, moved, answered] = await Promise.all([
         this.logs((from, to) => registry.queryFilter(registry.filters.ModelCreated(), from, to)),
         this.logs((from, to) => registry.queryFilter(registry.filters.ArtifactRegistered(), from, to)),
         this.logs((from, to) => registry.queryFilter(registry.filters.LabelMoved(), from, to)),
-        this.queue(),
+        this.answered(),
       ]);
       const times = await blockTimes(
         this.provider,
@@ -239,7 +274,9 @@ export class PanelData {
             parentId: Number(artifact.parentId),
             status: ARTIFACT_STATUS[Number(artifact.status)],
             registeredBlock: artifactEvent.blockNumber,
-            inferences: trails.filter((t) => t.artifact?.id === artifactId).map((t) => t.inferenceId),
+            inferences: answered
+              .filter((a) => a.route === Route.Local && a.subject === artifactId)
+              .map((a) => a.inferenceId),
           });
         }
         models.push({

@@ -3,7 +3,8 @@
  * pages are read-only tables and a picture, every one works with JavaScript disabled, and nothing has to be compiled or
  * downloaded to serve them). Routes:
  *
- * - `GET /` the queue (query string filters: `state`, `level`, `model`, `artifact`, `node`, `consumer`, `acted=before`);
+ * - `GET /` the queue, one page at a time (query string filters: `state`, `level`, `model`, `artifact`, `node`,
+ *   `consumer`, `acted=before`; `from`, where the page starts, newest first);
  * - `GET /inference/<id>` one inference: badge, chronology, columns, parts with their checks;
  * - `GET /artifacts`, `GET /payments`, `GET /nodes`;
  * - `GET /api/head` the latest block (the pages' live update follows it).
@@ -27,6 +28,7 @@ import { PanelData, TrailError, type PanelOptions } from "./data.js";
 import {
   artifactsPage,
   inferencePage,
+  matches,
   messagePage,
   nodesPage,
   page,
@@ -84,7 +86,9 @@ export function createPanelApp(data: PanelData, network: string) {
       consumer: one(q.consumer),
       acted: one(q.acted),
     };
-    await send(res, "Queue", queuePage(await data.queue(), filters));
+    const from = Number.parseInt(one(q.from) ?? "0", 10);
+    const slice = await data.queuePage((trail) => matches(trail, filters), Number.isFinite(from) ? from : 0);
+    await send(res, "Queue", queuePage(slice, filters));
   });
 
   app.get("/inference/:id", async (req: Request, res: Response) => {
@@ -147,7 +151,12 @@ export async function startPanel(options: PanelServiceOptions): Promise<PanelSer
       attesters: AttesterRegistry__factory.connect(addresses.attesters, provider),
       escrow: InferenceEscrow__factory.connect(addresses.escrow, provider),
     },
-    { fromBlock: options.fromBlock, nodeUrl: options.nodeUrl },
+    {
+      fromBlock: options.fromBlock,
+      nodeUrl: options.nodeUrl,
+      pageSize: options.pageSize,
+      scanLimit: options.scanLimit,
+    },
   );
   const app = createPanelApp(data, options.network);
   const server: Server = await new Promise((resolve, reject) => {

@@ -107,8 +107,25 @@ const select = (name: string, value: string | undefined, options: string[]) =>
   >`;
 
 /** The queue: newest first, filterable, one row per inference with its layers in separate columns. */
-export function queuePage(trails: Trail[], filters: QueueFilters): SafeHtml {
-  const shown = trails.filter((t) => matches(t, filters));
+export interface QueueSlice {
+  trails: Trail[];
+  total: number;
+  from: number;
+  next?: number;
+}
+
+/** The query string of `filters` (empty ones left out) with `from`. */
+function queueLink(filters: QueueFilters, from: number): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) if (value) query.set(name, value);
+  if (from > 0) query.set("from", String(from));
+  const text = query.toString();
+  return text === "" ? "/" : `/?${text}`;
+}
+
+export function queuePage(slice: QueueSlice, filters: QueueFilters): SafeHtml {
+  const shown = slice.trails;
+  const read = (slice.next ?? slice.total) - slice.from;
   return html`<h1>Queue</h1>
     <form method="get" action="/" class="filters">
       ${select("state", filters.state, ["Answered", "Settled", "Rejected"])}
@@ -128,7 +145,11 @@ export function queuePage(trails: Trail[], filters: QueueFilters): SafeHtml {
       >
       <button type="submit">Filter</button>
     </form>
-    <p class="count">${shown.length} of ${trails.length} inferences</p>
+    <p class="count">
+      ${shown.length} shown of records ${slice.total === 0 ? 0 : slice.from + 1} to ${slice.from + read}, newest first,
+      of ${slice.total} inferences ${slice.from > 0 ? html` · <a href="${href(queueLink(filters, 0))}">newest</a>` : ""}
+      ${slice.next !== undefined ? html` · <a class="older" href="${href(queueLink(filters, slice.next))}">older</a>` : ""}
+    </p>
     <table class="queue">
       <thead>
         <tr>

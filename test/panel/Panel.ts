@@ -234,6 +234,33 @@ describe("review panel in a real browser", function () {
     await page.screenshot({ path: join(PANEL_OUTPUT, "queue.png"), fullPage: true });
   });
 
+  it("pages the queue newest first, a bounded number of records per page, filters kept across pages", async () => {
+    const small = await startPanel({
+      rpcUrl: localnet.record.rpcUrl,
+      addresses: localnet.record.addresses as PanelServiceAddresses,
+      network: "localhost",
+      port: 0,
+      pageSize: 2,
+    });
+    try {
+      const ids = [paid.never, paid.early, paid.spam, paid.risk].map((p) => p.inferenceId);
+      await page.goto(small.url);
+      const rows = () =>
+        page.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-inference")));
+      expect(await rows()).to.deep.equal(ids.slice(0, 2));
+      expect(await page.locator("p.count").textContent()).to.match(/2 shown of records 1 to 2, newest first,\s+of 4/);
+      await page.locator("a.older").click();
+      expect(await rows()).to.deep.equal(ids.slice(2, 4));
+      expect(await page.locator("a.older").count()).to.equal(0);
+      // With a filter, a page is the next matches: the settled ones are the two oldest.
+      await page.goto(`${small.url}/?state=Settled`);
+      expect(await rows()).to.deep.equal(ids.slice(2, 4));
+      expect(new URL(page.url()).searchParams.get("state")).to.equal("Settled");
+    } finally {
+      await small.close();
+    }
+  });
+
   it("lists nodes, enclaves with their heartbeats and measurements on the nodes and enclaves page", async () => {
     await page.goto(`${panel.url}/nodes`);
     const text = (await page.locator("main").textContent()) ?? "";
