@@ -3,6 +3,7 @@ import { buildModule } from "@nomicfoundation/ignition-core";
 import { Roles } from "../src/roles.js";
 import AccessManagerModule from "./modules/AccessManager.js";
 import AttesterRegistryModule from "./modules/AttesterRegistry.js";
+import BondVaultModule from "./modules/BondVault.js";
 import InferenceLedgerModule from "./modules/InferenceLedger.js";
 import LocalPaymentsModule from "./modules/LocalPayments.js";
 import ModelRegistryModule from "./modules/ModelRegistry.js";
@@ -13,7 +14,7 @@ import ZkVerifiersModule from "./modules/ZkVerifiers.js";
 
 /**
  * The whole system as one Ignition module: the AccessManager and its role holders, the model registry, the attester
- * registry, the verifier router, the inference ledger, the ZK verifiers, the escrow with the network's USDC (`Payments`)
+ * registry, the verifier router, the bond vault, the inference ledger, the ZK verifiers, the escrow with the network's USDC (`Payments`)
  * or a test token (`LocalPayments`), and the twin market; then the hand-over. Once every contract is wired, ADMIN_ROLE
  * goes to the `admin` parameter (with an execution delay of `adminDelay` seconds, default none) and the deploying
  * account renounces it: after a system deployment the deployer holds no role at all.
@@ -26,7 +27,7 @@ export function buildSystem<Payments extends typeof PaymentsModule | typeof Loca
   payments: Payments,
 ) {
   return buildModule(id, (m) => {
-    const { accessManager, registry, attesters, router, ledger } = m.useModule(InferenceLedgerModule);
+    const { accessManager, registry, attesters, router, bonds, ledger } = m.useModule(InferenceLedgerModule);
     const { market } = m.useModule(TwinMarketModule);
     const { escrow, usdc } = m.useModule<string, string, Payments["results"]>(payments);
     const { riskScorerVerifier } = m.useModule(ZkVerifiersModule);
@@ -35,6 +36,7 @@ export function buildSystem<Payments extends typeof PaymentsModule | typeof Loca
       ModelRegistryModule,
       AttesterRegistryModule,
       VerifierRouterModule,
+      BondVaultModule,
       InferenceLedgerModule,
       TwinMarketModule,
       payments,
@@ -50,6 +52,6 @@ export function buildSystem<Payments extends typeof PaymentsModule | typeof Loca
       id: "renounceAdmin",
       after: [handOver],
     });
-    return { accessManager, registry, attesters, router, ledger, riskScorerVerifier, escrow, usdc, market };
+    return { accessManager, registry, attesters, router, bonds, ledger, riskScorerVerifier, escrow, usdc, market };
   });
 }

@@ -245,7 +245,7 @@ export class NodeService {
       claimed: job.claimedLevel as Level,
       inputCommitment: new InputCommitment(input.parts).root,
       outputCommitment: outputTree.root,
-      paymentRef: requestRef(this.chainId, this.config.addresses.escrow, BigInt(job.escrowRequestId)),
+      paymentRef: requestRef(this.config.addresses.escrow, BigInt(job.escrowRequestId)),
     };
     const signature = await this.store.signOnce(inferenceId, answer, () =>
       signAnswer(this.nodeWallet(), this.domain(), answer),

@@ -258,12 +258,13 @@ const requestParams = async (asset: string, amount: bigint, n: number): Promise<
   deadline: 4_102_444_800n,
   inputCommitment: ethers.id(`bench request ${n}`),
   salt: ZeroHash,
+  bondMultiple: 0,
 });
 const paidAnswerAndRelease = async (requestId: bigint, params: RequestParams) => {
   const paid = makeAnswer({
     claimed: Level.TEE,
     inputCommitment: params.inputCommitment,
-    paymentRef: requestRef(chainId, escrowAddress, requestId),
+    paymentRef: requestRef(escrowAddress, requestId),
   });
   await submit(paid);
   await ledger.settleTee(paid.inferenceId, await attest(signers.enclave, paid));

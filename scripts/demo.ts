@@ -193,6 +193,7 @@ const request = async (id: bigint, amount: bigint) => {
     deadline: BigInt(await networkHelpers.time.latest()) + 3_600n,
     inputCommitment: ethers.id(`demo request ${id}`),
     salt: ZeroHash,
+    bondMultiple: 0,
   };
   await escrow.connect(requester).open(params, { value: amount });
   return params;
@@ -201,7 +202,7 @@ const paidParams = await request(1n, 10n ** 16n);
 const paid = makeAnswer({
   claimed: Level.TEE,
   inputCommitment: paidParams.inputCommitment,
-  paymentRef: requestRef(chainId, await escrow.getAddress(), 1n),
+  paymentRef: requestRef(await escrow.getAddress(), 1n),
 });
 await submit(paid);
 await ledger.settleTee(paid.inferenceId, await attest(signers.enclave, paid));

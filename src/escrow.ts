@@ -2,7 +2,7 @@
  * Client side of `InferenceEscrow`: request parameters, the payment reference an answer must carry, and the
  * signatures that fund a request (EIP-2612 permit, EIP-3009 `ReceiveWithAuthorization` as x402 signs it for USDC).
  */
-import { AbiCoder, Signature, keccak256, type Signer, type TypedDataDomain } from "ethers";
+import { AbiCoder, Signature, getAddress, keccak256, toBeHex, type Signer, type TypedDataDomain } from "ethers";
 
 import { Level, Route } from "./ledger.js";
 
@@ -18,6 +18,11 @@ export interface RequestParams {
   inputCommitment: string;
   /** Tells identical requests apart (it changes the EIP-3009 nonce); any value. */
   salt: string;
+  /**
+   * How many times the price the node must lock from its bond before answering above Vanilla (`IBondVault`):
+   * values below 2 (0 for the default) mean 2.
+   */
+  bondMultiple: number;
 }
 
 /** Mirrors `IInferenceEscrow.RequestStatus`. */
@@ -41,7 +46,7 @@ export enum RefundReason {
   Expired = 1,
 }
 
-const REQUEST_PARAMS_TUPLE = "tuple(address,uint256,uint8,uint64,uint8,uint32,uint40,bytes32,bytes32)";
+const REQUEST_PARAMS_TUPLE = "tuple(address,uint256,uint8,uint64,uint8,uint32,uint40,bytes32,bytes32,uint16)";
 
 const paramsTuple = (p: RequestParams) => [
   p.asset,
@@ -53,11 +58,26 @@ const paramsTuple = (p: RequestParams) => [
   p.deadline,
   p.inputCommitment,
   p.salt,
+  p.bondMultiple,
 ];
 
-/** The payment reference an answer to `requestId` carries: `keccak256(abi.encode(chainId, escrow, requestId))`. */
-export function requestRef(chainId: bigint, escrow: string, requestId: bigint): string {
-  return keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "address", "uint256"], [chainId, escrow, requestId]));
+/** How many bits of a payment reference hold the request id (`RequestRefLib`). */
+const REQUEST_ID_BITS = 96n;
+
+/**
+ * The payment reference an answer to `requestId` carries (`RequestRefLib.encode`): the escrow's address in the first
+ * 20 bytes, the request id in the last 12.
+ */
+export function requestRef(escrow: string, requestId: bigint): string {
+  if (requestId < 0n || requestId >= 1n << REQUEST_ID_BITS) throw new Error(`request id ${requestId} out of range`);
+  return toBeHex((BigInt(getAddress(escrow)) << REQUEST_ID_BITS) | requestId, 32);
+}
+
+/** The request id `paymentRef` names at `escrow`, or undefined when it is not a reference of `escrow`. */
+export function requestIdOf(paymentRef: string, escrow: string): bigint | undefined {
+  const ref = BigInt(paymentRef);
+  if (ref >> REQUEST_ID_BITS !== BigInt(getAddress(escrow))) return undefined;
+  return ref & ((1n << REQUEST_ID_BITS) - 1n);
 }
 
 /** The EIP-3009 nonce that ties `from`'s authorization to exactly `params` on `escrow`. */

@@ -17,6 +17,7 @@ export const ARTIFACT_FILES = {
   ModelRegistry: "contracts/registry/ModelRegistry.sol/ModelRegistry.json",
   AttesterRegistry: "contracts/verification/AttesterRegistry.sol/AttesterRegistry.json",
   VerifierRouter: "contracts/verification/VerifierRouter.sol/VerifierRouter.json",
+  BondVault: "contracts/bonds/BondVault.sol/BondVault.json",
   InferenceLedger: "contracts/ledger/InferenceLedger.sol/InferenceLedger.json",
   InferenceEscrow: "contracts/payments/InferenceEscrow.sol/InferenceEscrow.json",
   TwinMarket: "contracts/market/TwinMarket.sol/TwinMarket.json",

@@ -11,7 +11,7 @@
  * network's clock. Nothing here belongs on a live network.
  */
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
-import { BrowserProvider, keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
+import { BrowserProvider, ZeroAddress, keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
 
 import { executeDelayed } from "../src/admin.js";
 import {
@@ -53,6 +53,7 @@ import { toArtifactParams, weightsDigest } from "../src/registry.js";
 import {
   AccessManager__factory,
   AttesterRegistry__factory,
+  BondVault__factory,
   InferenceEscrow__factory,
   InferenceLedger__factory,
   ModelRegistry__factory,
@@ -75,6 +76,8 @@ export const DEV_ENCLAVE_MEASUREMENT = keccak256(toUtf8Bytes("proofline enclave 
 export const CHALLENGE_WINDOW = 3_600n;
 /** The ledger's settlement window (TEE and ZKML claims) in the shipped modules' defaults: one day. */
 export const SETTLEMENT_WINDOW = 86_400n;
+/** What the devkit's node bonds, in ETH (wei) and in test USDC (6 decimals), each: 100 of either. */
+export const DEV_NODE_BOND = { eth: 100n * 10n ** 18n, usdc: 100n * 10n ** 6n } as const;
 /** Output signals of the risk scorer circuit: subject and score. */
 export const RISK_SCORER_OUTPUTS = 2;
 
@@ -140,7 +143,8 @@ export interface DeployProoflineOptions {
  *   (by default Hardhat's default accounts 10 to 14);
  * - the model "risk-scorer" (id 1) with two ZK-provable artifacts (ids 1 and 2, see {@link scenarioModels}), both
  *   bound to the risk scorer's Groth16 verifier, which TRUST_ADMIN added to the router after its delay;
- * - a provider (id 1), a registered node key (`signers.node`, operated by the deployer);
+ * - a provider (id 1), a registered node key (`signers.node`, operated by the deployer), whose bond in the vault
+ *   holds {@link DEV_NODE_BOND} of ETH and of test USDC (`submit` locks part of it before a claim above Vanilla);
  * - two live development enclaves (`signers.devEnclave` for Local answers about artifact 1, `signers.devProxyEnclave`
  *   for Proxy answers about provider 1): plain accounts registered by TRUST_ADMIN after its delay under
  *   {@link DEV_ENCLAVE_MEASUREMENT}, each with a fresh heartbeat (the registry's freshness window is one hour);
@@ -184,6 +188,7 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
   const attesters = AttesterRegistry__factory.connect(addresses.attesters, deployer);
   const router = VerifierRouter__factory.connect(addresses.router, deployer);
   const ledger = InferenceLedger__factory.connect(addresses.ledger, deployer);
+  const bonds = BondVault__factory.connect(addresses.bonds, deployer);
   const escrow = InferenceEscrow__factory.connect(addresses.escrow, deployer);
   const usdc = TestUSDC__factory.connect(addresses.usdc, deployer);
   const market = TwinMarket__factory.connect(addresses.market, deployer);
@@ -242,6 +247,11 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
         await signNodeKeyConsent(key, attestersDomain, await operator.getAddress()),
       );
   await registerNode(deployer, node);
+  // The node's bond: ETH for unpaid claims and ETH requests, test USDC for USDC requests.
+  await bonds.deposit(1n, ZeroAddress, DEV_NODE_BOND.eth, { value: DEV_NODE_BOND.eth });
+  await usdc.mint(deployer.address, DEV_NODE_BOND.usdc);
+  await usdc.approve(addresses.bonds, DEV_NODE_BOND.usdc);
+  await bonds.deposit(1n, addresses.usdc, DEV_NODE_BOND.usdc);
 
   // A data source: a credit bureau that attests borrowers' features (as the risk scorer's input hash), source id 1,
   // registered by the bureau and signing with its own key.
@@ -299,9 +309,17 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
       ...overrides,
     };
   };
-  /** Records `answer` in the ledger, signed by node key `signer` (default: the devkit's node). */
-  const submit = async (answer: Answer, signer: Signer = node) =>
-    ledger.answer(answer, await signAnswer(signer, domain, answer));
+  /**
+   * Records `answer` in the ledger, signed by node key `signer` (default: the devkit's node). A claim above Vanilla
+   * first locks the node's bond for it (`lock` from the node key), as the ledger requires; `bond: false` skips that,
+   * to see the ledger refuse an unbonded claim.
+   */
+  const submit = async (answer: Answer, signer: Signer = node, options: { bond?: boolean } = {}) => {
+    if (answer.claimed !== Level.Vanilla && options.bond !== false) {
+      await bonds.connect(signer).lock(answer.inferenceId, answer.paymentRef);
+    }
+    return ledger.answer(answer, await signAnswer(signer, domain, answer));
+  };
   /** An enclave attestation of `answer` (with output commitment `output`) signed by `signer`, for `settleTee`. */
   const attest = (signer: Signer, answer: Answer, output = answer.outputCommitment) =>
     signAttestation(signer, domain, {
@@ -415,6 +433,8 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
     attesters,
     router,
     ledger,
+    /** The bond vault: the devkit's node has {@link DEV_NODE_BOND} in it. */
+    bonds,
     escrow,
     usdc,
     market,

@@ -60,6 +60,8 @@ interface IInferenceEscrow {
     /// @param inputCommitment The input the answer must be about (docs/HASHING.md).
     /// @param salt Any value the requester picks to tell identical requests apart: it changes the EIP-3009 nonce
     /// ({authorizationNonce}), so two requests with the same terms can both be funded by authorization.
+    /// @param bondMultiple How many times the price the node must lock from its bond before it answers above Vanilla
+    /// ({IBondVault}); anything below `MIN_PAID_MULTIPLE` (2, and 0 for the default) means that minimum.
     struct RequestParams {
         address asset;
         uint256 amount;
@@ -70,6 +72,7 @@ interface IInferenceEscrow {
         uint40 deadline;
         bytes32 inputCommitment;
         bytes32 salt;
+        uint16 bondMultiple;
     }
 
     /// @notice A stored request.
@@ -82,9 +85,10 @@ interface IInferenceEscrow {
         VerificationLevel minLevel;
         RequestStatus status;
         uint32 nodeId;
-        // slot 1: asset (20) | subject (8)
+        // slot 1: asset (20) | subject (8) | bondMultiple (2)
         address asset;
         uint64 subject;
+        uint16 bondMultiple;
         // slots 2-4
         uint256 amount;
         bytes32 inputCommitment;
@@ -211,8 +215,9 @@ interface IInferenceEscrow {
     /// @notice The stored request (status None when unknown).
     function getRequest(uint256 requestId) external view returns (Request memory);
 
-    /// @notice The payment reference an answer to `requestId` must carry:
-    /// `keccak256(abi.encode(chainId, escrow, requestId))`.
+    /// @notice The payment reference an answer to `requestId` must carry: the escrow's address in the first 20 bytes
+    /// and `requestId` in the last 12 (`RequestRefLib`), so the reference names its request for anyone who reads it
+    /// (the bond vault sizes a paid claim's lock from it). The ledger's EIP-712 domain binds the chain.
     function requestRef(uint256 requestId) external view returns (bytes32);
 
     /// @notice The EIP-3009 nonce that ties `from`'s authorization to exactly these `params` on this escrow:

@@ -19,6 +19,8 @@ import {ZkEvidence} from "../types/SettlementTypes.sol";
 /// router ({verifierRouter}). It has no admin and no restricted function.
 ///
 /// - `answer`: a registered node's EIP-712 signature over the {Answer} records it as `Answered`, achieved Vanilla.
+///   A claim above Vanilla must be bonded first: the bond vault ({bondVault}) holds a lock of the node's bond for the
+///   inference, made for the answer's payment reference ({IBondVault.checkLock}).
 /// - `settleTee`: a live enclave bound to the record's artifact or provider signs the record's content; achieved
 ///   becomes TEE. A record reaches `Settled` when achieved reaches claimed.
 /// - A Vanilla claim settles when its challenge window passes unrefuted ({stateOf} reports it at once;
@@ -32,6 +34,14 @@ import {ZkEvidence} from "../types/SettlementTypes.sol";
 /// - `reject`: a TEE or ZKML claim that has not reached its level by its settlement deadline is `Rejected` by anyone.
 /// - A Local record whose artifact is revoked before it settles never settles: every settlement path refuses it with
 ///   {ArtifactRevokedWhilePending}, a Vanilla claim's window no longer settles it, and `rejectRevoked` rejects it.
+///
+/// What a rejection means for the node's bond ({outcomeOf} tells the bond vault; the vault's rules are in
+/// {IBondVault}): `DeadlineMissed` (it claimed more than it proved) and `Refuted` (a stronger proof showed another
+/// output; the ledger remembers who submitted the refutation) let anyone slash the record's lock once;
+/// `ArtifactRevoked` does not: a record that could not settle because its artifact was revoked while it was pending
+/// did not overclaim, and `reject` itself records that reason for such a record after its deadline. Settled history
+/// is never rewritten: revoking a measurement, disabling an enclave or revoking an artifact after a record settled
+/// leaves it `Settled`, and its lock is released.
 ///
 /// Warning: achieved levels say what was proven, never what was claimed. A TEE attestation proves that approved code
 /// in an enclave produced the output; it does not prove the model is right, and on a Proxy route it proves only the
@@ -140,8 +150,8 @@ interface IInferenceLedger {
     error ArtifactRevokedWhilePending(bytes32 inferenceId, uint64 artifactId);
     /// @notice `inferenceId` is not a pending Local record whose artifact was revoked before it settled.
     error ArtifactNotRevoked(bytes32 inferenceId);
-    /// @notice A constructor dependency (model registry, attester registry or verifier router), `dependency`, has no
-    /// code.
+    /// @notice A constructor dependency (model registry, attester registry, verifier router or bond vault),
+    /// `dependency`, has no code.
     error LedgerDependencyMissing(address dependency);
     /// @notice Every window and the round length must be at least one second.
     error LedgerWindowZero(uint40 challengeWindow, uint40 settlementWindow, uint40 roundDuration);
@@ -163,14 +173,18 @@ interface IInferenceLedger {
     /// {ArtifactRevokedWhilePending} when the record's artifact was revoked before the window ended.
     function finalize(bytes32 inferenceId) external;
 
-    /// @notice Rejects a TEE or ZKML claim that missed its settlement deadline. Anyone may call.
+    /// @notice Rejects a TEE or ZKML claim that missed its settlement deadline. Anyone may call. The reason is
+    /// `DeadlineMissed`, or `ArtifactRevoked` when the record's artifact was revoked by its deadline (it could not
+    /// settle after that, so it did not overclaim).
     function reject(bytes32 inferenceId) external;
 
     /// @notice Rejects a pending Local record whose artifact was revoked before the record settled, with reason
     /// `ArtifactRevoked`: such a record never settles (no attestation, batch leaf, proof or window settles it), and
     /// this writes that down at once instead of at its deadline. Anyone may call.
     /// @dev Settled records keep their history: a Vanilla claim whose window ended before the revocation settled
-    /// then, and is not rejected. The node did not overclaim; the artifact it ran was withdrawn under it.
+    /// then, and is not rejected. The node did not overclaim; the artifact it ran was withdrawn under it. A TEE or
+    /// ZKML claim whose deadline passed before the revocation missed it first: only `reject` rejects it, as
+    /// `DeadlineMissed`, so a revocation after the fact cannot excuse an overclaim.
     function rejectRevoked(bytes32 inferenceId) external;
 
     /// @notice Refutes an unsettled answer with a live enclave's attestation (EIP-712 `Attestation`) of the same
@@ -291,6 +305,16 @@ interface IInferenceLedger {
 
     /// @notice The verifier router that checks ZK proofs.
     function verifierRouter() external view returns (address);
+
+    /// @notice The bond vault whose locks back claims above Vanilla.
+    function bondVault() external view returns (address);
+
+    /// @notice How the record ended, for the bond vault: its state now (as {stateOf}; `None` for an unknown id), why
+    /// it was rejected (meaningful only when `Rejected`), and who submitted the refutation that rejected it (zero
+    /// unless `Refuted`). Never reverts.
+    function outcomeOf(
+        bytes32 inferenceId
+    ) external view returns (RecordState state, RejectionReason reason, address refuter);
 
     /// @notice The newest round `enclave` committed a settlement batch for (0 before any).
     function lastBatchRound(address enclave) external view returns (uint32);

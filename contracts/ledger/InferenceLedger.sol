@@ -6,6 +6,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {IAttesterRegistry} from "../interfaces/IAttesterRegistry.sol";
+import {IBondVault} from "../interfaces/IBondVault.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IVerifierRouter} from "../interfaces/IVerifierRouter.sol";
@@ -55,6 +56,7 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     IModelRegistry private immutable REGISTRY;
     IAttesterRegistry private immutable ATTESTERS;
     IVerifierRouter private immutable ROUTER;
+    IBondVault private immutable BONDS;
     uint40 private immutable CHALLENGE_WINDOW;
     uint40 private immutable SETTLEMENT_WINDOW;
     uint40 private immutable ROUND_DURATION;
@@ -68,10 +70,13 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     /// @dev Each enclave's ring of batch slots (see {BATCH_ROUND_MASK}): keeping the round in the slot lets
     /// {commitBatch} refuse a second batch for a round without a storage slot of its own.
     mapping(address enclave => uint256[BATCH_ROOT_SLOTS] slots) private _batches;
+    /// @dev Who submitted the refutation that rejected each refuted record: the bond vault pays them their share.
+    mapping(bytes32 inferenceId => address refuter) private _refuters;
 
     /// @param registry The model registry artifacts are checked against.
     /// @param attesters The attester registry: node keys, enclaves, providers.
     /// @param router The verifier router that checks ZK proofs.
+    /// @param bonds The bond vault whose locks back claims above Vanilla.
     /// @param challengeWindow Seconds during which a Vanilla claim can be refuted before it settles.
     /// @param settlementWindow Seconds a TEE or ZKML claim has to reach its level before it can be rejected.
     /// @param roundDuration Seconds per settlement round.
@@ -79,6 +84,7 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         IModelRegistry registry,
         IAttesterRegistry attesters,
         IVerifierRouter router,
+        IBondVault bonds,
         uint40 challengeWindow,
         uint40 settlementWindow,
         uint40 roundDuration
@@ -86,12 +92,14 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         if (address(registry).code.length == 0) revert LedgerDependencyMissing(address(registry));
         if (address(attesters).code.length == 0) revert LedgerDependencyMissing(address(attesters));
         if (address(router).code.length == 0) revert LedgerDependencyMissing(address(router));
+        if (address(bonds).code.length == 0) revert LedgerDependencyMissing(address(bonds));
         if (challengeWindow == 0 || settlementWindow == 0 || roundDuration == 0) {
             revert LedgerWindowZero(challengeWindow, settlementWindow, roundDuration);
         }
         REGISTRY = registry;
         ATTESTERS = attesters;
         ROUTER = router;
+        BONDS = bonds;
         CHALLENGE_WINDOW = challengeWindow;
         SETTLEMENT_WINDOW = settlementWindow;
         ROUND_DURATION = roundDuration;
@@ -118,6 +126,8 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         // The id names its node, so nobody can record a node's answer first under their own key.
         if (address(bytes20(inferenceId)) != signer) revert InferenceIdOfAnotherNode(inferenceId, signer);
         if (!ATTESTERS.isValidSubject(route, answer_.subject)) revert InvalidAnswerSubject(route, answer_.subject);
+        // A claim above Vanilla is bonded: the vault reverts unless the node locked bond for this id and payment.
+        if (claimed != VerificationLevel.Vanilla) BONDS.checkLock(inferenceId, nodeId, answer_.paymentRef);
 
         bytes32 digest = CommitmentLib.answerDigest(
             answer_.inputCommitment,
@@ -190,9 +200,14 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         }
         uint256 deadline = _deadline(record);
         if (block.timestamp <= deadline) revert DeadlineNotReached(inferenceId, deadline);
+        // Revoked by its deadline, the record could not settle after that: it did not overclaim.
+        uint256 revokedAt = record.route() == Route.Local ? REGISTRY.revokedAt(record.subject()) : 0;
+        RejectionReason reason = revokedAt != 0 && revokedAt <= deadline
+            ? RejectionReason.ArtifactRevoked
+            : RejectionReason.DeadlineMissed;
 
-        _store(inferenceId, digest, record.withState(RecordState.Rejected));
-        emit InferenceRejected(inferenceId, RejectionReason.DeadlineMissed, record.achieved());
+        _store(inferenceId, digest, record.withRejection(uint8(reason)));
+        emit InferenceRejected(inferenceId, reason, record.achieved());
     }
 
     /// @inheritdoc IInferenceLedger
@@ -202,12 +217,15 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         if (state == RecordState.None) revert UnknownInference(inferenceId);
         if (state != RecordState.Answered) revert NotPending(inferenceId, state);
         uint256 revokedAt = record.route() == Route.Local ? REGISTRY.revokedAt(record.subject()) : 0;
-        // Not revoked, or a Vanilla claim that settled (its window ended) before the revocation: nothing to reject.
-        if (revokedAt == 0 || record.isVanillaFinal(CHALLENGE_WINDOW, block.timestamp, revokedAt)) {
-            revert ArtifactNotRevoked(inferenceId);
-        }
+        // Not revoked, a Vanilla claim that settled (its window ended) before the revocation, or a claim whose deadline
+        // passed before it (it missed its deadline first: `reject` says so): nothing to reject here.
+        if (
+            revokedAt == 0 ||
+            record.isVanillaFinal(CHALLENGE_WINDOW, block.timestamp, revokedAt) ||
+            revokedAt > _deadline(record)
+        ) revert ArtifactNotRevoked(inferenceId);
 
-        _store(inferenceId, digest, record.withState(RecordState.Rejected));
+        _store(inferenceId, digest, record.withRejection(uint8(RejectionReason.ArtifactRevoked)));
         emit InferenceRejected(inferenceId, RejectionReason.ArtifactRevoked, record.achieved());
     }
 
@@ -231,7 +249,8 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         address enclave = _recoverAttester(inferenceId, route, subject, otherDigest, signature);
         _checkEnclave(enclave, route, subject);
 
-        _store(inferenceId, digest, record.withState(RecordState.Rejected));
+        _store(inferenceId, digest, record.withRejection(uint8(RejectionReason.Refuted)));
+        _refuters[inferenceId] = msg.sender;
         emit Refuted(inferenceId, VerificationLevel.TEE, enclave, otherOutputCommitment);
         emit InferenceRejected(inferenceId, RejectionReason.Refuted, record.achieved());
     }
@@ -275,7 +294,8 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         if (recorded == proven) revert SameOutput(inferenceId);
         (address verifier, ) = _checkZkProof(record, digest, inferenceId, evidence);
 
-        _store(inferenceId, digest, record.withState(RecordState.Rejected));
+        _store(inferenceId, digest, record.withRejection(uint8(RejectionReason.Refuted)));
+        _refuters[inferenceId] = msg.sender;
         emit Refuted(inferenceId, VerificationLevel.ZKML, verifier, proven);
         emit InferenceRejected(inferenceId, RejectionReason.Refuted, record.achieved());
     }
@@ -461,6 +481,21 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     /// @inheritdoc IInferenceLedger
     function verifierRouter() external view returns (address) {
         return address(ROUTER);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function bondVault() external view returns (address) {
+        return address(BONDS);
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function outcomeOf(
+        bytes32 inferenceId
+    ) external view returns (RecordState state, RejectionReason reason, address refuter) {
+        (PackedRecord record, ) = _record(inferenceId);
+        state = record.effectiveState(CHALLENGE_WINDOW, block.timestamp, _revokedAt(record));
+        if (state == RecordState.Rejected) reason = RejectionReason(record.rejectionReason());
+        refuter = _refuters[inferenceId];
     }
 
     // ---------------------------------------------------------------------------------------------------------------

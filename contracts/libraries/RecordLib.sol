@@ -8,7 +8,7 @@ import {RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol
 /// @dev Layout, from the least significant bit (the offsets are {RecordLib}'s constants, and nothing else reads
 /// the word's bits):
 /// subject (64) | nodeId (32) | answeredAt (40) | settledAt (40) | round (32) | route (8) | claimed (8) |
-/// achieved (8) | state (8) | unused (16)
+/// achieved (8) | state (8) | rejection reason (8) | unused (8)
 type PackedRecord is uint256;
 
 using RecordLib for PackedRecord global;
@@ -27,6 +27,7 @@ library RecordLib {
     uint256 internal constant CLAIMED_OFFSET = 216;
     uint256 internal constant ACHIEVED_OFFSET = 224;
     uint256 internal constant STATE_OFFSET = 232;
+    uint256 internal constant REJECTION_OFFSET = 240;
 
     uint256 internal constant MASK_8 = 0xff;
     uint256 internal constant MASK_32 = 0xffffffff;
@@ -85,6 +86,21 @@ library RecordLib {
             PackedRecord.wrap(
                 (PackedRecord.unwrap(record) & ~(MASK_8 << STATE_OFFSET)) | (uint256(uint8(state_)) << STATE_OFFSET)
             );
+    }
+
+    /// @notice `record` rejected for `reason` (an `IInferenceLedger.RejectionReason`), every other field kept.
+    function withRejection(PackedRecord record, uint8 reason) internal pure returns (PackedRecord) {
+        uint256 cleared = PackedRecord.unwrap(record) & ~((MASK_8 << STATE_OFFSET) | (MASK_8 << REJECTION_OFFSET));
+        return
+            PackedRecord.wrap(
+                cleared | (uint256(uint8(RecordState.Rejected)) << STATE_OFFSET) | (uint256(reason) << REJECTION_OFFSET)
+            );
+    }
+
+    /// @notice Why `record` was rejected, as an `IInferenceLedger.RejectionReason` value: meaningful only when its
+    /// state is `Rejected`.
+    function rejectionReason(PackedRecord record) internal pure returns (uint8) {
+        return uint8((PackedRecord.unwrap(record) >> REJECTION_OFFSET) & MASK_8);
     }
 
     /// @notice Whether the word holds no record.

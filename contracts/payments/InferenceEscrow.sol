@@ -11,6 +11,7 @@ import {IERC3009} from "../interfaces/IERC3009.sol";
 import {IInferenceEscrow} from "../interfaces/IInferenceEscrow.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {CommitmentLib} from "../libraries/CommitmentLib.sol";
+import {RequestRefLib} from "../libraries/RequestRefLib.sol";
 import {InferenceRecord, RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol";
 
 /// @title InferenceEscrow
@@ -173,7 +174,7 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
 
     /// @inheritdoc IInferenceEscrow
     function requestRef(uint256 requestId) public view returns (bytes32) {
-        return keccak256(abi.encode(block.chainid, address(this), requestId));
+        return RequestRefLib.encode(address(this), requestId);
     }
 
     /// @inheritdoc IInferenceEscrow
@@ -236,6 +237,7 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
             nodeId: params.nodeId,
             asset: params.asset,
             subject: params.subject,
+            bondMultiple: params.bondMultiple,
             amount: params.amount,
             inputCommitment: params.inputCommitment,
             fundingRef: fundingRef

@@ -7,8 +7,10 @@ import InferenceLedgerModule from "./InferenceLedger.js";
  * USDC: the built-in network and a local node. Parameter `tokenOwner` (default: the deploying account) mints it.
  */
 export const LocalPaymentsModule = buildModule("LocalPayments", (m) => {
-  const { ledger } = m.useModule(InferenceLedgerModule);
+  const { ledger, bonds } = m.useModule(InferenceLedgerModule);
   const escrow = m.contract("InferenceEscrow", [ledger]);
+  // The vault learns the ledger that checks its locks and the escrow whose requests size paid locks.
+  m.call(bonds, "bind", [ledger, escrow], { id: "bindBondVault" });
   const usdc = m.contract("TestUSDC", [m.getParameter("tokenOwner", m.getAccount(0))]);
   return { escrow, usdc };
 });

@@ -28,6 +28,11 @@ export interface ProoflineClientOptions {
   trustedEscrows?: readonly string[];
   /** The current time in seconds; by default the latest block's timestamp on the signer's chain. */
   now?: () => Promise<bigint>;
+  /**
+   * How many times the price the node must lock from its bond before answering above Vanilla (`bondMultiple` of the
+   * escrow request); default 0, the vault's minimum of 2.
+   */
+  bondMultiple?: number;
 }
 
 /**
@@ -100,6 +105,7 @@ export class ProoflineClientScheme {
       deadline: now + extra.deadlineSeconds,
       inputCommitment: extra.inputCommitment,
       salt: hexlify(randomBytes(32)),
+      bondMultiple: this.options.bondMultiple ?? 0,
     };
     return { params, escrow, chainId, validBefore: now + BigInt(requirements.maxTimeoutSeconds), extra };
   }

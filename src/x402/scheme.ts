@@ -62,6 +62,8 @@ export interface RequestParamsWire {
   deadline: string;
   inputCommitment: string;
   salt: string;
+  /** Optional on the wire (absent reads 0, the vault's minimum multiple). */
+  bondMultiple?: number;
 }
 
 /** The EIP-3009 `ReceiveWithAuthorization` message, typed. */
@@ -111,6 +113,7 @@ export class ProoflineParseError extends Error {
 }
 
 const UINT8_MAX = 2n ** 8n - 1n;
+const UINT16_MAX = 2n ** 16n - 1n;
 const UINT32_MAX = 2n ** 32n - 1n;
 const UINT40_MAX = 2n ** 40n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -216,6 +219,7 @@ export function parseRequestParams(value: unknown, field = "params"): RequestPar
     deadline: uintString(p.deadline, `${field}.deadline`, UINT40_MAX),
     inputCommitment: bytes32(p.inputCommitment, `${field}.inputCommitment`),
     salt: bytes32(p.salt, `${field}.salt`),
+    bondMultiple: p.bondMultiple === undefined ? 0 : Number(uintNumber(p.bondMultiple, `${field}.bondMultiple`, UINT16_MAX)),
   };
 }
 
@@ -231,6 +235,7 @@ export function encodeRequestParams(p: RequestParams): RequestParamsWire {
     deadline: p.deadline.toString(),
     inputCommitment: p.inputCommitment,
     salt: p.salt,
+    bondMultiple: p.bondMultiple,
   };
 }
 

@@ -37,6 +37,7 @@ async function fixture() {
     deadline: BigInt(await networkHelpers.time.latest()) + 86_400n,
     inputCommitment: id(`adversarial input ${++counter}`),
     salt: ZeroHash,
+    bondMultiple: 0,
     ...overrides,
   });
   const open = async (p: RequestParams) => {
@@ -47,7 +48,7 @@ async function fixture() {
   const answerFor = async (requestId: bigint, p: RequestParams, node: Signer, claimed = Level.TEE) => {
     const by = { address: await node.getAddress() };
     const answer = scenario.makeAnswer(
-      { claimed, inputCommitment: p.inputCommitment, paymentRef: requestRef(chainId, escrowAddress, requestId) },
+      { claimed, inputCommitment: p.inputCommitment, paymentRef: requestRef(escrowAddress, requestId) },
       by,
     );
     await scenario.submit(answer, node);

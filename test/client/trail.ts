@@ -53,6 +53,7 @@ async function fixture() {
     deadline: BigInt(await networkHelpers.time.latest()) + 86_400n,
     inputCommitment: input.root,
     salt: ZeroHash,
+    bondMultiple: 0,
   };
   await escrow.connect(signers.publisher).open(params, { value: params.amount });
   const output = new OutputCommitment([riskScorePart(signers.other.address, 250n)]);
@@ -60,7 +61,7 @@ async function fixture() {
     claimed: Level.TEE,
     inputCommitment: params.inputCommitment,
     outputCommitment: output.root,
-    paymentRef: requestRef(chainId, escrowAddress, 1n),
+    paymentRef: requestRef(escrowAddress, 1n),
   });
   await submit(paid);
   const round = await ledger.currentRound();

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 const connection = await network.create();
@@ -9,6 +9,11 @@ const HEARTBEAT_TTL = 3_600n;
 const CHALLENGE_WINDOW = 3_600n;
 const SETTLEMENT_WINDOW = 86_400n;
 const ROUND_DURATION = 3_600n;
+const MINIMUM_LOCK = 10n ** 16n;
+const UNBONDING_PERIOD = 3n * 86_400n;
+/** The escrow's claim window, which the unbonding period must outlast on top of the ledger's longest window. */
+const CLAIM_WINDOW = 86_400n;
+const FEES = "0x00000000000000000000000000000000000FEE50";
 
 /** Real dependencies to deploy against, and an account with no code to pass where a contract is needed. */
 async function fixture() {
@@ -21,10 +26,13 @@ async function fixture() {
   const attestersAddress = await attesters.getAddress();
   const router = await ethers.deployContract("VerifierRouter", [managerAddress, registryAddress]);
   const routerAddress = await router.getAddress();
+  const bonds = await ethers.deployContract("BondVault", [attestersAddress, MINIMUM_LOCK, UNBONDING_PERIOD, FEES]);
+  const bondsAddress = await bonds.getAddress();
   const ledger = await ethers.deployContract("InferenceLedger", [
     registryAddress,
     attestersAddress,
     routerAddress,
+    bondsAddress,
     CHALLENGE_WINDOW,
     SETTLEMENT_WINDOW,
     ROUND_DURATION,
@@ -36,12 +44,15 @@ async function fixture() {
     registryAddress,
     attestersAddress,
     routerAddress,
+    bondsAddress,
+    bonds,
     ledgerAddress: await ledger.getAddress(),
     factories: {
       registry: await ethers.getContractFactory("ModelRegistry"),
       attesters: await ethers.getContractFactory("AttesterRegistry"),
       router: await ethers.getContractFactory("VerifierRouter"),
       ledger: await ethers.getContractFactory("InferenceLedger"),
+      bonds: await ethers.getContractFactory("BondVault"),
       escrow: await ethers.getContractFactory("InferenceEscrow"),
       market: await ethers.getContractFactory("TwinMarket"),
     },
@@ -136,13 +147,14 @@ describe("Construction: every deployable refuses arguments that would leave it u
 
   describe("InferenceLedger", () => {
     it("refuses each dependency without code (LedgerDependencyMissing), naming it", async () => {
-      const { factories, codeless, registryAddress, attestersAddress, routerAddress } = await load();
+      const { factories, codeless, registryAddress, attestersAddress, routerAddress, bondsAddress } = await load();
       const windows = [CHALLENGE_WINDOW, SETTLEMENT_WINDOW, ROUND_DURATION] as const;
       for (const missing of [codeless, ZeroAddress]) {
         for (const dependencies of [
-          [missing, attestersAddress, routerAddress],
-          [registryAddress, missing, routerAddress],
-          [registryAddress, attestersAddress, missing],
+          [missing, attestersAddress, routerAddress, bondsAddress],
+          [registryAddress, missing, routerAddress, bondsAddress],
+          [registryAddress, attestersAddress, missing, bondsAddress],
+          [registryAddress, attestersAddress, routerAddress, missing],
         ] as const) {
           await expect(factories.ledger.deploy(...dependencies, ...windows))
             .to.be.revertedWithCustomError(factories.ledger, "LedgerDependencyMissing")
@@ -152,8 +164,8 @@ describe("Construction: every deployable refuses arguments that would leave it u
     });
 
     it("refuses a zero challenge window, settlement window or round duration (LedgerWindowZero)", async () => {
-      const { factories, registryAddress, attestersAddress, routerAddress } = await load();
-      const dependencies = [registryAddress, attestersAddress, routerAddress] as const;
+      const { factories, registryAddress, attestersAddress, routerAddress, bondsAddress } = await load();
+      const dependencies = [registryAddress, attestersAddress, routerAddress, bondsAddress] as const;
       const cases: [bigint, bigint, bigint][] = [
         [0n, SETTLEMENT_WINDOW, ROUND_DURATION],
         [CHALLENGE_WINDOW, 0n, ROUND_DURATION],
@@ -168,6 +180,100 @@ describe("Construction: every deployable refuses arguments that would leave it u
       expect(await ledger.windows()).to.deep.equal([1n, 1n, 1n]);
       expect(await ledger.attesterRegistry()).to.equal(attestersAddress);
       expect(await ledger.verifierRouter()).to.equal(routerAddress);
+      expect(await ledger.bondVault()).to.equal(bondsAddress);
+    });
+  });
+
+  describe("BondVault", () => {
+    it("refuses a zero registry, minimum, period or fee destination (VaultZeroParameter)", async () => {
+      const { factories, attestersAddress } = await load();
+      const cases: [string, bigint, bigint, string][] = [
+        [ZeroAddress, MINIMUM_LOCK, UNBONDING_PERIOD, FEES],
+        [attestersAddress, 0n, UNBONDING_PERIOD, FEES],
+        [attestersAddress, MINIMUM_LOCK, 0n, FEES],
+        [attestersAddress, MINIMUM_LOCK, UNBONDING_PERIOD, ZeroAddress],
+      ];
+      for (const args of cases) {
+        await expect(factories.bonds.deploy(...args)).to.be.revertedWithCustomError(
+          factories.bonds,
+          "VaultZeroParameter",
+        );
+      }
+    });
+
+    it("refuses a minimum lock a lock cannot hold (BondAmountTooLarge)", async () => {
+      const { factories, attestersAddress } = await load();
+      const tooLarge = 2n ** 96n;
+      await expect(factories.bonds.deploy(attestersAddress, tooLarge, UNBONDING_PERIOD, FEES))
+        .to.be.revertedWithCustomError(factories.bonds, "BondAmountTooLarge")
+        .withArgs(tooLarge);
+    });
+
+    /**
+     * A vault, a ledger naming it and an escrow paying for that ledger, not yet bound; `period` of unbonding. Deploys
+     * on top of the loaded fixture `f` (loading it again would revert what was deployed since).
+     */
+    const unbound = async (f: Awaited<ReturnType<typeof load>>, period = UNBONDING_PERIOD) => {
+      const { factories, attestersAddress, registryAddress, routerAddress } = f;
+      const bonds = await factories.bonds.deploy(attestersAddress, MINIMUM_LOCK, period, FEES);
+      const ledger = await factories.ledger.deploy(
+        registryAddress,
+        attestersAddress,
+        routerAddress,
+        await bonds.getAddress(),
+        CHALLENGE_WINDOW,
+        SETTLEMENT_WINDOW,
+        ROUND_DURATION,
+      );
+      const escrow = await factories.escrow.deploy(await ledger.getAddress());
+      return { bonds, ledger: await ledger.getAddress(), escrow: await escrow.getAddress() };
+    };
+
+    it("binds once, from its deployer, to a ledger that names it and that ledger's escrow", async () => {
+      const [, stranger] = await ethers.getSigners();
+      const { bonds, ledger, escrow } = await unbound(await load());
+      await expect(bonds.connect(stranger).bind(ledger, escrow))
+        .to.be.revertedWithCustomError(bonds, "VaultBindingRefused")
+        .withArgs(stranger.address);
+      await expect(bonds.lockRequirement(1n, ZeroHash)).to.be.revertedWithCustomError(bonds, "VaultNotBound");
+      await expect(bonds.bind(ledger, escrow)).to.emit(bonds, "VaultBound").withArgs(ledger, escrow);
+      expect(await bonds.bound()).to.deep.equal([ledger, escrow]);
+      await expect(bonds.bind(ledger, escrow))
+        .to.be.revertedWithCustomError(bonds, "VaultBindingRefused")
+        .withArgs((await ethers.getSigners())[0].address);
+    });
+
+    it("refuses a ledger that names another vault, an escrow of another ledger, or no code (VaultBindingMismatch)", async () => {
+      const f = await load();
+      const { codeless, ledgerAddress } = f;
+      const { bonds, escrow } = await unbound(f);
+      const other = await unbound(f);
+      for (const [ledger, payments] of [
+        [other.ledger, escrow], // names another vault
+        [await bonds.getAddress(), escrow], // not a ledger at all: has code, names no vault
+        [codeless, escrow],
+        [ledgerAddress, codeless],
+      ] as const) {
+        await expect(bonds.bind(ledger, payments)).to.be.reverted;
+      }
+      const ours = await unbound(f);
+      await expect(ours.bonds.bind(ours.ledger, other.escrow))
+        .to.be.revertedWithCustomError(ours.bonds, "VaultBindingMismatch")
+        .withArgs(ours.ledger, other.escrow);
+      await expect(ours.bonds.bind(codeless, ours.escrow))
+        .to.be.revertedWithCustomError(ours.bonds, "VaultBindingMismatch")
+        .withArgs(codeless, ours.escrow);
+    });
+
+    it("refuses an unbonding period no longer than the longest window plus the claim window", async () => {
+      const required = SETTLEMENT_WINDOW + CLAIM_WINDOW;
+      const f = await load();
+      const short = await unbound(f, required);
+      await expect(short.bonds.bind(short.ledger, short.escrow))
+        .to.be.revertedWithCustomError(short.bonds, "UnbondingPeriodTooShort")
+        .withArgs(required, required);
+      const enough = await unbound(f, required + 1n);
+      await expect(enough.bonds.bind(enough.ledger, enough.escrow)).to.emit(enough.bonds, "VaultBound");
     });
   });
 

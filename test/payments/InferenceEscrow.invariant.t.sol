@@ -13,12 +13,10 @@ import {LedgerFixture} from "../utils/LedgerFixture.sol";
 /// handler is both the requester and (through the fixture's node) the node operator; withdrawals go to `SINK`.
 abstract contract EscrowFixture is LedgerFixture {
     address internal constant SINK = address(0x51DE);
-    InferenceEscrow internal escrow;
     TestUSDC internal usdc;
 
     function _deployEscrow() internal {
         _deployLedger();
-        escrow = new InferenceEscrow(IInferenceLedger(address(ledger)));
         usdc = new TestUSDC(address(this));
         vm.deal(address(this), 1e30);
     }
@@ -34,7 +32,8 @@ abstract contract EscrowFixture is LedgerFixture {
             nodeId: 1,
             deadline: uint40(block.timestamp + 1 days),
             inputCommitment: keccak256(abi.encode("request input", next)),
-            salt: bytes32(0)
+            salt: bytes32(0),
+            bondMultiple: 0
         });
         if (eth) return escrow.open{value: amount}(params);
         usdc.mint(address(this), amount);

@@ -45,6 +45,7 @@ async function fixture() {
     deadline: BigInt(await networkHelpers.time.latest()) + DAY,
     inputCommitment: keccak256(toUtf8Bytes(`request input ${++counter}`)),
     salt: ZeroHash,
+    bondMultiple: 0,
     ...overrides,
   });
   /** Opens `p` as the requester: ETH with value, tokens after an approval. */
@@ -64,7 +65,7 @@ async function fixture() {
         subject: p.subject,
         claimed: Level.TEE,
         inputCommitment: p.inputCommitment,
-        paymentRef: requestRef(chainId, escrowAddress, id),
+        paymentRef: requestRef(escrowAddress, id),
         ...overrides,
       },
       node,
@@ -285,7 +286,7 @@ describe("InferenceEscrow", () => {
       expect(stored.requester).to.equal(requester.address);
       expect(stored.fundingRef).to.equal(auth.nonce);
       expect(await usdc.authorizationState(requester.address, auth.nonce)).to.equal(true);
-      expect(await escrow.requestRef(1n)).to.equal(requestRef(chainId, escrowAddress, 1n));
+      expect(await escrow.requestRef(1n)).to.equal(requestRef(escrowAddress, 1n));
     });
 
     it("EIP-3009: refuses a replayed, expired, early, wrong-recipient or other-request authorization", async () => {

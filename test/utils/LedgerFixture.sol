@@ -3,10 +3,14 @@ pragma solidity ^0.8.24;
 
 import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
 
+import {BondVault} from "../../contracts/bonds/BondVault.sol";
 import {IAttesterRegistry} from "../../contracts/interfaces/IAttesterRegistry.sol";
+import {IBondVault} from "../../contracts/interfaces/IBondVault.sol";
+import {IInferenceLedger} from "../../contracts/interfaces/IInferenceLedger.sol";
 import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
 import {IVerifierRouter} from "../../contracts/interfaces/IVerifierRouter.sol";
 import {InferenceLedger} from "../../contracts/ledger/InferenceLedger.sol";
+import {InferenceEscrow} from "../../contracts/payments/InferenceEscrow.sol";
 import {ModelRegistry} from "../../contracts/registry/ModelRegistry.sol";
 import {AttesterRegistry} from "../../contracts/verification/AttesterRegistry.sol";
 import {VerifierRouter} from "../../contracts/verification/VerifierRouter.sol";
@@ -17,7 +21,9 @@ import {ProoflineTest} from "./ProoflineTest.sol";
 
 /// @notice A real Proofline deployment for Solidity tests: AccessManager, ModelRegistry (one model, artifacts 1 and
 /// 2), AttesterRegistry (node key, provider 1, an approved measurement, a live enclave bound to artifact 1 and one
-/// bound to provider 1), VerifierRouter, InferenceLedger, and signing helpers. The test contract holds every admin role, with no delays.
+/// bound to provider 1), VerifierRouter, BondVault, InferenceLedger, InferenceEscrow (the vault bound to both), and
+/// signing helpers. The test contract holds every admin role, with no delays, and operates the node, whose bond holds
+/// {NODE_BOND} of ETH: {_submit} locks bond before a claim above Vanilla, as a node must.
 abstract contract LedgerFixture is ProoflineTest {
     bytes32 internal constant MEASUREMENT = keccak256("enclave image");
     uint256 internal constant NODE_KEY = 0xA11CE;
@@ -26,12 +32,18 @@ abstract contract LedgerFixture is ProoflineTest {
     uint40 internal constant CHALLENGE_WINDOW = 3600;
     uint40 internal constant SETTLEMENT_WINDOW = 86400;
     uint40 internal constant HEARTBEAT_TTL = 3600;
+    uint256 internal constant MINIMUM_LOCK = 0.01 ether;
+    uint40 internal constant UNBONDING_PERIOD = 3 days;
+    uint256 internal constant NODE_BOND = 100 ether;
+    address internal constant FEE_SINK = address(0xFEE5);
 
     AccessManager internal manager;
     ModelRegistry internal registry;
     AttesterRegistry internal attesters;
     VerifierRouter internal router;
     InferenceLedger internal ledger;
+    BondVault internal bonds;
+    InferenceEscrow internal escrow;
 
     function _deployLedger() internal {
         vm.warp(1_700_000_000);
@@ -39,14 +51,18 @@ abstract contract LedgerFixture is ProoflineTest {
         registry = new ModelRegistry(address(manager));
         attesters = new AttesterRegistry(address(manager), IModelRegistry(address(registry)), HEARTBEAT_TTL);
         router = new VerifierRouter(address(manager), IModelRegistry(address(registry)));
+        bonds = new BondVault(IAttesterRegistry(address(attesters)), MINIMUM_LOCK, UNBONDING_PERIOD, FEE_SINK);
         ledger = new InferenceLedger(
             IModelRegistry(address(registry)),
             IAttesterRegistry(address(attesters)),
             IVerifierRouter(address(router)),
+            IBondVault(address(bonds)),
             CHALLENGE_WINDOW,
             SETTLEMENT_WINDOW,
             3600
         );
+        escrow = new InferenceEscrow(IInferenceLedger(address(ledger)));
+        bonds.bind(address(ledger), address(escrow));
         bytes4[] memory trust = new bytes4[](2);
         trust[0] = IAttesterRegistry.approveMeasurement.selector;
         trust[1] = IAttesterRegistry.registerEnclave.selector;
@@ -66,6 +82,8 @@ abstract contract LedgerFixture is ProoflineTest {
         registry.registerArtifact(modelId, _artifact("weights v1", 1), true);
         registry.registerArtifact(modelId, _artifact("weights v2", 2), false);
         _registerNode(NODE_KEY);
+        vm.deal(address(this), NODE_BOND);
+        bonds.deposit{value: NODE_BOND}(1, address(0), NODE_BOND);
         attesters.registerProvider("openai/gpt-4o-2024-08-06");
         attesters.approveMeasurement(MEASUREMENT);
         _registerEnclave(ENCLAVE_KEY, Route.Local, 1);
@@ -136,8 +154,9 @@ abstract contract LedgerFixture is ProoflineTest {
             });
     }
 
-    /// @dev Records `answer`, signed by the node.
+    /// @dev Records `answer`, signed by the node, locking its bond first when it claims more than Vanilla.
     function _submit(Answer memory answer) internal {
+        if (answer.claimed != VerificationLevel.Vanilla) bonds.lock(answer.inferenceId, answer.paymentRef);
         ledger.answer(answer, _sign(NODE_KEY, ledger.answerTypedDataHash(answer)));
     }
 

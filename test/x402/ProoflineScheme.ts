@@ -297,7 +297,7 @@ describe("ProoflineScheme (x402 v2 into InferenceEscrow)", () => {
       const requestId = before.requests + 1n;
       expect(answer).to.deep.equal({
         requestId: requestId.toString(),
-        paymentRef: requestRef(chainId, escrowAddress, requestId),
+        paymentRef: requestRef(escrowAddress, requestId),
         echo: "hello",
       });
       expect(answer.paymentRef).to.equal(await escrow.requestRef(requestId));
@@ -532,7 +532,7 @@ describe("ProoflineFacilitatorScheme: each check on its own", () => {
     const requestId = await f.escrow.requestCount();
     expect(settled.extra).to.deep.equal({
       requestId: requestId.toString(),
-      paymentRef: requestRef(f.chainId, f.escrowAddress, requestId),
+      paymentRef: requestRef(f.escrowAddress, requestId),
     });
     await expectInvalid(f, payment, offer, ProoflineInvalidReason.AuthorizationUsed);
   });
