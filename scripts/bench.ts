@@ -40,7 +40,7 @@ import {
   type GasSnapshot,
 } from "./lib/gas.js";
 import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
-import { Level, Route, signBatch } from "../src/ledger.js";
+import { Level, Route, signAnswer, signBatch } from "../src/ledger.js";
 import { twinIdOf, twinSalt } from "../src/market.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
 import { deployScenario } from "../testing/index.js";
@@ -68,10 +68,15 @@ const { ledger, makeAnswer, submit, attest, signers } = scenario;
 // Warm-up: the first record ever written pays for nothing extra, but keep every measured call a typical one.
 await submit(makeAnswer());
 
+// A claim above Vanilla locks the node's bond first (its own transaction), then answers: the answer's budget covers
+// its check of the lock. Warm-up: the node's first lock writes its bond's locked counter for the first time.
+const { bonds, domain } = scenario;
+await submit(makeAnswer({ claimed: Level.TEE }));
 const teeAnswer = makeAnswer({ claimed: Level.TEE });
+const lockUnpaid = await measure(bonds.connect(signers.node).lock(teeAnswer.inferenceId, teeAnswer.paymentRef));
 rows.push({
-  name: "ledger.answer (record + EIP-712 signature)",
-  ...(await measure(submit(teeAnswer))),
+  name: "ledger.answer (record + EIP-712 signature + bond check)",
+  ...(await measure(ledger.answer(teeAnswer, await signAnswer(signers.node, domain, teeAnswer)))),
   budget: 80_000,
 });
 rows.push({
@@ -79,6 +84,23 @@ rows.push({
   ...(await measure(ledger.settleTee(teeAnswer.inferenceId, await attest(signers.enclave, teeAnswer)))),
   budget: 40_000,
 });
+rows.push({ name: "bonds.lock (unpaid claim: the minimum, in ETH)", ...lockUnpaid });
+rows.push({ name: "bonds.release (settled record)", ...(await measure(bonds.release(teeAnswer.inferenceId))) });
+// A TEE claim refuted by the enclave (another output), then slashed: half to the refuter, the rest to the protocol.
+const overclaim = makeAnswer({ claimed: Level.TEE });
+await submit(overclaim);
+const otherOutput = ethers.id("the output the enclave saw");
+await ledger
+  .connect(signers.other)
+  .refuteTee(
+    overclaim.inferenceId,
+    overclaim.inputCommitment,
+    overclaim.outputCommitment,
+    overclaim.paymentRef,
+    otherOutput,
+    await attest(signers.enclave, overclaim, otherOutput),
+  );
+rows.push({ name: "bonds.slash (refuted record, unpaid)", ...(await measure(bonds.slash(overclaim.inferenceId))) });
 
 // Consumer policy check, measured inside a consumer (contracts/bench/PolicyCheckProbe.sol): the gas the check adds
 // to a consumer's own function, from the cold ledger call to the output part's Merkle proof. The base policy is the
@@ -241,8 +263,8 @@ rows.push({ name: "ledger.settleFromBatch (64-leaf batch)", ...settleFromBatch, 
 
 // Escrow: a request funded by the requester's EIP-3009 authorization (submitted by a facilitator, as x402 does) and
 // one funded with ETH, each answered, TEE-settled and released. No budget is set for these; they are tracked.
-const usdc = await ethers.deployContract("TestUSDC", [signers.deployer.address]);
-const escrow = await ethers.deployContract("InferenceEscrow", [ledgerAddress]);
+// The deployment's escrow and test USDC: the vault sizes a paid claim's lock from the escrow it is bound to.
+const { usdc, escrow } = scenario;
 const escrowAddress = await escrow.getAddress();
 const requester = signers.publisher;
 await usdc.mint(requester.address, 10n ** 12n);
@@ -266,14 +288,15 @@ const paidAnswerAndRelease = async (requestId: bigint, params: RequestParams) =>
     inputCommitment: params.inputCommitment,
     paymentRef: requestRef(escrowAddress, requestId),
   });
-  await submit(paid);
+  const lock = await measure(bonds.connect(signers.node).lock(paid.inferenceId, paid.paymentRef));
+  await ledger.answer(paid, await signAnswer(signers.node, domain, paid));
   await ledger.settleTee(paid.inferenceId, await attest(signers.enclave, paid));
-  return measure(escrow.release(requestId, paid.inferenceId, paid.outputCommitment));
+  return { lock, release: await measure(escrow.release(requestId, paid.inferenceId, paid.outputCommitment)) };
 };
 // Warm-up: the first request ever opened and the first credit pay for their first slots.
 const warm = await requestParams(ZeroAddress, 10n ** 15n, 0);
 await (await escrow.connect(requester).open(warm, { value: warm.amount })).wait();
-await paidAnswerAndRelease(1n, warm);
+await paidAnswerAndRelease(await escrow.requestCount(), warm);
 const tokenParams = await requestParams(await usdc.getAddress(), 5_000_000n, 1);
 const auth = await signEscrowAuthorization(requester, usdcDomain, escrowAddress, tokenParams, 0n, tokenParams.deadline);
 rows.push({
@@ -284,12 +307,15 @@ rows.push({
       .openWithAuthorization(tokenParams, auth.from, auth.validAfter, auth.validBefore, auth.v, auth.r, auth.s),
   )),
 });
+const tokenRequestId = await escrow.requestCount();
 const ethParams = await requestParams(ZeroAddress, 10n ** 15n, 2);
 rows.push({
   name: "escrow.open (ETH)",
   ...(await measure(escrow.connect(requester).open(ethParams, { value: ethParams.amount }))),
 });
-rows.push({ name: "escrow.release (settled at the paid level)", ...(await paidAnswerAndRelease(2n, tokenParams)) });
+const paidToken = await paidAnswerAndRelease(tokenRequestId, tokenParams);
+rows.push({ name: "escrow.release (settled at the paid level)", ...paidToken.release });
+rows.push({ name: "bonds.lock (paid request: 2x the escrowed USDC)", ...paidToken.lock });
 
 // Twin market: one share bought by a holder paying exactly, and one share sold, at the 5% + 5% fee caps, on a twin
 // that has traded before (its supply, the holder's balance and the owner's fee credit are all non-zero).

@@ -238,20 +238,26 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
     await registry.connect(publisher).registerArtifact(1n, params, i === 0);
   }
   await attesters.connect(other).registerProvider("openai/gpt-4o-2024-08-06");
-  /** Registers `key` as a node key operated by `operator`, with the key's consent. */
-  const registerNode = async (operator: Signer, key: Signer) =>
-    attesters
+  /**
+   * Registers `key` as a node key operated by `operator`, with the key's consent, and gives the new node
+   * {@link DEV_NODE_BOND} (ETH for unpaid claims and ETH requests, test USDC for USDC requests), deposited by the
+   * deployer, unless `bond: false`. Returns the registration's transaction.
+   */
+  const registerNode = async (operator: Signer, key: Signer, options: { bond?: boolean } = {}) => {
+    const keyAddress = await key.getAddress();
+    const registration = await attesters
       .connect(operator)
-      .registerNode(
-        await key.getAddress(),
-        await signNodeKeyConsent(key, attestersDomain, await operator.getAddress()),
-      );
+      .registerNode(keyAddress, await signNodeKeyConsent(key, attestersDomain, await operator.getAddress()));
+    if (options.bond !== false) {
+      const nodeId = await attesters.nodeIdOf(keyAddress);
+      await bonds.deposit(nodeId, ZeroAddress, DEV_NODE_BOND.eth, { value: DEV_NODE_BOND.eth });
+      await usdc.mint(deployer.address, DEV_NODE_BOND.usdc);
+      await usdc.approve(addresses.bonds, DEV_NODE_BOND.usdc);
+      await bonds.deposit(nodeId, addresses.usdc, DEV_NODE_BOND.usdc);
+    }
+    return registration;
+  };
   await registerNode(deployer, node);
-  // The node's bond: ETH for unpaid claims and ETH requests, test USDC for USDC requests.
-  await bonds.deposit(1n, ZeroAddress, DEV_NODE_BOND.eth, { value: DEV_NODE_BOND.eth });
-  await usdc.mint(deployer.address, DEV_NODE_BOND.usdc);
-  await usdc.approve(addresses.bonds, DEV_NODE_BOND.usdc);
-  await bonds.deposit(1n, addresses.usdc, DEV_NODE_BOND.usdc);
 
   // A data source: a credit bureau that attests borrowers' features (as the risk scorer's input hash), source id 1,
   // registered by the bureau and signing with its own key.

@@ -28,10 +28,13 @@ describe("adversarial: a proof settles only the answer it was made for", () => {
   after(releaseProver);
 
   it("a node cannot record another node's answer first: the id names its node", async () => {
-    const { ledger, submit, makeAnswer, signers, copier } = await load();
+    const { ledger, bonds, submit, makeAnswer, signers, copier } = await load();
     const honest = makeAnswer({ claimed: Level.TEE });
-    // The copier front-runs with the same answer, signed by its own key.
-    await expect(submit(honest, copier))
+    // The copier cannot lock the honest node's bond for it, nor record the same answer signed by its own key.
+    await expect(bonds.connect(copier).lock(honest.inferenceId, honest.paymentRef))
+      .to.be.revertedWithCustomError(bonds, "NotNodeOrOperator")
+      .withArgs(1n, copier.address);
+    await expect(submit(honest, copier, { bond: false }))
       .to.be.revertedWithCustomError(ledger, "InferenceIdOfAnotherNode")
       .withArgs(honest.inferenceId, copier.address);
     await submit(honest);
@@ -41,7 +44,7 @@ describe("adversarial: a proof settles only the answer it was made for", () => {
 
   it("a copy under the copier's own id takes none of the honest node's attestation, batch leaf or ZK proof", async () => {
     const scenario = await load();
-    const { ledger, submit, makeAnswer, attest, signers, copier, domain, beat } = scenario;
+    const { ledger, bonds, submit, makeAnswer, attest, signers, copier, domain, beat } = scenario;
     const { answerRiskScore, proveRecord, riskScoreEvidence } = scenario;
     const honest = makeAnswer({ claimed: Level.TEE });
     const copy: Answer = { ...honest, inferenceId: inferenceIdFor(copier.address, "copied") };
@@ -75,6 +78,7 @@ describe("adversarial: a proof settles only the answer it was made for", () => {
     const record = await answerRiskScore(input);
     const proof = await proveRecord(record);
     const copied: Answer = { ...record.answer, inferenceId: inferenceIdFor(copier.address, "copied proof") };
+    await bonds.connect(copier).lock(copied.inferenceId, copied.paymentRef);
     await ledger.answer(copied, await signAnswer(copier, domain, copied));
     const stolen = riskScoreEvidence(proof, { ...record, answer: copied });
     await expect(ledger.settleZk(copied.inferenceId, stolen)).to.be.revertedWithCustomError(ledger, "InvalidZkProof");

@@ -3,7 +3,7 @@ import { ZeroAddress, ZeroHash, id, type Signer } from "ethers";
 import { network } from "hardhat";
 
 import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../../src/escrow.js";
-import { Level, Route, type Answer } from "../../src/ledger.js";
+import { Level, Route, inferenceIdFor, type Answer } from "../../src/ledger.js";
 import { CHALLENGE_WINDOW, deployScenario } from "../../testing/index.js";
 
 const connection = await network.create();
@@ -44,33 +44,86 @@ async function fixture() {
     await escrow.connect(requester).open(p, { value: p.amount });
     return escrow.requestCount();
   };
-  /** An answer to request `requestId` (its reference and input), signed by `node`. */
-  const answerFor = async (requestId: bigint, p: RequestParams, node: Signer, claimed = Level.TEE) => {
+  /**
+   * An answer to request `requestId` (its reference and input), signed by `node` (bonded first above Vanilla, unless
+   * `bond` is false), under id `inferenceId` when given.
+   */
+  const answerFor = async (
+    requestId: bigint,
+    p: RequestParams,
+    node: Signer,
+    claimed = Level.TEE,
+    inferenceId?: string,
+    bond = true,
+  ) => {
     const by = { address: await node.getAddress() };
     const answer = scenario.makeAnswer(
-      { claimed, inputCommitment: p.inputCommitment, paymentRef: requestRef(escrowAddress, requestId) },
+      {
+        claimed,
+        inputCommitment: p.inputCommitment,
+        paymentRef: requestRef(escrowAddress, requestId),
+        ...(inferenceId === undefined ? {} : { inferenceId }),
+      },
       by,
     );
-    await scenario.submit(answer, node);
+    await scenario.submit(answer, node, { bond });
     return answer;
   };
   const settle = async (answer: Answer) =>
     ledger.settleTee(answer.inferenceId, await scenario.attest(signers.enclave, answer));
-  return { ...scenario, requester, throwaway, competitor, chainId, escrowAddress, params, open, answerFor, settle };
+  /** Rejects `answer` on purpose: the development enclave attests another output for it. */
+  const refute = async (answer: Answer) => {
+    const other = id(`another output of ${answer.inferenceId}`);
+    await ledger.refuteTee(
+      answer.inferenceId,
+      answer.inputCommitment,
+      answer.outputCommitment,
+      answer.paymentRef,
+      other,
+      await scenario.attest(signers.enclave, answer, other),
+    );
+  };
+  return {
+    ...scenario,
+    requester,
+    throwaway,
+    competitor,
+    chainId,
+    escrowAddress,
+    params,
+    open,
+    answerFor,
+    settle,
+    refute,
+  };
 }
 const load = () => networkHelpers.loadFixture(fixture);
+let copies = 0;
+/** A fresh inference id of node key `key`. */
+const freshId = (key: string) => inferenceIdFor(key, `copy ${++copies}`);
 
 describe("adversarial: an honest, timely, settled answer is always paid", () => {
-  it("a competing node's copy of the request, rejected on purpose, cannot turn the payment into a refund", async () => {
-    const { escrow, ledger, signers, competitor, params, open, answerFor, settle } = await load();
+  it("a competing node cannot bond a copy of the request, and its Vanilla copy, refuted on purpose, refunds nothing", async () => {
+    const { escrow, bonds, ledger, signers, competitor, params, open, answerFor, settle, refute } = await load();
     const p = await params();
     const requestId = await open(p);
     const honest = await answerFor(requestId, p, signers.node);
-    // The competitor copies the payment reference and the input, claims TEE and lets the claim fail.
-    const copy = await answerFor(requestId, p, competitor);
+    // The competitor copies the payment reference and the input. Above Vanilla it must lock bond for the request,
+    // which names another node; a lock made for no payment does not bond an answer that carries the request's.
+    const ref = requestRef(await escrow.getAddress(), requestId);
+    const copyId = freshId(competitor.address);
+    await expect(bonds.connect(competitor).lock(copyId, ref))
+      .to.be.revertedWithCustomError(bonds, "LockForAnotherNode")
+      .withArgs(requestId, 1n);
+    await bonds.connect(competitor).lock(copyId, id("no payment"));
+    await expect(answerFor(requestId, p, competitor, Level.TEE, copyId, false))
+      .to.be.revertedWithCustomError(bonds, "LockOfAnotherPayment")
+      .withArgs(copyId, 0n, requestId);
+    // A Vanilla copy needs no bond; the competitor gets it refuted and tries to turn the payment into a refund.
+    const copy = await answerFor(requestId, p, competitor, Level.Vanilla);
+    await refute(copy);
     await settle(honest);
-    await networkHelpers.time.increase(86_401n);
-    await ledger.reject(copy.inferenceId);
+    expect((await ledger.outcomeOf(copy.inferenceId))[0]).to.equal(3n); // Rejected
     await expect(escrow.refundRejected(requestId, copy.inferenceId, copy.outputCommitment))
       .to.be.revertedWithCustomError(escrow, "NotAnAnswer")
       .withArgs(requestId, copy.inferenceId);
@@ -83,8 +136,9 @@ describe("adversarial: an honest, timely, settled answer is always paid", () => 
     const { escrow, signers, throwaway, params, open, answerFor, settle } = await load();
     const p = await params();
     const requestId = await open(p);
-    // The throwaway node's answer even settles at the paid level; it still is not the named node's.
-    const own = await answerFor(requestId, p, throwaway);
+    // The throwaway node cannot bond a TEE claim for the request; its Vanilla answer even reaches the paid level
+    // through an enclave. It still is not the named node's.
+    const own = await answerFor(requestId, p, throwaway, Level.Vanilla);
     await settle(own);
     await expect(escrow.release(requestId, own.inferenceId, own.outputCommitment))
       .to.be.revertedWithCustomError(escrow, "NotAnAnswer")
@@ -98,17 +152,21 @@ describe("adversarial: an honest, timely, settled answer is always paid", () => 
   });
 
   it("a record answered before the request opened, by another node, does not match it", async () => {
-    const { escrow, ledger, signers, competitor, params, open, answerFor, settle } = await load();
+    const { escrow, bonds, signers, competitor, params, open, answerFor, settle, refute } = await load();
     const p = await params();
-    // The next request id is predictable, and so is its payment reference.
+    // The next request id is predictable, and so is its payment reference; no lock can be made for it yet.
     const next = (await escrow.requestCount()) + 1n;
-    const early = await answerFor(next, p, competitor);
+    await expect(
+      bonds.connect(competitor).lock(freshId(competitor.address), requestRef(await escrow.getAddress(), next)),
+    )
+      .to.be.revertedWithCustomError(bonds, "LockRequestNotOpen")
+      .withArgs(next);
+    const early = await answerFor(next, p, competitor, Level.Vanilla);
     const requestId = await open(p);
     expect(requestId).to.equal(next);
     const honest = await answerFor(requestId, p, signers.node);
     await settle(honest);
-    await networkHelpers.time.increase(86_401n);
-    await ledger.reject(early.inferenceId);
+    await refute(early);
     await expect(escrow.refundRejected(requestId, early.inferenceId, early.outputCommitment))
       .to.be.revertedWithCustomError(escrow, "NotAnAnswer")
       .withArgs(requestId, early.inferenceId);

@@ -60,6 +60,7 @@ describe("adversarial: consumers act on the right source, not just the right pro
     const {
       lender,
       ledger,
+      bonds,
       domain,
       attestersDomain,
       proveRecord,
@@ -87,6 +88,7 @@ describe("adversarial: consumers act on the right source, not just the right pro
       outputCommitment: output.root,
       paymentRef: ZeroHash,
     };
+    await bonds.connect(signers.node).lock(answer.inferenceId, answer.paymentRef);
     await ledger.answer(answer, await signAnswer(signers.node, domain, answer));
     // The proof is over the invented part, and it is a valid one: the record settles at ZKML.
     const record = {

@@ -254,7 +254,7 @@ describe("Construction: every deployable refuses arguments that would leave it u
         [codeless, escrow],
         [ledgerAddress, codeless],
       ] as const) {
-        await expect(bonds.bind(ledger, payments)).to.be.reverted;
+        await expect(bonds.bind(ledger, payments)).to.be.revert(ethers);
       }
       const ours = await unbound(f);
       await expect(ours.bonds.bind(ours.ledger, other.escrow))

@@ -61,7 +61,7 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
     const attestersAddress = await first.attesters.getAddress();
     expect(findDeployed(recorded, "AttesterRegistry")).to.equal(attestersAddress);
     expect(findDeployed(recorded, "VerifierRouter")).to.equal(await first.router.getAddress());
-    expect(Object.keys(recorded)).to.have.length(9);
+    expect(Object.keys(recorded)).to.have.length(10);
 
     // The deployed parts talk to each other over HTTP: the ledger names the attester registry, which takes a node.
     const ledger = await ethers.getContractAt("InferenceLedger", ledgerAddress);

@@ -107,6 +107,7 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
       expect(contracts).to.deep.equal([
         "AccessManager#AccessManager",
         "AttesterRegistry#AttesterRegistry",
+        "BondVault#BondVault",
         "InferenceLedger#InferenceLedger",
         "LocalPayments#InferenceEscrow",
         "LocalPayments#TestUSDC",

@@ -41,6 +41,8 @@ contract LedgerHandler is LedgerFixture {
     constructor() {
         _deployLedger();
         _registerNode(COPIER_KEY);
+        vm.deal(address(this), NODE_BOND);
+        bonds.deposit{value: NODE_BOND}(2, address(0), NODE_BOND);
         lastBeat = [uint40(block.timestamp), uint40(block.timestamp)];
     }
 
@@ -79,6 +81,8 @@ contract LedgerHandler is LedgerFixture {
         } catch {} // solhint-disable-line no-empty-blocks
         copied.inferenceId = _nodeInferenceId(COPIER_KEY, copied.inferenceId);
         if (ghosts[copied.inferenceId].answer.inferenceId != bytes32(0)) return;
+        // The copier's own record is bonded like any other (this contract operates its node).
+        if (copied.claimed != VerificationLevel.Vanilla) bonds.lock(copied.inferenceId, copied.paymentRef);
         ledger.answer(copied, _sign(COPIER_KEY, ledger.answerTypedDataHash(copied)));
         ids.push(copied.inferenceId);
         ghosts[copied.inferenceId].answer = copied;

@@ -31,7 +31,7 @@ contract InferenceLedgerFuzzTest is LedgerFixture {
             outputCommitment: keccak256("output"),
             paymentRef: keccak256("payment")
         });
-        ledger.answer(answer, _sign(NODE_KEY, ledger.answerTypedDataHash(answer)));
+        _submit(answer);
 
         uint256 key = useEnclave ? ENCLAVE_KEY : bound(signerSeed, 1, 2 ** 128);
         bytes32 attestedOutput = sameOutput ? answer.outputCommitment : otherOutput;

@@ -10,6 +10,7 @@ import {
   Route,
   ledgerDomain,
   signAnswer,
+  type Answer,
 } from "../../src/ledger.js";
 import { answerDigest } from "../../src/commitments.js";
 import { RevocationReason } from "../../src/registry.js";
@@ -57,16 +58,19 @@ describe("InferenceLedger", () => {
     });
 
     it("reverts with AlreadyRecorded when the same inference is answered again", async () => {
-      const { ledger, makeAnswer, submit } = await load();
+      const { ledger, makeAnswer, submit, signers } = await load();
       const answer = makeAnswer();
       await submit(answer);
-      await expect(submit({ ...answer, outputCommitment: ZeroHash }))
+      // Unbonded: the ledger refuses the copy before it looks at the bond.
+      await expect(submit({ ...answer, outputCommitment: ZeroHash }, signers.node, { bond: false }))
         .to.be.revertedWithCustomError(ledger, "AlreadyRecorded")
         .withArgs(answer.inferenceId);
     });
 
     it("reverts with ZeroInferenceId and InvalidClaim on a malformed answer", async () => {
-      const { ledger, makeAnswer, submit } = await load();
+      const { ledger, makeAnswer, submit: bonded, signers } = await load();
+      // Unbonded: these are refused before the ledger looks at the bond.
+      const submit = (answer: Answer) => bonded(answer, signers.node, { bond: false });
       await expect(submit(makeAnswer({ inferenceId: ZeroHash }))).to.be.revertedWithCustomError(
         ledger,
         "ZeroInferenceId",
@@ -81,11 +85,11 @@ describe("InferenceLedger", () => {
 
     it("reverts with NotActiveNode for an unregistered or deactivated signer", async () => {
       const { ledger, attesters, makeAnswer, submit, signers } = await load();
-      await expect(submit(makeAnswer(), signers.other))
+      await expect(submit(makeAnswer(), signers.other, { bond: false }))
         .to.be.revertedWithCustomError(ledger, "NotActiveNode")
         .withArgs(signers.other.address);
       await attesters.connect(signers.deployer).deactivateNode(1n);
-      await expect(submit(makeAnswer()))
+      await expect(submit(makeAnswer(), signers.node, { bond: false }))
         .to.be.revertedWithCustomError(ledger, "NotActiveNode")
         .withArgs(signers.node.address);
     });

@@ -19,6 +19,11 @@ abstract contract EscrowFixture is LedgerFixture {
         _deployLedger();
         usdc = new TestUSDC(address(this));
         vm.deal(address(this), 1e30);
+        // Enough bond for every paid claim the handler can make: up to 16 requests of at most 1e24, locked twice over.
+        bonds.deposit{value: 1e27}(1, address(0), 1e27);
+        usdc.mint(address(this), 1e27);
+        usdc.approve(address(bonds), 1e27);
+        bonds.deposit(1, address(usdc), 1e27);
     }
 
     function _open(bool eth, uint256 amount, VerificationLevel minLevel) internal returns (uint256 requestId) {
@@ -85,6 +90,9 @@ contract EscrowHandler is EscrowFixture {
     /// @notice Refunds of a request whose named node's one answer settled at the paid level by the deadline. Must
     /// stay 0: an honest, timely, settled answer is always paid.
     uint256 public refundsOfEarnedPayments;
+    /// @notice Locks the intruder made for a request that names another node. Must stay 0: it cannot bond a claim
+    /// above Vanilla on another node's request, so its copies claim Vanilla.
+    uint256 public intruderLocks;
     /// @dev The named node answers each request at most once, as an honest node does.
     mapping(uint256 requestId => bytes32 inferenceId) internal _honestAnswerOf;
 
@@ -109,9 +117,18 @@ contract EscrowHandler is EscrowFixture {
         if (!byIntruder && _honestAnswerOf[requestId] != bytes32(0)) return;
         bytes32 inferenceId = keccak256(abi.encode("escrow invariant", answers.length));
         VerificationLevel claimed = claimTee ? VerificationLevel.TEE : VerificationLevel.Vanilla;
+        // A claim above Vanilla locks bond for the request, which must still be open.
+        if (claimTee && escrow.getRequest(requestId).status != IInferenceEscrow.RequestStatus.Open) return;
         Answer memory answer_;
         if (byIntruder) {
             answer_ = _requestAnswer(requestId, _nodeInferenceId(INTRUDER_KEY, inferenceId), claimed);
+            if (claimTee) {
+                // This contract operates the intruder's node too: the vault still refuses to bond the copy.
+                try bonds.lock(answer_.inferenceId, answer_.paymentRef) {
+                    ++intruderLocks;
+                } catch {} // solhint-disable-line no-empty-blocks
+                answer_.claimed = VerificationLevel.Vanilla;
+            }
             ledger.answer(answer_, _sign(INTRUDER_KEY, ledger.answerTypedDataHash(answer_)));
         } else {
             answer_ = _answerRequest(requestId, inferenceId, claimed);
@@ -236,6 +253,7 @@ contract InferenceEscrowInvariantTest is EscrowFixture {
                 ++settledOrRefunded;
             }
         }
+        vm.assertEq(handler.intruderLocks(), 0, "the intruder bonded a copy of another node's request");
         vm.assertEq(address(escrow).balance, owedEth, "ETH balance differs from what is owed");
         vm.assertEq(usdc.balanceOf(address(escrow)), owedToken, "token balance differs from what is owed");
         vm.assertEq(depositedEth, owedEth + SINK.balance, "ETH was lost or created");

@@ -376,13 +376,15 @@ describe("InferenceEscrow", () => {
 
   describe("hostile recipients", () => {
     it("a node operator that reverts on receive blocks only its own withdrawal", async () => {
-      const { escrow, attesters, attestersDomain, signers, requester, params, answerFor, settle, beat } = await load();
+      const { escrow, bonds, attesters, attestersDomain, signers, requester, params, answerFor, settle, beat } =
+        await load();
       const hostile = await ethers.deployContract("HostileOperator", [await escrow.getAddress()]);
       await hostile.registerNode(
         await attesters.getAddress(),
         signers.guardian.address,
         await signNodeKeyConsent(signers.guardian, attestersDomain, await hostile.getAddress()),
       );
+      await bonds.deposit(2n, ZeroAddress, 10n ** 18n, { value: 10n ** 18n });
       const p = await params({ asset: ZeroAddress, amount: 10n ** 15n, nodeId: 2n });
       await escrow.connect(requester).open(p, { value: p.amount });
       const answer = await answerFor(1n, p, {}, signers.guardian);
@@ -407,7 +409,7 @@ describe("InferenceEscrow", () => {
     });
 
     it("a node operator that re-enters on receive gets its credit exactly once", async () => {
-      const { escrow, attesters, attestersDomain, signers, requester, params, answerFor, settle } = await load();
+      const { escrow, bonds, attesters, attestersDomain, signers, requester, params, answerFor, settle } = await load();
       const hostile = await ethers.deployContract("HostileOperator", [await escrow.getAddress()]);
       const hostileAddress = await hostile.getAddress();
       await hostile.registerNode(
@@ -415,6 +417,7 @@ describe("InferenceEscrow", () => {
         signers.guardian.address,
         await signNodeKeyConsent(signers.guardian, attestersDomain, await hostile.getAddress()),
       );
+      await bonds.deposit(2n, ZeroAddress, 10n ** 18n, { value: 10n ** 18n });
       const amount = 10n ** 15n;
       for (const id of [1n, 2n]) {
         const p = await params({ asset: ZeroAddress, amount, nodeId: 2n });
