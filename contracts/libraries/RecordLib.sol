@@ -80,14 +80,6 @@ library RecordLib {
             );
     }
 
-    /// @notice `record` with state `state_`, every other field kept.
-    function withState(PackedRecord record, RecordState state_) internal pure returns (PackedRecord) {
-        return
-            PackedRecord.wrap(
-                (PackedRecord.unwrap(record) & ~(MASK_8 << STATE_OFFSET)) | (uint256(uint8(state_)) << STATE_OFFSET)
-            );
-    }
-
     /// @notice `record` rejected for `reason` (an `IInferenceLedger.RejectionReason`), every other field kept.
     function withRejection(PackedRecord record, uint8 reason) internal pure returns (PackedRecord) {
         uint256 cleared = PackedRecord.unwrap(record) & ~((MASK_8 << STATE_OFFSET) | (MASK_8 << REJECTION_OFFSET));

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { TypedDataEncoder, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { TypedDataEncoder, ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -471,6 +471,86 @@ describe("InferenceLedger", () => {
       await ledger.settleTee(tee.inferenceId, await attest(signers.enclave, tee));
       await expect(ledger.reject(tee.inferenceId)).to.be.revertedWithCustomError(ledger, "NothingToReject");
       await expect(ledger.reject(ZeroHash)).to.be.revertedWithCustomError(ledger, "UnknownInference");
+    });
+  });
+
+  describe("outcomeOf: how a record ended, for the bond vault", () => {
+    it("reads None for an unknown id, the state for a pending or settled record", async () => {
+      const { ledger, makeAnswer, submit, attest, signers, advance } = await load();
+      expect(await ledger.outcomeOf(ZeroHash)).to.deep.equal([BigInt(RecordState.None), 0n, ZeroAddress]);
+      const tee = makeAnswer({ claimed: Level.TEE });
+      await submit(tee);
+      expect((await ledger.outcomeOf(tee.inferenceId))[0]).to.equal(BigInt(RecordState.Answered));
+      await ledger.settleTee(tee.inferenceId, await attest(signers.enclave, tee));
+      expect(await ledger.outcomeOf(tee.inferenceId)).to.deep.equal([BigInt(RecordState.Settled), 0n, ZeroAddress]);
+      // A Vanilla claim past its window reads Settled before anyone finalizes it, as stateOf does.
+      const vanilla = makeAnswer({ claimed: Level.Vanilla });
+      await submit(vanilla);
+      await advance(CHALLENGE_WINDOW + 1n);
+      expect((await ledger.outcomeOf(vanilla.inferenceId))[0]).to.equal(BigInt(RecordState.Settled));
+    });
+
+    it("keeps each rejection's reason, and who submitted a refutation (not the enclave that signed it)", async () => {
+      const { ledger, registry, makeAnswer, submit, attest, signers, advance } = await load();
+      const missed = makeAnswer({ claimed: Level.ZKML });
+      const refuted = makeAnswer({ claimed: Level.TEE });
+      const revoked = makeAnswer({ claimed: Level.TEE, subject: 2n });
+      for (const answer of [missed, refuted, revoked]) await submit(answer);
+      const other = keccak256(toUtf8Bytes("the output the enclave saw"));
+      await ledger
+        .connect(signers.other)
+        .refuteTee(
+          refuted.inferenceId,
+          refuted.inputCommitment,
+          refuted.outputCommitment,
+          refuted.paymentRef,
+          other,
+          await attest(signers.enclave, refuted, other),
+        );
+      await registry.connect(signers.publisher).revokeArtifact(2n, RevocationReason.Defective);
+      await ledger.rejectRevoked(revoked.inferenceId);
+      await advance(SETTLEMENT_WINDOW + 1n);
+      await ledger.connect(signers.bureau).reject(missed.inferenceId);
+      const rejected = BigInt(RecordState.Rejected);
+      expect(await ledger.outcomeOf(missed.inferenceId)).to.deep.equal([rejected, 0n, ZeroAddress]);
+      expect(await ledger.outcomeOf(refuted.inferenceId)).to.deep.equal([rejected, 1n, signers.other.address]);
+      expect(await ledger.outcomeOf(revoked.inferenceId)).to.deep.equal([rejected, 2n, ZeroAddress]);
+    });
+
+    it("reject records ArtifactRevoked, not DeadlineMissed, for a claim whose artifact was revoked by its deadline", async () => {
+      const { ledger, registry, makeAnswer, submit, signers, advance } = await load();
+      const answer = makeAnswer({ claimed: Level.ZKML, subject: 2n });
+      await submit(answer);
+      await registry.connect(signers.publisher).revokeArtifact(2n, RevocationReason.Defective);
+      await advance(SETTLEMENT_WINDOW + 1n);
+      await expect(ledger.reject(answer.inferenceId))
+        .to.emit(ledger, "InferenceRejected")
+        .withArgs(answer.inferenceId, 2n, Level.Vanilla);
+      expect((await ledger.outcomeOf(answer.inferenceId))[1]).to.equal(2n);
+    });
+
+    it("a revocation after the deadline excuses nothing: rejectRevoked refuses, reject records DeadlineMissed", async () => {
+      const { ledger, registry, makeAnswer, submit, signers, advance } = await load();
+      const answer = makeAnswer({ claimed: Level.ZKML, subject: 2n });
+      await submit(answer);
+      await advance(SETTLEMENT_WINDOW + 1n);
+      await registry.connect(signers.publisher).revokeArtifact(2n, RevocationReason.Defective);
+      await expect(ledger.rejectRevoked(answer.inferenceId))
+        .to.be.revertedWithCustomError(ledger, "ArtifactNotRevoked")
+        .withArgs(answer.inferenceId);
+      await expect(ledger.reject(answer.inferenceId))
+        .to.emit(ledger, "InferenceRejected")
+        .withArgs(answer.inferenceId, 0n, Level.Vanilla);
+    });
+
+    it("refuses a claim above Vanilla without a lock of its node's bond (ClaimNotBonded)", async () => {
+      const { ledger, bonds, makeAnswer, submit, signers } = await load();
+      const answer = makeAnswer({ claimed: Level.TEE });
+      await expect(submit(answer, signers.node, { bond: false }))
+        .to.be.revertedWithCustomError(bonds, "ClaimNotBonded")
+        .withArgs(answer.inferenceId, 1n);
+      // A Vanilla claim needs no bond.
+      await submit(makeAnswer({ claimed: Level.Vanilla }), signers.node, { bond: false });
     });
   });
 

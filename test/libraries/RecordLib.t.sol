@@ -70,13 +70,17 @@ contract RecordLibFuzzTest is ProoflineTest {
         vm.assertEq(uint256(settled.achieved()), uint256(achieved), "achieved");
         vm.assertEq(uint256(settled.state()), uint256(state), "state");
 
-        PackedRecord rejected = settled.withState(RecordState.Rejected);
+        uint8 reason = uint8(bound(achievedSeed, 0, 2));
+        PackedRecord rejected = settled.withRejection(reason);
+        uint256 stateAndReason =
+            (uint256(0xff) << RecordLib.STATE_OFFSET) | (uint256(0xff) << RecordLib.REJECTION_OFFSET);
         vm.assertEq(
-            PackedRecord.unwrap(rejected) & ~(uint256(0xff) << RecordLib.STATE_OFFSET),
-            PackedRecord.unwrap(settled) & ~(uint256(0xff) << RecordLib.STATE_OFFSET),
-            "withState changed another field"
+            PackedRecord.unwrap(rejected) & ~stateAndReason,
+            PackedRecord.unwrap(settled) & ~stateAndReason,
+            "withRejection changed another field"
         );
-        vm.assertEq(uint256(rejected.state()), uint256(RecordState.Rejected), "withState");
+        vm.assertEq(uint256(rejected.state()), uint256(RecordState.Rejected), "withRejection: state");
+        vm.assertEq(rejected.rejectionReason(), reason, "withRejection: reason");
     }
 
     /// @param revokedSeed When the artifact was revoked: never (one case in three) or any time around the window.
