@@ -64,6 +64,24 @@ export const TWIN_CURVE = {
 /** Mirrors `InferenceEscrow.CLAIM_WINDOW`: seconds after a request's deadline before it can be refunded as expired. */
 export const ESCROW_CLAIM_WINDOW = 86_400n;
 
+/** Mirrors `IBondVault.LockStatus`. Released, Slashed and Cancelled are final. */
+export enum LockStatus {
+  None = 0,
+  Locked = 1,
+  Released = 2,
+  Slashed = 3,
+  Cancelled = 4,
+}
+
+/** Mirrors `BondVault`'s constants: the least multiple of the price a paid claim locks, and the slash split. */
+export const BOND_VAULT = {
+  MIN_PAID_MULTIPLE: 2n,
+  /** The share of a slash that goes to whoever refuted the record (or slashed a missed deadline), in basis points. */
+  REPORTER_SHARE_BPS: 5_000n,
+  /** The share of a slash that goes to the requester of a paid request, in basis points. */
+  REQUESTER_SHARE_BPS: 3_000n,
+} as const;
+
 /** Mirrors `ModelRegistry.MAX_LABEL_LENGTH`: the longest label, in bytes. */
 export const MAX_LABEL_LENGTH = 64n;
 

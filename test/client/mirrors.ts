@@ -16,8 +16,10 @@ import { Answerers, AttestedInputRule } from "../../src/consumer.js";
 import { DATA_SOURCE_KEY_CONSENT_TYPES, SOURCED_DATA_TYPES } from "../../src/dataSources.js";
 import {
   BATCH_ROOT_SLOTS,
+  BOND_VAULT,
   ESCROW_CLAIM_WINDOW,
   FeeSetting,
+  LockStatus,
   MAX_LABEL_LENGTH,
   MAX_ATTESTER_NAME_LENGTH,
   MAX_ZK_OUTPUTS,
@@ -194,6 +196,7 @@ const ENUMS: [string, Record<string, string | number>][] = [
   ["FundingMethod", FundingMethod],
   ["RefundReason", RefundReason],
   ["RejectionReason", RejectionReason],
+  ["LockStatus", LockStatus],
   ["VerifierStatus", VerifierStatus],
   ["FeeSetting", FeeSetting],
   ["Verdict", Verdict],
@@ -212,6 +215,9 @@ const CONSTANTS: [string, string, bigint][] = [
   ["TwinCurveLib", "PRICE_UNIT", TWIN_CURVE.PRICE_UNIT],
   ["TwinCurveLib", "FEE_SCALE", TWIN_CURVE.FEE_SCALE],
   ["InferenceEscrow", "CLAIM_WINDOW", ESCROW_CLAIM_WINDOW],
+  ["BondVault", "MIN_PAID_MULTIPLE", BOND_VAULT.MIN_PAID_MULTIPLE],
+  ["BondVault", "REPORTER_SHARE_BPS", BOND_VAULT.REPORTER_SHARE_BPS],
+  ["BondVault", "REQUESTER_SHARE_BPS", BOND_VAULT.REQUESTER_SHARE_BPS],
   ["ModelRegistry", "MAX_LABEL_LENGTH", MAX_LABEL_LENGTH],
   ["AttesterRegistry", "MAX_NAME_LENGTH", MAX_ATTESTER_NAME_LENGTH],
   ["InferenceLedger", "BATCH_ROOT_SLOTS", BATCH_ROOT_SLOTS],
