@@ -202,9 +202,8 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         if (block.timestamp <= deadline) revert DeadlineNotReached(inferenceId, deadline);
         // Revoked by its deadline, the record could not settle after that: it did not overclaim.
         uint256 revokedAt = record.route() == Route.Local ? REGISTRY.revokedAt(record.subject()) : 0;
-        RejectionReason reason = revokedAt != 0 && revokedAt <= deadline
-            ? RejectionReason.ArtifactRevoked
-            : RejectionReason.DeadlineMissed;
+        RejectionReason reason =
+            revokedAt != 0 && revokedAt <= deadline ? RejectionReason.ArtifactRevoked : RejectionReason.DeadlineMissed;
 
         _store(inferenceId, digest, record.withRejection(uint8(reason)));
         emit InferenceRejected(inferenceId, reason, record.achieved());

@@ -219,7 +219,8 @@ export function parseRequestParams(value: unknown, field = "params"): RequestPar
     deadline: uintString(p.deadline, `${field}.deadline`, UINT40_MAX),
     inputCommitment: bytes32(p.inputCommitment, `${field}.inputCommitment`),
     salt: bytes32(p.salt, `${field}.salt`),
-    bondMultiple: p.bondMultiple === undefined ? 0 : Number(uintNumber(p.bondMultiple, `${field}.bondMultiple`, UINT16_MAX)),
+    bondMultiple:
+      p.bondMultiple === undefined ? 0 : Number(uintNumber(p.bondMultiple, `${field}.bondMultiple`, UINT16_MAX)),
   };
 }
 
