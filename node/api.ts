@@ -6,8 +6,9 @@
  *   proving and answering times.
  * - `GET  /v1/artifacts`: what is sold: artifact id, model, label, claimed level, price and token.
  * - `POST /v1/inferences`: `{ artifact | label, input, memory?, external? }`. Validated first (400 with a reason, 404
- *   for an artifact not served, 409 for a revoked one or a label that moved), so a bad request is never offered a
- *   payment; then x402: without payment, 402 with the offer (price, token, escrow, minimum level, deadline, and the
+ *   for an artifact not served, 409 for a revoked one or a label that moved, 503 when the node's free bond cannot
+ *   cover the lock the answer needs: node/bonds.ts), so a request the node cannot answer is never offered a payment
+ *   nor charged; then x402: without payment, 402 with the offer (price, token, escrow, minimum level, deadline, and the
  *   input commitment of this very body); with a valid payment, the escrow request is opened and funded (`upfront`),
  *   the model runs, the signed answer is submitted to the ledger, and the response carries (without waiting for the
  *   answer's block) the answer, its inference id, its commitments, every part, and the state `Answered`
@@ -22,6 +23,7 @@ import { decodePaymentSignatureHeader } from "@x402/core/http";
 import { paymentMiddleware, x402ResourceServer } from "@x402/express";
 
 import { OutputCommitment } from "../src/commitments.js";
+import { LockStatus } from "../src/constants.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
 import { TestUSDC__factory } from "../src/typechain/index.js";
 import {
@@ -30,8 +32,10 @@ import {
   ProoflineFacilitatorScheme,
   ProoflineServerScheme,
   networkOf,
+  parseProoflinePayload,
 } from "../src/x402/index.js";
 import { Wallet } from "ethers";
+import { BondNotCovered, paidLockAmount } from "./bonds.js";
 import { artifactOfRequest, jobSpecOf, RequestRefused, type JobSpec } from "./models.js";
 import type { NodeService, StoredInput, StoredOutput } from "./service.js";
 import { JOB_STATES } from "./store.js";
@@ -159,13 +163,47 @@ export async function createApp(service: NodeService) {
       const spec = jobSpecOf(body, artifact);
       specs.set(body, spec);
       res.locals.spec = spec;
+      res.locals.bondHold = await coverBond(spec, req.header("payment-signature"));
+      if (res.locals.bondHold !== undefined) {
+        // A payment that does not become a job (refused, failed) gives its hold back; a job has taken it by then.
+        res.once("close", () => service.cover.drop(res.locals.bondHold as string));
+      }
       next();
     } catch (error) {
       service.metrics.refusedRequests += 1;
       if (error instanceof RequestRefused) res.status(error.status).json({ error: error.reason });
-      else next(error);
+      else if (error instanceof BondNotCovered) {
+        service.log("bond-not-covered", { nodeId: error.nodeId, required: error.required, free: error.free });
+        res.status(error.status).set("retry-after", "30").json({ error: error.message });
+      } else next(error);
     }
   });
+
+  /**
+   * Before the payment is settled: the lock the answer will need, from the offer (the price, the minimum multiple) or,
+   * when the request carries a payment, from its signed terms (its amount, asset and bond multiple, which the client
+   * may raise), must be covered by the node's free bond less the holds of answers in flight. A paid request holds it
+   * (the returned key) until its lock is on the chain. Vanilla answers lock nothing.
+   */
+  let holds = 0;
+  async function coverBond(spec: JobSpec, paymentHeader: string | undefined): Promise<string | undefined> {
+    if (spec.artifact.claimed === Level.Vanilla) return undefined;
+    let terms = { asset: config.addresses.usdc, amount: spec.artifact.price, bondMultiple: 0 };
+    let paid = false;
+    if (paymentHeader !== undefined) {
+      try {
+        const { params } = parseProoflinePayload(decodePaymentSignatureHeader(paymentHeader).payload);
+        terms = { asset: params.asset, amount: params.amount, bondMultiple: params.bondMultiple };
+        paid = true;
+      } catch {
+        // Not a proofline payment: x402 refuses it next, and nothing is charged.
+      }
+    }
+    const required = paidLockAmount(terms.amount, terms.asset, terms.bondMultiple, service.cover.minimumLock);
+    const key = paid ? `payment:${++holds}` : undefined;
+    await service.cover.cover(terms.asset, required, key);
+    return key;
+  }
 
   /**
    * The offer for a validated body: the artifact's price and terms, and the body's input commitment. x402 sees the
@@ -219,10 +257,11 @@ export async function createApp(service: NodeService) {
         return;
       }
       const spec = res.locals.spec as JobSpec;
-      const job = await service.acceptPaid(spec, {
-        requestId: settlement.requestId,
-        transaction: settlement.transaction,
-      });
+      const job = await service.acceptPaid(
+        spec,
+        { requestId: settlement.requestId, transaction: settlement.transaction },
+        res.locals.bondHold as string | undefined,
+      );
       res.status(200).json(await describeJob(service, job.inferenceId!));
     } catch (error) {
       next(error);
@@ -252,7 +291,10 @@ export async function describeJob(service: NodeService, inferenceId: string) {
   const job = service.store.jobByInference(inferenceId);
   if (job === undefined || job.answer === null) return undefined;
   const answer = job.answer as Record<string, unknown>;
-  const [state, achieved, settledAt] = await service.ledger().settlementOf(inferenceId);
+  const [[state, achieved, settledAt], lock] = await Promise.all([
+    service.ledger().settlementOf(inferenceId),
+    service.bonds().lockOf(inferenceId),
+  ]);
   const output = job.outputParts as StoredOutput;
   const input = job.inputParts as StoredInput;
   return {
@@ -273,6 +315,12 @@ export async function describeJob(service: NodeService, inferenceId: string) {
     inputParts: jsonSafe(input.parts),
     outputParts: jsonSafe(output.parts),
     payment: { escrowRequestId: job.escrowRequestId, transaction: job.paymentTx, paymentRef: answer.paymentRef },
+    // The node's bond locked for this answer (none for Vanilla; `None` until the lock's block has come).
+    bond: {
+      status: LockStatus[Number(lock.status)],
+      asset: Number(lock.status) === LockStatus.None ? null : await service.assetAt(Number(lock.assetIndex)),
+      amount: lock.amount.toString(),
+    },
     transactions: { answer: job.answerTx, settle: job.settleTx, release: job.releaseTx, refund: job.refundTx },
   };
 }

@@ -37,6 +37,8 @@ export interface NodeAddresses {
   router: string;
   escrow: string;
   usdc: string;
+  /** The bond vault: paid answers above Vanilla lock the node's bond in it before they are recorded. */
+  bonds: string;
 }
 
 export interface NodeConfig {
@@ -129,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     env.PROOFLINE_RPC_URL || record?.rpcUrl || fail("PROOFLINE_RPC_URL is not set (and no local network record)");
   const recorded = record?.addresses ?? {};
   const addresses = {} as NodeAddresses;
-  for (const name of ["ledger", "registry", "attesters", "router", "escrow", "usdc"] as const) {
+  for (const name of ["ledger", "registry", "attesters", "router", "escrow", "usdc", "bonds"] as const) {
     const variable = `PROOFLINE_${name.toUpperCase()}_ADDRESS`;
     const value = env[variable] || recorded[name];
     if (value === undefined || !isAddress(value))

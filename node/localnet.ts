@@ -1,8 +1,9 @@
 /**
  * A whole Proofline network on this machine, in one call (`npm start`): a local chain (`hardhat node`, `anvil`, or one
  * already running at a URL), the system deployed with Ignition's `ProoflineLocal` module and set up by the devkit
- * (trust through the real delays, the risk scorer's artifacts bound to their verifier, a registered node key, two
- * development enclaves with fresh heartbeats, a data source), and a record of it all in `.proofline/localnet.json`
+ * (trust through the real delays, the risk scorer's artifacts bound to their verifier, a registered node key bonded in
+ * ETH and test USDC by its operator, two development enclaves with fresh heartbeats, a data source), and a record of
+ * it all in `.proofline/localnet.json`
  * for the node service, the client and the panel to read.
  *
  * Everything here is DEVELOPMENT set-up: the accounts are the publicly known development accounts of the "test test
@@ -12,14 +13,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-import { BrowserProvider, HDNodeWallet, Mnemonic } from "ethers";
+import { BrowserProvider, HDNodeWallet, Mnemonic, ZeroAddress, formatEther, formatUnits } from "ethers";
 
 import { executeDelayed } from "../src/admin.js";
 import { Route, signEnclaveKeyConsent } from "../src/ledger.js";
 import { RISK_SCORER } from "../src/models/riskScorer.js";
 import { SPAM_FILTER, loadSpamFilter } from "../src/models/spamFilter.js";
 import { toArtifactParams, weightsDigest } from "../src/registry.js";
-import { DEV_ENCLAVE_MEASUREMENT, deployProofline, readParameterFile } from "../testing/devkit.js";
+import { DEV_ENCLAVE_MEASUREMENT, DEV_NODE_BOND, deployProofline, readParameterFile } from "../testing/devkit.js";
 import { httpProvider, startChain, waitForRpc, type ChainKind, type ChainOptions, type LocalChain } from "./chain.js";
 import type { ServedArtifactJson } from "./config.js";
 
@@ -45,6 +46,8 @@ export interface LocalnetRecord {
   accounts: Record<string, { index: number; address: string }>;
   /** What the node service serves (its `PROOFLINE_SERVE` default). */
   served: ServedArtifactJson[];
+  /** The local node's bond in the vault at start (free, in wei and test USDC units). */
+  bond: { nodeId: string; eth: string; usdc: string };
   startedAt: string;
 }
 
@@ -160,6 +163,32 @@ async function addSpamFilter(deployment: Awaited<ReturnType<typeof deployProofli
   return artifactId;
 }
 
+/**
+ * The local node's bond: its operator (the deployer) deposits {@link DEV_NODE_BOND} in ETH and test USDC where the
+ * node has less free (the devkit bonds the node it registers, so usually nothing is sent). Returns the free bond.
+ */
+async function bondNode(deployment: Awaited<ReturnType<typeof deployProofline>>) {
+  const { bonds, usdc, attesters, signers, addresses } = deployment;
+  const nodeId = await attesters.nodeIdOf(signers.node.address);
+  const eth = (await bonds.bondOf(nodeId, ZeroAddress)).free;
+  if (eth < DEV_NODE_BOND.eth) {
+    const top = DEV_NODE_BOND.eth - eth;
+    await (await bonds.deposit(nodeId, ZeroAddress, top, { value: top })).wait();
+  }
+  const tokens = (await bonds.bondOf(nodeId, addresses.usdc)).free;
+  if (tokens < DEV_NODE_BOND.usdc) {
+    const top = DEV_NODE_BOND.usdc - tokens;
+    await (await usdc.mint(signers.deployer.address, top)).wait();
+    await (await usdc.approve(addresses.bonds, top)).wait();
+    await (await bonds.deposit(nodeId, addresses.usdc, top)).wait();
+  }
+  const [ethBond, usdcBond] = await Promise.all([
+    bonds.bondOf(nodeId, ZeroAddress),
+    bonds.bondOf(nodeId, addresses.usdc),
+  ]);
+  return { nodeId, eth: ethBond.free, usdc: usdcBond.free };
+}
+
 /** Brings up a chain (or connects to one), deploys and sets up Proofline, and records it. */
 export async function startLocalnet(options: LocalnetOptions = {}): Promise<Localnet> {
   const log = options.log ?? (() => undefined);
@@ -188,6 +217,12 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
     // A client to pay the node from (`./proofline ask --network localhost` pays from it by default).
     await (await deployment.usdc.mint(devWallet(PARTS.client).address, LOCAL_CLIENT_USDC)).wait();
     log(`deployed and set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const bond = await bondNode(deployment);
+    log(
+      `node ${bond.nodeId} bonded by its operator (account ${PARTS.deployer}): ${formatEther(bond.eth)} ETH and ` +
+        `${formatUnits(bond.usdc, 6)} test USDC free in the bond vault; each paid TEE or ZKML answer locks twice its ` +
+        "price until it settles (docs/NODE.md, Bonds)",
+    );
     const publisher = deployment.signers.publisher.address;
     const served: ServedArtifactJson[] = [
       {
@@ -217,6 +252,7 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
       addresses: { ...deployment.addresses },
       accounts,
       served,
+      bond: { nodeId: `${bond.nodeId}`, eth: `${bond.eth}`, usdc: `${bond.usdc}` },
       startedAt: new Date().toISOString(),
     };
     const file = options.recordFile ?? LOCALNET_FILE;

@@ -8,13 +8,17 @@
  *    opens and funds an escrow request naming this node, this artifact, the minimum level, a deadline and the input
  *    commitment of the request body. The handler stores the job at once.
  * 2. **Answered.** The model runs; the answer (inference id derived from the escrow request, so a restart finds the
- *    same id) is stored and signed once (`signOnce`), recorded on the ledger, and returned: state `Answered`, never
- *    presented as settled.
+ *    same id) is stored and signed once (`signOnce`); an answer above Vanilla first locks the node's bond in the vault
+ *    (`bonds.lock`, from the operator's account, submitted just before the answer so the two take consecutive nonces
+ *    and neither waits for the other's block); the answer is recorded on the ledger, and returned: state `Answered`,
+ *    never presented as settled. Before the payment, the node checked that its free bond covers the lock (node/bonds.ts)
+ *    and refused the request otherwise, so it never takes money it cannot answer for.
  * 3. **Proving / Attesting.** In the background: the risk scorer is proven with Groth16 in worker threads and settled
  *    with `settleZk`; a TEE answer is attested by the DEVELOPMENT enclave (a plain key, no hardware) into this round's
  *    batch, whose Merkle root the enclave commits once per round, and settled from it.
- * 4. **Settled -> Released**, the escrow pays the operator, who withdraws; or, when the deadline passes unsettled,
- *    **Expired / Rejected -> Refunded** to the requester.
+ * 4. **Settled -> Released**, the escrow pays the operator, who withdraws, and the lock goes back to the node's free
+ *    bond; or, when the deadline passes unsettled, **Expired / Rejected -> Refunded** to the requester (a lock that was
+ *    never answered is cancelled; one whose record missed its deadline stays for anyone to slash).
  *
  * Every background step reads the chain before acting (is the record already settled, the request already paid), so
  * a step that ran before a crash is never done twice; every failure is retried with backoff (store's `recordFailure`).
@@ -32,6 +36,7 @@ import {
   type InputPartSpec,
   type OutputPartSpec,
 } from "../src/commitments.js";
+import { LockStatus } from "../src/constants.js";
 import { RequestStatus, requestRef } from "../src/escrow.js";
 import {
   Level,
@@ -46,11 +51,13 @@ import {
 } from "../src/ledger.js";
 import {
   AttesterRegistry__factory,
+  BondVault__factory,
   InferenceEscrow__factory,
   InferenceLedger__factory,
   ModelRegistry__factory,
 } from "../src/typechain/index.js";
 import { zkBinding, zkEvidence } from "../src/zk.js";
+import { BondCover, jobHold } from "./bonds.js";
 import { describeConfig, type NodeConfig } from "./config.js";
 import { createApp } from "./api.js";
 import {
@@ -111,6 +118,12 @@ function once<T>(make: () => T): () => T {
 /** Batches of one round are capped at this many leaves (one commit, then one settle each). */
 export const MAX_BATCH = 64;
 
+/**
+ * The gas limit of an answer sent right behind its lock: it cannot be estimated (the ledger refuses an unbonded claim,
+ * and the lock is not mined yet), so it is fixed, well above what an answer uses (docs/GAS.md); only the gas used is paid.
+ */
+export const ANSWER_GAS_LIMIT = 300_000n;
+
 export class NodeService {
   readonly metrics = new Metrics();
   private server?: Server;
@@ -128,6 +141,7 @@ export class NodeService {
     readonly served: Map<bigint, ServedArtifact>,
     readonly prover: ProverPool,
     readonly sender: Sender,
+    readonly cover: BondCover,
     readonly log: Log,
   ) {}
 
@@ -137,10 +151,23 @@ export class NodeService {
   readonly ledger = once(() => InferenceLedger__factory.connect(this.config.addresses.ledger, this.sender.signer));
   readonly escrow = once(() => InferenceEscrow__factory.connect(this.config.addresses.escrow, this.sender.signer));
   readonly registry = once(() => ModelRegistry__factory.connect(this.config.addresses.registry, this.provider));
+  readonly bonds = once(() => BondVault__factory.connect(this.config.addresses.bonds, this.sender.signer));
   private readonly attesters = once(() =>
     AttesterRegistry__factory.connect(this.config.addresses.attesters, this.sender.signer),
   );
   readonly domain = () => ledgerDomain(this.chainId, this.config.addresses.ledger);
+  private readonly assets = new Map<number, Promise<string>>();
+
+  /** The vault's asset at `index` (0 is ETH): its list only grows, so each is read once. */
+  assetAt(index: number): Promise<string> {
+    let asset = this.assets.get(index);
+    if (asset === undefined) {
+      asset = withRetry("asset", () => this.bonds().assetAt(index));
+      asset.catch(() => this.assets.delete(index));
+      this.assets.set(index, asset);
+    }
+    return asset;
+  }
 
   /** Connects, checks every served artifact against the registry, opens the store, and starts serving. */
   static async start(config: NodeConfig, log: Log = jsonLog): Promise<NodeService> {
@@ -160,8 +187,11 @@ export class NodeService {
     for (const entry of config.served) served.set(entry.artifactId, await loadServedArtifact(entry, registry));
     const store = JobStore.open(config.dbFile);
     const sender = new Sender(new Wallet(config.operatorKey, provider), log);
+    const bonds = BondVault__factory.connect(config.addresses.bonds, sender.signer);
+    const cover = new BondCover(() => bonds, nodeId, await withRetry("minimum lock", () => bonds.minimumLock()));
     const prover = new ProverPool({ size: config.provers });
-    const service = new NodeService(config, provider, chainId, nodeId, store, served, prover, sender, log);
+    const service = new NodeService(config, provider, chainId, nodeId, store, served, prover, sender, cover, log);
+    await service.holdInFlight();
     log("start", { ...describeConfig(config), chainId, nodeId, pending: store.countsByState() });
     const app = await createApp(service);
     await new Promise<void>((resolve, reject) => {
@@ -195,8 +225,11 @@ export class NodeService {
 
   // ------------------------------------------------------------------------------------------------ the fast path
 
-  /** Stores a paid request as a job, answers it and records the answer: what the handler returns. */
-  async acceptPaid(spec: JobSpec, payment: { requestId: bigint; transaction: string }): Promise<Job> {
+  /**
+   * Stores a paid request as a job, answers it and records the answer: what the handler returns. `hold` names the
+   * bond the request held before its payment (node/bonds.ts): the job keeps it until its lock is on the chain.
+   */
+  async acceptPaid(spec: JobSpec, payment: { requestId: bigint; transaction: string }, hold?: string): Promise<Job> {
     const stored: StoredInput = { parts: spec.inputParts, modelInput: spec.modelInput };
     const job = this.store.createJob({
       escrowRequestId: payment.requestId.toString(),
@@ -207,6 +240,7 @@ export class NodeService {
       claimedLevel: spec.artifact.claimed,
       inputParts: stored,
     });
+    if (hold !== undefined) this.cover.move(hold, jobHold(job.id));
     // The background loop must not take this job while the handler answers it.
     this.inFlight.add(job.id);
     try {
@@ -255,7 +289,13 @@ export class NodeService {
     const [state] = fresh
       ? [RecordState.None]
       : await withRetry("record state", () => this.ledger().settlementOf(inferenceId));
-    if (Number(state) === RecordState.None) answerTx = await this.submitAnswer(inferenceId);
+    if (Number(state) === RecordState.None) {
+      const lockSent = await this.lockFor(job, answer, { fresh });
+      crashPoint("after-lock");
+      answerTx = await this.submitAnswer(inferenceId, { lockSent });
+    } else {
+      this.cover.drop(jobHold(job.id)); // recorded, so its lock is on the chain
+    }
     crashPoint("after-answer");
     const stored: StoredOutput = { parts: output, result };
     const answered = this.store.markAnswered(job.id, { inferenceId, outputParts: stored, answerTx });
@@ -265,13 +305,65 @@ export class NodeService {
     return answered;
   }
 
-  /** Submits the stored, signed answer of `inferenceId` (the only one the node ever signs for it); its hash. */
-  private async submitAnswer(inferenceId: string): Promise<string> {
+  /**
+   * Submits the stored, signed answer of `inferenceId` (the only one the node ever signs for it); its hash. Right
+   * behind a lock that is not mined yet (`lockSent`) the answer cannot be simulated, so it goes with a fixed gas limit.
+   */
+  private async submitAnswer(inferenceId: string, { lockSent = false } = {}): Promise<string> {
     const signed = this.store.signedAnswer(inferenceId)!;
     const stored = JSON.parse(signed.answerJson) as Answer;
     const ledger = this.ledger();
-    const response = await this.sender.submit(`answer ${inferenceId}`, () => ledger.answer(stored, signed.signature!));
+    const overrides = lockSent ? { gasLimit: ANSWER_GAS_LIMIT } : {};
+    const response = await this.sender.submit(`answer ${inferenceId}`, () =>
+      ledger.answer(stored, signed.signature!, overrides),
+    );
     return response.hash;
+  }
+
+  /**
+   * Locks the node's bond for an answer above Vanilla, unless its lock is already on the chain (read first, except
+   * for a `fresh` job, which cannot have one). The operator's lock is submitted, not mined: the answer follows it with
+   * the next nonce. Returns whether a lock was sent now. A lock that was cancelled can never be made again (one lock
+   * per inference, ever): such a job cannot be answered above Vanilla and will expire and be refunded.
+   */
+  private async lockFor(job: Job, answer: Answer, { fresh = false } = {}): Promise<boolean> {
+    if (answer.claimed === Level.Vanilla) return false;
+    const bonds = this.bonds();
+    const inferenceId = answer.inferenceId;
+    if (!fresh) {
+      const lock = await withRetry("lock", () => bonds.lockOf(inferenceId));
+      const status = Number(lock.status) as LockStatus;
+      if (status === LockStatus.Locked) {
+        this.cover.drop(jobHold(job.id));
+        return false;
+      }
+      if (status !== LockStatus.None) {
+        throw new Error(`inference ${inferenceId}: its lock is ${LockStatus[status]}, so it cannot be answered again`);
+      }
+    }
+    const response = await this.sender.submit(`lock ${inferenceId}`, () => bonds.lock(inferenceId, answer.paymentRef));
+    this.log("bond-lock-sent", { job: job.id, inferenceId, tx: response.hash });
+    return true;
+  }
+
+  /**
+   * At start: every job that may still lock (paid or answered, its lock not on the chain) holds what it will lock, so
+   * the node does not sell that bond twice after a restart.
+   */
+  private async holdInFlight(): Promise<void> {
+    const jobs = this.store.dueJobs(["Paid", "Answered"], { limit: 10_000, now: Number.MAX_SAFE_INTEGER });
+    const bonds = this.bonds();
+    for (const job of jobs.filter((j) => j.claimedLevel !== Level.Vanilla)) {
+      const inferenceId = this.inferenceIdOf(job);
+      try {
+        if (Number((await bonds.lockOf(inferenceId)).status) !== LockStatus.None) continue;
+        const paymentRef = requestRef(this.config.addresses.escrow, BigInt(job.escrowRequestId));
+        const [asset, amount] = await bonds.lockRequirement(this.nodeId, paymentRef);
+        this.cover.hold(jobHold(job.id), asset, amount);
+      } catch {
+        // Its request is closed (or names another node): it will never lock.
+      }
+    }
   }
 
   /**
@@ -281,7 +373,10 @@ export class NodeService {
   private async answerRecorded(job: Job): Promise<boolean> {
     const inferenceId = job.inferenceId!;
     const [state] = await withRetry("record state", () => this.ledger().settlementOf(inferenceId));
-    if (Number(state) !== RecordState.None) return true;
+    if (Number(state) !== RecordState.None) {
+      this.cover.drop(jobHold(job.id)); // recorded, so its lock is on the chain
+      return true;
+    }
     if (job.answerTx !== null) {
       const [pending, receipt] = await Promise.all([
         withRetry("answer tx", () => this.provider.getTransaction(job.answerTx!)),
@@ -292,7 +387,9 @@ export class NodeService {
     // The lost transaction's nonce is a gap every later one waits behind: read the nonce from the chain again, so the
     // resent answer fills it.
     this.sender.signer.reset();
-    const hash = await this.submitAnswer(inferenceId);
+    // The lock may have been lost with the answer (or never sent before a crash): locked again first when it is missing.
+    const lockSent = await this.lockFor(job, job.answer as Answer);
+    const hash = await this.submitAnswer(inferenceId, { lockSent });
     this.store.setAnswerTx(job.id, hash);
     this.log("answer-resent", { job: job.id, inferenceId, tx: hash });
     return false;
@@ -371,6 +468,7 @@ export class NodeService {
       if (Number(state) === RecordState.Settled) return false; // settled in time or not: release decides
     }
     this.store.markExpired(job.id, job.state as "Paid" | "Answered" | "Proving" | "Attesting");
+    this.cover.drop(jobHold(job.id)); // the escrow would not pay it: it will not lock any more
     this.log("expired", { job: job.id, inferenceId: job.inferenceId });
     return true;
   }
@@ -529,6 +627,7 @@ export class NodeService {
       );
       tx = receipt.hash;
     }
+    await this.releaseLock(job);
     this.store.markReleased(job.id, tx);
     this.metrics.releases += 1;
     this.log("released", { job: job.id, inferenceId: job.inferenceId, tx });
@@ -536,6 +635,47 @@ export class NodeService {
     if ((await escrow.creditOf(operator, request.asset)) > 0n) {
       await this.sender.send(`withdraw ${request.asset}`, () => escrow.withdraw(request.asset, operator));
     }
+  }
+
+  /**
+   * Gives the lock of a settled answer back to the node's free bond (`bonds.release`, anyone may), unless it is not
+   * locked any more (released before a crash, or never locked: a Vanilla answer).
+   */
+  private async releaseLock(job: Job): Promise<void> {
+    if (job.claimedLevel === Level.Vanilla) return;
+    const inferenceId = job.inferenceId!;
+    const bonds = this.bonds();
+    const lock = await withRetry("lock", () => bonds.lockOf(inferenceId));
+    if (Number(lock.status) !== LockStatus.Locked) return;
+    const receipt = await this.sender.send(`bond-release ${inferenceId}`, () => bonds.release(inferenceId));
+    this.log("bond-released", { job: job.id, inferenceId, amount: lock.amount, tx: receipt.hash });
+  }
+
+  /**
+   * The lock of a job that ends without settling: cancelled when its answer never reached the ledger, released when
+   * the vault allows it (rejected because its artifact was revoked under it); a lock whose record missed its deadline
+   * or was refuted stays, for anyone to slash (docs/BONDS.md).
+   */
+  private async endLock(job: Job): Promise<void> {
+    this.cover.drop(jobHold(job.id));
+    if (job.claimedLevel === Level.Vanilla) return;
+    const inferenceId = job.inferenceId ?? this.inferenceIdOf(job);
+    const bonds = this.bonds();
+    const lock = await withRetry("lock", () => bonds.lockOf(inferenceId));
+    if (Number(lock.status) !== LockStatus.Locked) return;
+    const [state] = await withRetry("record state", () => this.ledger().settlementOf(inferenceId));
+    if (Number(state) === RecordState.None) {
+      const receipt = await this.sender.send(`bond-cancel ${inferenceId}`, () => bonds.cancelLock(inferenceId));
+      this.log("bond-lock-cancelled", { job: job.id, inferenceId, amount: lock.amount, tx: receipt.hash });
+      return;
+    }
+    const releasable = await bonds.release.staticCall(inferenceId).then(
+      () => true,
+      () => false,
+    );
+    if (!releasable) return;
+    const receipt = await this.sender.send(`bond-release ${inferenceId}`, () => bonds.release(inferenceId));
+    this.log("bond-released", { job: job.id, inferenceId, amount: lock.amount, tx: receipt.hash });
   }
 
   /**
@@ -547,6 +687,7 @@ export class NodeService {
     const ledger = this.ledger();
     const { request, now } = await this.request(job);
     if (Number(request.status) !== RequestStatus.Open) {
+      await this.endLock(job);
       this.store.markRefunded(job.id, job.state as "Rejected" | "Expired", "already closed");
       return;
     }
@@ -566,16 +707,17 @@ export class NodeService {
         const receipt = await this.sender.send(`refundRejected ${requestId}`, () =>
           escrow.refundRejected(requestId, answer.inferenceId, answer.outputCommitment),
         );
-        return this.refunded(job, receipt.hash);
+        return await this.refunded(job, receipt.hash);
       }
     }
     const refundableAt = request.deadline + BigInt(await escrow.CLAIM_WINDOW());
     if (now <= refundableAt) throw new Error(`not refundable before ${refundableAt} (chain time ${now})`);
     const receipt = await this.sender.send(`refundExpired ${requestId}`, () => escrow.refundExpired(requestId));
-    this.refunded(job, receipt.hash);
+    await this.refunded(job, receipt.hash);
   }
 
-  private refunded(job: Job, tx: string): void {
+  private async refunded(job: Job, tx: string): Promise<void> {
+    await this.endLock(job);
     this.store.markRefunded(job.id, job.state as "Rejected" | "Expired", tx);
     this.metrics.refunds += 1;
     this.log("refunded", { job: job.id, inferenceId: job.inferenceId, tx });
