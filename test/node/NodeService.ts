@@ -12,7 +12,13 @@ import { startLocalnet, devWallet, type Localnet } from "../../node/localnet.js"
 import type { ChainKind } from "../../node/chain.js";
 import { RequestStatus } from "../../src/escrow.js";
 import { Level, RecordState } from "../../src/ledger.js";
-import { InferenceEscrow__factory, InferenceLedger__factory, TestUSDC__factory } from "../../src/typechain/index.js";
+import {
+  BondVault__factory,
+  InferenceEscrow__factory,
+  InferenceLedger__factory,
+  TestUSDC__factory,
+} from "../../src/typechain/index.js";
+import { LockStatus } from "../../src/constants.js";
 import { InferenceRequestError, ProoflineNodeClient } from "../../src/x402/index.js";
 
 /** The node service as its own process (`npm run serve`'s script), on the local network `localnet` recorded. */
@@ -106,6 +112,7 @@ for (const kind of ["hardhat", "anvil"] as ChainKind[]) {
       escrow: InferenceEscrow__factory.connect(localnet.record.addresses.escrow, provider),
       ledger: InferenceLedger__factory.connect(localnet.record.addresses.ledger, provider),
       usdc: TestUSDC__factory.connect(localnet.record.addresses.usdc, provider),
+      bonds: BondVault__factory.connect(localnet.record.addresses.bonds, provider),
     });
     const riskBody = (features: number[]) => ({
       artifact: "1",
@@ -240,6 +247,7 @@ for (const kind of ["hardhat", "anvil"] as ChainKind[]) {
     for (const [point, body] of [
       ["after-payment", riskBody([10, 20, 30, 40])],
       ["after-sign", spamBody("lunch tomorrow at noon? the usual place")],
+      ["after-lock", riskBody([15, 25, 35, 45])],
       ["after-answer", riskBody([11, 21, 31, 41])],
       ["after-proof", riskBody([12, 22, 32, 42])],
       ["after-batch-stored", spamBody("Congratulations!!! You have been selected for a $1000 gift card")],
@@ -267,6 +275,15 @@ for (const kind of ["hardhat", "anvil"] as ChainKind[]) {
         expect(ours, "one answer on the ledger for the request").to.have.length(1);
         const [state] = await ledger.settlementOf(ours[0].args.inferenceId);
         expect(Number(state)).to.equal(RecordState.Settled);
+        // Its bond was locked once, before the answer, and comes back once the escrow has paid.
+        const { bonds } = contracts();
+        const locks = await bonds.queryFilter(bonds.filters.BondLocked(ours[0].args.inferenceId));
+        expect(locks, "locked once").to.have.length(1);
+        const deadline = Date.now() + 60_000;
+        while (Number((await bonds.lockOf(ours[0].args.inferenceId)).status) !== LockStatus.Released) {
+          if (Date.now() > deadline) throw new Error(`lock not released:\n${node.output.slice(-3000)}`);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
       });
     }
 
