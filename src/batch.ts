@@ -50,6 +50,31 @@ export class SettlementBatch {
     this.root = this.tree.root;
   }
 
+  /**
+   * One multiproof of the leaves of `inferenceIds` (default: every record of the batch), for `settleManyFromBatch`:
+   * the ids and their answer digests in the order the proof lists their leaves (not necessarily the order given), the
+   * proof and its flags.
+   */
+  multiProof(inferenceIds: string[] = this.entries.map((entry) => entry.inferenceId)): {
+    inferenceIds: string[];
+    answerDigests: string[];
+    proof: string[];
+    proofFlags: boolean[];
+  } {
+    const indices = inferenceIds.map((id) => {
+      const i = this.index.get(id.toLowerCase());
+      if (i === undefined) throw new BatchError(`inference ${id} is not in the batch`);
+      return i;
+    });
+    const { leaves, proof, proofFlags } = this.tree.getMultiProof(indices);
+    return {
+      inferenceIds: leaves.map((leaf) => leaf[2]),
+      answerDigests: leaves.map((leaf) => leaf[3]),
+      proof,
+      proofFlags,
+    };
+  }
+
   /** The proof of `inferenceId`'s leaf, for `settleFromBatch`. */
   proof(inferenceId: string): string[] {
     const i = this.index.get(inferenceId.toLowerCase());

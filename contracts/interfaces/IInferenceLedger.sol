@@ -28,7 +28,7 @@ import {ZkEvidence} from "../types/SettlementTypes.sol";
 /// - `settleZk`: a Groth16 proof, checked by the verifier the record's artifact is bound to, that the committed
 ///   weights on the committed input give the committed output; achieved becomes ZKML and the record is `Settled`.
 /// - `commitBatch` + `settleFromBatch`: a live enclave signs one Merkle root over a round's attestations; anyone then
-///   raises each record to TEE with its leaf's proof.
+///   raises each record to TEE with its leaf's proof, or many at once with one multiproof (`settleManyFromBatch`).
 /// - `refuteTee`, `refuteZk`: during the window, a live enclave's attestation, or a valid proof, of the same input and
 ///   subject with a different output rejects a weaker answer.
 /// - `reject`: a TEE or ZKML claim that has not reached its level by its settlement deadline is `Rejected` by anyone.
@@ -145,6 +145,11 @@ interface IInferenceLedger {
     error UnknownBatch(address enclave, uint32 round);
     /// @notice The leaf of `inferenceId` (its round and answer digest) is not in `enclave`'s root for `round`.
     error NotInBatch(bytes32 inferenceId, address enclave, uint32 round);
+    /// @notice The multiproof does not prove the listed records' leaves in `enclave`'s root for `round` (an id not in
+    /// the batch, an unknown id, or a malformed proof).
+    error BatchProofInvalid(address enclave, uint32 round);
+    /// @notice A batch settlement must list at least one record, and one answer digest per record.
+    error BatchSettlementMalformed();
     /// @notice The artifact `artifactId` of `inferenceId` was revoked while the record was pending: it can no longer
     /// settle, at any level, and anyone may reject it ({rejectRevoked}).
     error ArtifactRevokedWhilePending(bytes32 inferenceId, uint64 artifactId);
@@ -224,6 +229,29 @@ interface IInferenceLedger {
     /// @notice Raises `inferenceId` to TEE from `enclave`'s batch of `round`, with the Merkle `proof` of its leaf.
     /// The enclave must still be live and bound to the record's artifact or provider. Anyone may call.
     function settleFromBatch(address enclave, uint32 round, bytes32 inferenceId, bytes32[] calldata proof) external;
+
+    /// @notice Raises many records to TEE from `enclave`'s batch of `round` in one call, with one OpenZeppelin
+    /// multiproof (`StandardMerkleTree.getMultiProof`: `inferenceIds` and `answerDigests` as it lists the leaves,
+    /// `proof`, `proofFlags`) that every listed leaf is in the committed root. Anyone may call. Returns how many records
+    /// it settled or raised.
+    /// @dev Per record, the same checks as {settleFromBatch}: the leaf names this ledger, the round, the record (and so
+    /// its node) and its answer digest; the record must be on the enclave's route and subject
+    /// ({EnclaveBindingMismatch} otherwise). The enclave's liveness is checked once per call: liveness is a fact about
+    /// the enclave at a time, and every record of the call settles at the same time, exactly as each would through
+    /// {settleFromBatch} in this block ({commitBatch} checked it when the root was committed). A record that is no
+    /// longer pending below TEE (settled another way, rejected, past its deadline, or listed twice), or whose artifact
+    /// was revoked, is skipped rather than failing the others: a front-runner cannot grief a whole batch by settling one
+    /// of its records first. A leaf therefore raises its record at most once, by either path. The answer digests come
+    /// in calldata, 32 bytes more per record than the ids alone, instead of one more storage read per record (2,100 gas):
+    /// a record is found only under its own digest, so a leaf whose attested digest is not its record's raises nothing.
+    function settleManyFromBatch(
+        address enclave,
+        uint32 round,
+        bytes32[] calldata inferenceIds,
+        bytes32[] calldata answerDigests,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external returns (uint256 settled);
 
     /// @notice The stored record. Its `state` is as stored; see {stateOf} for Vanilla finality by time.
     function getRecord(bytes32 inferenceId) external view returns (InferenceRecord memory);

@@ -335,6 +335,62 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         _raiseToTee(inferenceId, digest, record, enclave, root, round);
     }
 
+    /// @inheritdoc IInferenceLedger
+    function settleManyFromBatch(
+        address enclave,
+        uint32 round,
+        bytes32[] calldata inferenceIds,
+        bytes32[] calldata answerDigests,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external returns (uint256 settled) {
+        uint256 count = inferenceIds.length;
+        if (count == 0 || answerDigests.length != count) revert BatchSettlementMalformed();
+        uint256 stored = _batches[enclave][round % BATCH_ROOT_SLOTS];
+        if (stored == 0 || stored & BATCH_ROUND_MASK != round) revert UnknownBatch(enclave, round);
+        // Liveness is checked once, for the one moment every record of the call settles at, as `settleFromBatch` checks
+        // it for its one record; `commitBatch` checked it when the root was committed.
+        (bool live, Route boundRoute, uint64 boundSubject) = ATTESTERS.enclaveStatus(enclave);
+        if (!live) revert EnclaveNotLive(enclave);
+        // The enclave is bound to one subject, so every record it may settle shares it: one revocation read for all.
+        bool revoked = boundRoute == Route.Local && REGISTRY.revokedAt(boundSubject) != 0;
+
+        bytes32[] memory leaves = new bytes32[](count);
+        for (uint256 i = 0; i < count; ++i) leaves[i] = _batchLeaf(round, inferenceIds[i], answerDigests[i]);
+        bytes32 root = MerkleProof.processMultiProofCalldata(proof, proofFlags, leaves);
+        if (uint256(root) & ~BATCH_ROUND_MASK != stored & ~BATCH_ROUND_MASK) revert BatchProofInvalid(enclave, round);
+
+        uint32 settledRound = _round();
+        for (uint256 i = 0; i < count; ++i) {
+            bytes32 inferenceId = inferenceIds[i];
+            // Read under the attested digest: a record exists under its own digest only, so an attested digest that is
+            // not the record's reads empty and is skipped below. No separate read of the record's digest is needed.
+            PackedRecord record = _records[inferenceId][answerDigests[i]];
+            // What can change between signing this call and its execution (another settlement path, a deadline, a
+            // revocation, a leaf listed twice) skips the record instead of failing every other one.
+            if (
+                revoked ||
+                record.state() != RecordState.Answered ||
+                record.achieved() >= VerificationLevel.TEE ||
+                block.timestamp > _deadline(record)
+            ) continue;
+            if (record.route() != boundRoute || record.subject() != boundSubject) {
+                revert EnclaveBindingMismatch(enclave, boundRoute, boundSubject);
+            }
+            bool final_ = record.claimed() <= VerificationLevel.TEE;
+            _store(
+                inferenceId,
+                answerDigests[i],
+                final_
+                    ? record.withSettlement(VerificationLevel.TEE, RecordState.Settled, TimeLib.now40(), settledRound)
+                    : record.withSettlement(VerificationLevel.TEE, RecordState.Answered, 0, 0)
+            );
+            emit Attested(inferenceId, VerificationLevel.TEE, enclave, root, settledRound);
+            if (final_) emit InferenceSettled(inferenceId, VerificationLevel.TEE, settledRound);
+            ++settled;
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Views
     // ---------------------------------------------------------------------------------------------------------------

@@ -14,6 +14,11 @@ export interface GasRow {
   gas: number;
   /** For a transaction: its whole gas, 21,000 base and calldata included (shown and snapshotted, not judged). */
   transaction?: number;
+  /**
+   * For a transaction: its calldata, in bytes. On Base the L1 data fee is charged on it (compressed), so an operation
+   * cheaper in execution but longer in calldata can cost more there (docs/GAS.md).
+   */
+  calldata?: number;
   /** The most execution gas the operation may use; absent for operations measured without a budget. */
   budget?: number;
   /** Why the operation may stay over budget (from gas-snapshot.json). */
@@ -39,7 +44,7 @@ export interface GasReference {
 export interface GasSnapshot {
   operations: Record<
     string,
-    { gas: number; transaction?: number; budget?: number; waiver?: string; tolerance?: number }
+    { gas: number; transaction?: number; calldata?: number; budget?: number; waiver?: string; tolerance?: number }
   >;
   reference: Record<string, GasReference>;
   /**
@@ -72,16 +77,17 @@ export function formatTable(
   compared: GasRow & { transaction: number },
 ): string {
   const width = Math.max(...rows.map((row) => row.name.length), reference.name.length) + 2;
-  const line = (name: string, gas: string, transaction: string, budget: string, status: string) =>
-    `${name.padEnd(width)}${gas.padStart(10)}${transaction.padStart(13)}${budget.padStart(10)}  ${status}`;
+  const line = (name: string, gas: string, transaction: string, calldata: string, budget: string, status: string) =>
+    `${name.padEnd(width)}${gas.padStart(10)}${transaction.padStart(13)}${calldata.padStart(10)}${budget.padStart(10)}  ${status}`;
   const percent = (part: number, whole: number) => `${((part / whole) * 100).toFixed(1)}%`;
   return [
-    line("operation", "execution", "transaction", "budget", ""),
+    line("operation", "execution", "transaction", "calldata", "budget", ""),
     ...rows.map((row) =>
       line(
         row.name,
         String(row.gas),
         row.transaction === undefined ? "-" : String(row.transaction),
+        row.calldata === undefined ? "-" : String(row.calldata),
         row.budget === undefined ? "-" : String(row.budget),
         row.budget === undefined
           ? "measured"
@@ -92,7 +98,7 @@ export function formatTable(
               : "OVER BUDGET",
       ),
     ),
-    line(reference.name, String(reference.gas), String(reference.transaction), "-", "reference"),
+    line(reference.name, String(reference.gas), String(reference.transaction), "-", "-", "reference"),
     "",
     `${compared.name} costs ${percent(compared.gas, reference.gas)} of ${reference.name} in execution gas, ` +
       `${percent(compared.transaction, reference.transaction)} as a whole transaction`,
@@ -102,7 +108,7 @@ export function formatTable(
 /** Every way `measured` breaks its budgets or differs from `committed`; empty when all is well. */
 export function compareSnapshot(committed: GasSnapshot, measured: GasSnapshot): string[] {
   const problems: string[] = [];
-  for (const [name, { gas, transaction, budget, tolerance = 0 }] of Object.entries(measured.operations)) {
+  for (const [name, { gas, transaction, calldata, budget, tolerance = 0 }] of Object.entries(measured.operations)) {
     const before = committed.operations[name];
     if (budget !== undefined && gas > budget && !(before?.waiver && gas <= before.gas + tolerance)) {
       problems.push(`${name}: ${gas} gas is over its budget of ${budget}`);
@@ -110,7 +116,12 @@ export function compareSnapshot(committed: GasSnapshot, measured: GasSnapshot): 
     const differs = (a?: number, b?: number) =>
       a === undefined || b === undefined ? a !== b : Math.abs(a - b) > tolerance;
     if (before === undefined) problems.push(`${name}: missing from gas-snapshot.json (run npm run bench:update)`);
-    else if (differs(before.gas, gas) || differs(before.transaction, transaction) || before.budget !== budget) {
+    else if (
+      differs(before.gas, gas) ||
+      differs(before.transaction, transaction) ||
+      before.calldata !== calldata ||
+      before.budget !== budget
+    ) {
       problems.push(
         `${name}: snapshot says ${before.gas}/${before.transaction}/${before.budget}, ` +
           `measured ${gas}/${transaction}/${budget} (execution/transaction/budget; npm run bench:update)`,

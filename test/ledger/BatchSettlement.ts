@@ -335,3 +335,193 @@ describe("Batch settlement from enclave-signed Merkle roots", () => {
     expect(() => new SettlementBatch(ledger, 1n, [entry]).proof(keccak256("0x03"))).to.throw(BatchError, "not in");
   });
 });
+
+describe("Settling many records from one batch in one call (settleManyFromBatch)", () => {
+  /** `settleManyFromBatch` for `ids` (default: all) of `batch`, as `enclave` committed it. */
+  const settleMany = (
+    scenario: Awaited<ReturnType<typeof load>>,
+    batch: SettlementBatch,
+    ids?: string[],
+    enclave = scenario.signers.enclave.address,
+  ) => {
+    const { inferenceIds, answerDigests, proof, proofFlags } = batch.multiProof(ids);
+    return scenario.ledger.settleManyFromBatch(enclave, batch.round, inferenceIds, answerDigests, proof, proofFlags);
+  };
+
+  it("settles every listed record with one multiproof, each with its own events, and returns how many", async () => {
+    const scenario = await load();
+    const { ledger, signers, answers, commit } = scenario;
+    const list = await answers(9);
+    const batch = await commit(list);
+    const { inferenceIds, answerDigests, proof, proofFlags } = batch.multiProof();
+    expect(
+      await ledger.settleManyFromBatch.staticCall(
+        signers.enclave.address,
+        batch.round,
+        inferenceIds,
+        answerDigests,
+        proof,
+        proofFlags,
+      ),
+    ).to.equal(9n);
+    const tx = settleMany(scenario, batch);
+    for (const answer of list) {
+      await expect(tx)
+        .to.emit(ledger, "Attested")
+        .withArgs(answer.inferenceId, Level.TEE, signers.enclave.address, batch.root, await ledger.currentRound());
+      await expect(tx).to.emit(ledger, "InferenceSettled");
+    }
+    for (const answer of list) {
+      const record = await ledger.getRecord(answer.inferenceId);
+      expect(record.state).to.equal(BigInt(RecordState.Settled));
+      expect(record.achieved).to.equal(BigInt(Level.TEE));
+    }
+  });
+
+  it("settles a subset, and raises a ZKML claim to TEE without settling it", async () => {
+    const scenario = await load();
+    const { ledger, answers, commit } = scenario;
+    const list = await answers(6);
+    const [zk] = await answers(1, { claimed: Level.ZKML });
+    const batch = await commit([...list, zk]);
+    await settleMany(scenario, batch, [list[1].inferenceId, list[4].inferenceId, zk.inferenceId]);
+    expect((await ledger.getRecord(list[1].inferenceId)).state).to.equal(BigInt(RecordState.Settled));
+    expect((await ledger.getRecord(list[0].inferenceId)).state).to.equal(BigInt(RecordState.Answered));
+    const raised = await ledger.getRecord(zk.inferenceId);
+    expect([raised.state, raised.achieved]).to.deep.equal([BigInt(RecordState.Answered), BigInt(Level.TEE)]);
+  });
+
+  it("a front-runner settling one record first, or a record listed twice, skips it and settles the others", async () => {
+    const scenario = await load();
+    const { ledger, signers, answers, commit } = scenario;
+    const list = await answers(4);
+    const batch = await commit(list);
+    await ledger.settleFromBatch(
+      signers.enclave.address,
+      batch.round,
+      list[2].inferenceId,
+      batch.proof(list[2].inferenceId),
+    );
+    const { inferenceIds, answerDigests, proof, proofFlags } = batch.multiProof();
+    expect(
+      await ledger.settleManyFromBatch.staticCall(
+        signers.enclave.address,
+        batch.round,
+        inferenceIds,
+        answerDigests,
+        proof,
+        proofFlags,
+      ),
+    ).to.equal(3n);
+    await expect(settleMany(scenario, batch)).to.not.emit(ledger, "InferenceRejected");
+    // Every leaf is used: a second call settles nothing and changes nothing.
+    expect(
+      await ledger.settleManyFromBatch.staticCall(
+        signers.enclave.address,
+        batch.round,
+        inferenceIds,
+        answerDigests,
+        proof,
+        proofFlags,
+      ),
+    ).to.equal(0n);
+  });
+
+  it("skips records past their deadline and records whose artifact was revoked", async () => {
+    const scenario = await load();
+    const { ledger, registry, signers, answers, commit, makeAnswer, submit } = scenario;
+    const vanilla = makeAnswer({ claimed: Level.Vanilla });
+    await submit(vanilla);
+    const [tee] = await answers(1);
+    const batch = await commit([vanilla, tee]);
+    // The Vanilla claim's one-hour window passes; the TEE claim has a day.
+    await networkHelpers.time.increase(ROUND);
+    await scenario.beat(signers.enclave);
+    await settleMany(scenario, batch);
+    expect((await ledger.getRecord(vanilla.inferenceId)).achieved).to.equal(BigInt(Level.Vanilla));
+    expect((await ledger.getRecord(tee.inferenceId)).state).to.equal(BigInt(RecordState.Settled));
+
+    const [left] = await answers(1);
+    const later = await commit([left]);
+    await registry.connect(signers.publisher).revokeArtifact(1n, 2);
+    await settleMany(scenario, later);
+    expect((await ledger.getRecord(left.inferenceId)).state).to.equal(BigInt(RecordState.Answered));
+  });
+
+  it("a leaf whose attested content is not the record's raises nothing", async () => {
+    const scenario = await load();
+    const { ledger, answers, commit } = scenario;
+    const [answer] = await answers(1);
+    const batch = await commit([{ ...answer, outputCommitment: keccak256(toUtf8Bytes("another output")) }]);
+    expect((await settleMany(scenario, batch).then((tx) => tx.wait()))!.logs).to.have.length(0);
+    expect((await ledger.getRecord(answer.inferenceId)).achieved).to.equal(BigInt(Level.Vanilla));
+  });
+
+  it("refuses a proof that does not match the root (BatchProofInvalid), a malformed call and an unknown batch", async () => {
+    const scenario = await load();
+    const { ledger, signers, answers, commit, nextRound } = scenario;
+    const list = await answers(3);
+    const batch = await commit(list);
+    const { inferenceIds, answerDigests, proof, proofFlags } = batch.multiProof();
+    const enclave = signers.enclave.address;
+    // Another record's id in place of a listed one, or a digest changed.
+    const [stranger] = await answers(1);
+    await expect(
+      ledger.settleManyFromBatch(
+        enclave,
+        batch.round,
+        [stranger.inferenceId, ...inferenceIds.slice(1)],
+        answerDigests,
+        proof,
+        proofFlags,
+      ),
+    )
+      .to.be.revertedWithCustomError(ledger, "BatchProofInvalid")
+      .withArgs(enclave, batch.round);
+    await expect(
+      ledger.settleManyFromBatch(
+        enclave,
+        batch.round,
+        inferenceIds,
+        [ZeroHash, ...answerDigests.slice(1)],
+        proof,
+        proofFlags,
+      ),
+    ).to.be.revertedWithCustomError(ledger, "BatchProofInvalid");
+    // No records, or one digest short.
+    await expect(
+      ledger.settleManyFromBatch(enclave, batch.round, [], [], [batch.root], []),
+    ).to.be.revertedWithCustomError(ledger, "BatchSettlementMalformed");
+    await expect(
+      ledger.settleManyFromBatch(enclave, batch.round, inferenceIds, answerDigests.slice(1), proof, proofFlags),
+    ).to.be.revertedWithCustomError(ledger, "BatchSettlementMalformed");
+    await expect(ledger.settleManyFromBatch(enclave, batch.round + 1n, inferenceIds, answerDigests, proof, proofFlags))
+      .to.be.revertedWithCustomError(ledger, "UnknownBatch")
+      .withArgs(enclave, batch.round + 1n);
+    // Round r's leaves and proof, offered against the enclave's root of round r + 1: each leaf names its round.
+    await nextRound();
+    const later = await commit([stranger]);
+    await expect(ledger.settleManyFromBatch(enclave, later.round, inferenceIds, answerDigests, proof, proofFlags))
+      .to.be.revertedWithCustomError(ledger, "BatchProofInvalid")
+      .withArgs(enclave, later.round);
+  });
+
+  it("settles only while the enclave is live, and only records bound to its subject (EnclaveBindingMismatch)", async () => {
+    const scenario = await load();
+    const { ledger, attesters, signers, answers, commit } = scenario;
+    const [local] = await answers(1);
+    const [proxied] = await answers(1, { route: Route.Proxy, subject: 1n });
+    const proxyBatch = await commit([local, proxied], signers.proxyEnclave);
+    await expect(settleMany(scenario, proxyBatch, undefined, signers.proxyEnclave.address))
+      .to.be.revertedWithCustomError(ledger, "EnclaveBindingMismatch")
+      .withArgs(signers.proxyEnclave.address, BigInt(Route.Proxy), 1n);
+    await settleMany(scenario, proxyBatch, [proxied.inferenceId], signers.proxyEnclave.address);
+    expect((await ledger.getRecord(proxied.inferenceId)).state).to.equal(BigInt(RecordState.Settled));
+
+    const batch = await commit([local]);
+    await attesters.connect(signers.guardian).disableEnclave(signers.enclave.address);
+    await expect(settleMany(scenario, batch))
+      .to.be.revertedWithCustomError(ledger, "EnclaveNotLive")
+      .withArgs(signers.enclave.address);
+  });
+});
