@@ -1,7 +1,9 @@
 /**
  * `./proofline answer`: a node answers an inference. The node key (`--signer`, default the first of the network's
  * accounts that is an active node key) signs the answer under EIP-712 and it is recorded on the ledger, Answered and
- * not settled, under an inference id of that key's (its address, then 12 bytes of keccak256(`--nonce`)).
+ * not settled, under an inference id of that key's (its address, then 12 bytes of keccak256(`--nonce`)). A claim above
+ * Vanilla first locks part of the node's bond (`bonds.lock` from the node key, as the ledger requires): released when
+ * the record settles, slashed when it misses its deadline or is refuted (docs/NODE.md, Bonds).
  *
  * What was asked and answered comes from flags or from a JSON file (`--file`, format in docs/FIRST-INFERENCE.md):
  *
@@ -42,6 +44,8 @@ import {
   type RiskInput,
 } from "../../src/models/riskScorer.js";
 import { SNARK_SCALAR_FIELD, zkInputPart } from "../../src/zk.js";
+import { LockStatus } from "../../src/constants.js";
+import { amountText, tokenAsset } from "./bond.js";
 import { Proofline, type DeploymentArgs } from "./lib/context.js";
 import { fail, taskAction } from "./lib/failure.js";
 import { address, bytes32, id64, level, numberList, whole } from "./lib/parse.js";
@@ -282,6 +286,7 @@ async function answer(args: AnswerArgs, hre: HardhatRuntimeEnvironment): Promise
     paymentRef,
   };
   const signature = await signAnswer(key, ledgerDomain(ctx.chainId, await ledger.getAddress()), answer);
+  const locked = claimed === Level.Vanilla ? undefined : await lockBond(ctx, key, inferenceId, paymentRef);
   const sender = await ctx.account("", "--signer", 0);
   const submitted = await ctx.ledger(sender);
   await send(submitted, submitted.answer(answer, signature));
@@ -307,6 +312,12 @@ async function answer(args: AnswerArgs, hre: HardhatRuntimeEnvironment): Promise
   );
   if (riskScorer)
     console.log(`  risk score ${riskScorer.score} for ${riskScorer.subject}, from artifact ${subject}'s weights`);
+  if (locked !== undefined) {
+    console.log(
+      `  locked ${locked} of node ${nodeId}'s bond: released when it settles, slashed if it misses its deadline or ` +
+        "is refuted",
+    );
+  }
   console.log(`  saved what proving and consuming need to ${ctx.shown(savedFile)} (it holds the private input)`);
   await printOutcome(ctx, inferenceId);
   const next =
@@ -316,6 +327,22 @@ async function answer(args: AnswerArgs, hre: HardhatRuntimeEnvironment): Promise
         ? ctx.command("settle:tee", inferenceId)
         : `${ctx.command("finalize", inferenceId)} once the challenge window has passed unrefuted`;
   console.log(`next: ${next}`);
+}
+
+/**
+ * Locks the node's bond for a claim above Vanilla (from the node key), unless a rerun finds it locked already; the
+ * amount locked, for printing.
+ */
+async function lockBond(ctx: Proofline, key: Signer, inferenceId: string, paymentRef: string): Promise<string> {
+  const bonds = await ctx.bonds(key);
+  let lock = await bonds.lockOf(inferenceId);
+  if (Number(lock.status) === LockStatus.None) {
+    await send(bonds, bonds.lock(inferenceId, paymentRef));
+    lock = await bonds.lockOf(inferenceId);
+  } else if (Number(lock.status) !== LockStatus.Locked) {
+    fail(`inference ${inferenceId}'s lock was ${LockStatus[Number(lock.status)]}: answer under another --nonce`);
+  }
+  return amountText(lock.amount, await tokenAsset(ctx, await bonds.assetAt(lock.assetIndex)));
 }
 
 /** Content as the saved file holds it: text as text, bytes as 0x-hex (`contentBytes` reads both back the same). */

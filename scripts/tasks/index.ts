@@ -292,11 +292,84 @@ const panel = task("panel", "Serve the review panel for a network's deployment (
   .setAction(() => import("./panel.js"))
   .build();
 
+const nodeOption = {
+  name: "node",
+  description: "The node id (default: the node of the first account that is an active node key)",
+  defaultValue: "",
+} as const;
+
+const assetOption = {
+  name: "asset",
+  description: "eth, usdc (the deployment's payment token) or a token address",
+  defaultValue: "",
+} as const;
+
+const amountOption = {
+  name: "amount",
+  description: "How much, in the asset's own units (1.5 ETH, 100 USDC)",
+  defaultValue: "",
+} as const;
+
+const bondDeposit = task("bond:deposit", "Add to a node's free bond in the bond vault (anyone may top up any node)")
+  .addOption(assetOption)
+  .addOption(amountOption)
+  .addOption(nodeOption)
+  .addOption(signer("Who pays: an account index or address (default: account 0)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./bond.js").then((m) => ({ default: m.depositTask })))
+  .build();
+
+const bondStatus = task("bond:status", "A node's bond per asset: free, locked by pending claims, unbonding")
+  .addOption(nodeOption)
+  .addOption(deploymentId)
+  .setAction(() => import("./bond.js").then((m) => ({ default: m.statusTask })))
+  .build();
+
+const bondUnbond = task("bond:unbond", "Operator: start taking free bond out (withdrawable after the unbonding period)")
+  .addOption(assetOption)
+  .addOption(amountOption)
+  .addFlag({ name: "cancel", description: "Put everything unbonding in the asset back into the free bond" })
+  .addOption(nodeOption)
+  .addOption(signer("The node's operator (default: found among the network's accounts)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./bond.js").then((m) => ({ default: m.unbondTask })))
+  .build();
+
+const bondWithdraw = task("bond:withdraw", "Operator: withdraw unbonded bond once the unbonding period has passed")
+  .addOption(assetOption)
+  .addOption({ name: "to", description: "Where to send it (default: the signer)", defaultValue: "" })
+  .addFlag({ name: "credit", description: "Withdraw the signer's slash credit in the asset instead" })
+  .addOption(nodeOption)
+  .addOption(signer("The node's operator, or with --credit the credited account (default: found, or account 0)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./bond.js").then((m) => ({ default: m.withdrawTask })))
+  .build();
+
+const bondRelease = task("bond:release", "Give a settled record's lock back to its node's free bond (anyone may)")
+  .addPositionalArgument(inferenceIdArgument)
+  .addOption(signer("Who sends it (default: account 0)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./bond.js").then((m) => ({ default: m.releaseTask })))
+  .build();
+
+const bondSlash = task("bond:slash", "Slash the lock of a record rejected for a missed deadline or refuted (once)")
+  .addPositionalArgument(inferenceIdArgument)
+  .addOption(signer("Who sends it, and is paid the reporter's share of a missed deadline (default: account 0)"))
+  .addOption(deploymentId)
+  .setAction(() => import("./bond.js").then((m) => ({ default: m.slashTask })))
+  .build();
+
 /** The tasks, in the order `./proofline --help` lists them after Hardhat's own. */
 export const prooflineTasks = [
   modelRegister,
   modelBind,
   nodeRegister,
+  bondDeposit,
+  bondStatus,
+  bondUnbond,
+  bondWithdraw,
+  bondRelease,
+  bondSlash,
   providerRegister,
   enclaveHeartbeat,
   trustMeasurement,

@@ -8,6 +8,7 @@ import hre, { network } from "hardhat";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import answerTask from "../../scripts/tasks/answer.js";
+import * as bondTasks from "../../scripts/tasks/bond.js";
 import { enclaveHeartbeat, providerRegister as providerTask } from "../../scripts/tasks/attesters.js";
 import * as batchTasks from "../../scripts/tasks/batch.js";
 import * as settleTasks from "../../scripts/tasks/settle.js";
@@ -65,7 +66,12 @@ const EXPECTED: Array<{ task: string; status: number; says: RegExp }> = [
   { task: "model:bind-verifier", status: 0, says: /^artifact 1 bound to verifier 0x9fE4/ },
   { task: "enclave:heartbeat", status: 0, says: /^ {2}live until /m },
   { task: "node:register", status: 0, says: /^node 1: key 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65/ },
-  { task: "answer", status: 0, says: /risk score 238 .*\n.*\n {2}state now: Answered \(not settled\)/ },
+  { task: "bond:deposit", status: 0, says: /^deposited 1\.0 ETH into node 1's bond/m },
+  {
+    task: "answer",
+    status: 0,
+    says: /risk score 238 .*\n {2}locked 0\.01 ETH .*\n.*\n {2}state now: Answered \(not settled\)/,
+  },
   { task: "settle:tee", status: 0, says: /^ {2}state now: Settled, achieved TEE/m },
   { task: "answer", status: 0, says: /claiming ZKML\n.*\n {2}risk score 329 / },
   { task: "settle:zk", status: 0, says: /^ {2}state now: Settled, achieved ZKML/m },
@@ -327,6 +333,49 @@ describe("newcomer walkthrough (docs/FIRST-INFERENCE.md), verbatim, on a local n
     expect((await call(settleTasks.finalizeTask, { deploymentId: "", inferenceId: vanilla })).output).to.match(
       /finalized at Vanilla[\s\S]*state now: Settled, achieved Vanilla/,
     );
+
+    // Bonds: each TEE answer above locked 0.01 ETH of node 1's bond. A settled record gives its lock back, once; the
+    // late one is slashed, once (the slasher reports the missed deadline and takes half); a settled one cannot be.
+    const lockArgs = (inferenceId: string) => ({ deploymentId: "", inferenceId, signer: "" });
+    const status = await call(bondTasks.statusTask, { deploymentId: "", node: "" });
+    expect(status.output).to.match(/^node 1 \(key 0x15d34AAf.*\n {2}ETH +free 0\.9\d* ETH, locked 0\.0[1-9]\d* ETH/m);
+    const released = await call(bondTasks.releaseTask, lockArgs(batched[0]));
+    expect(released.output).to.match(/released its lock of 0\.01 ETH to node 1's free bond/);
+    expect((await call(bondTasks.releaseTask, lockArgs(batched[0]))).output).to.match(
+      /already Released: nothing to do/,
+    );
+    const settledSlash = await call(bondTasks.slashTask, lockArgs(batched[1]));
+    expect(settledSlash.output).to.match(
+      /^error: .* is Settled: only a record rejected for a missed deadline or refuted/,
+    );
+    const slashed = await call(bondTasks.slashTask, lockArgs(late));
+    expect(slashed.output).to.match(/slashed node 1's lock of 0\.01 ETH\n {2}0\.005 ETH to the reporter 0xf39F/);
+    expect((await call(bondTasks.slashTask, lockArgs(late))).output).to.match(/^error: .* already Slashed$/m);
+    const credit = await call(bondTasks.withdrawTask, {
+      deploymentId: "",
+      asset: "eth",
+      to: "",
+      credit: true,
+      node: "",
+      signer: "",
+    });
+    expect(credit.output).to.match(/^withdrew 0\.005 ETH of slash credit of 0xf39F/);
+
+    // Unbonding: the operator takes half the free bond out, after the unbonding period only.
+    const bondArgs = { deploymentId: "", asset: "eth", node: "", signer: "" };
+    const unbonding = await call(bondTasks.unbondTask, { ...bondArgs, amount: "0.5", cancel: false });
+    expect(unbonding.output).to.match(/^node 1: 0\.5 ETH of its free bond is unbonding\n.*withdrawable from /m);
+    const withdrawArgs = { ...bondArgs, to: "", credit: false };
+    const tooEarly = await call(bondTasks.withdrawTask, withdrawArgs);
+    expect(tooEarly).to.deep.include({ success: false });
+    expect(tooEarly.output).to.match(/^error: node 1's 0\.5 ETH unbonds at .*time:advance/);
+    await call(timeTask, { seconds: `${3 * 86_400 + 1}` });
+    const withdrawn = await call(bondTasks.withdrawTask, withdrawArgs);
+    expect(withdrawn.output).to.match(/^node 1: withdrew 0\.5 ETH of unbonded bond to 0xf39F.*\n {2}ETH +free 0\.4/m);
+    const topUp = await call(bondTasks.depositTask, { ...bondArgs, amount: "0.5" });
+    expect(topUp.output).to.match(/^deposited 0\.5 ETH into node 1's bond/);
+    const noAmount = await call(bondTasks.depositTask, { ...bondArgs, amount: "0" });
+    expect(noAmount.output).to.match(/^error: --amount must be more than zero$/);
 
     // The built-in network's clock cannot be moved for a later command.
     const builtIn = Object.assign(Object.create(hre) as HardhatRuntimeEnvironment, {

@@ -30,7 +30,7 @@ export const CORE_CONTRACTS = [
   "VerifierRouter",
   "InferenceLedger",
 ] as const;
-export type ContractName = (typeof CORE_CONTRACTS)[number] | "RiskScorerVerifier" | "InferenceEscrow";
+export type ContractName = (typeof CORE_CONTRACTS)[number] | "RiskScorerVerifier" | "InferenceEscrow" | "BondVault";
 
 /** Options every deployment-reading task takes. */
 export interface DeploymentArgs {
@@ -149,6 +149,10 @@ export class Proofline {
 
   router(runner?: Signer) {
     return this.ethers.getContractAt("VerifierRouter", this.address("VerifierRouter"), runner);
+  }
+
+  bonds(runner?: Signer) {
+    return this.ethers.getContractAt("BondVault", this.address("BondVault"), runner);
   }
 
   manager(runner?: Signer) {

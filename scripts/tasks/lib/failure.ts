@@ -28,6 +28,7 @@ const DECODED_CONTRACTS = [
   "VerifierRouter",
   "AccessManager",
   "InferenceEscrow",
+  "BondVault",
 ] as const;
 
 /** What to do about the reverts a newcomer meets most, keyed by custom error name. */
@@ -42,6 +43,13 @@ const REVERT_HINTS: Record<string, string> = {
   ArtifactNotBound: "the artifact is not bound to a verifier: `./proofline model:bind-verifier <artifactId>`",
   UnknownVerifier: "the verifier is not in the router: `./proofline trust:add-verifier` first",
   MeasurementNotApproved: "approve the measurement first: `./proofline trust:approve-measurement --measurement <hash>`",
+  BondInsufficient:
+    "the node's free bond cannot cover the lock: `./proofline bond:deposit --asset <asset> --amount <n>`",
+  ClaimNotBonded: "a claim above Vanilla needs its lock first (`./proofline answer` locks before answering)",
+  NotOperator: "only the node's operator may do this: pass --signer <operator>",
+  StillUnbonding: "the unbonding period has not passed yet: `./proofline bond:status` says when it does",
+  NotSlashable: "only a record rejected for a missed deadline or refuted can be slashed",
+  NotReleasable: "only a settled record (or one rejected because its artifact was revoked) gives its lock back",
 };
 
 let decoder: Interface | undefined;
