@@ -114,9 +114,12 @@ const dir = mkdtempSync(join(tmpdir(), "proofline-bench-"));
 progress(`starting ${chain} and setting up the system`);
 const localnet = await startLocalnet({ chain, port: await freePort(), recordFile: join(dir, "localnet.json") });
 const gasByTx = new Map<string, { what: string; gas: bigint }>();
+// The bond locks are submitted on the fast path (not waited for): their receipts are read at the end.
+const lockTxs: string[] = [];
 const log: Log = (event, fields = {}) => {
   if (event === "tx")
     gasByTx.set(String(fields.hash), { what: String(fields.what), gas: BigInt(String(fields.gasUsed)) });
+  if (event === "bond-lock-sent") lockTxs.push(String(fields.tx));
 };
 const provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, {
   staticNetwork: true,
@@ -193,6 +196,10 @@ try {
     funding.push((await provider.getTransactionReceipt(job.paymentTx))!.gasUsed);
     answerGas.push((await provider.getTransactionReceipt(job.answerTx!))!.gasUsed);
   }
+  const lockGas: bigint[] = [];
+  for (const hash of lockTxs) lockGas.push((await provider.getTransactionReceipt(hash))!.gasUsed);
+  const bondReleaseGas = gasOf("bond-release ");
+  const bondGas = mean(lockGas) + mean(bondReleaseGas);
   const [zkGas, batchGas, fromBatchGas, releaseGas, withdrawGas] = [
     gasOf("settleZk "),
     gasOf("commitBatch "),
@@ -201,8 +208,9 @@ try {
     gasOf("withdraw "),
   ];
   const teeCount = BigInt(Math.max(1, fromBatchGas.length));
-  const perTee = mean(funding) + mean(answerGas) + sum(batchGas) / teeCount + mean(fromBatchGas) + mean(releaseGas);
-  const perZk = mean(funding) + mean(answerGas) + mean(zkGas) + mean(releaseGas);
+  const perTee =
+    mean(funding) + mean(answerGas) + sum(batchGas) / teeCount + mean(fromBatchGas) + mean(releaseGas) + bondGas;
+  const perZk = mean(funding) + mean(answerGas) + mean(zkGas) + mean(releaseGas) + bondGas;
   const withdrawShare = sum(withdrawGas) / BigInt(Math.max(1, total));
   const provingMs = service.metrics.provingMs;
   const ms = answers.map((a) => a.ms);
@@ -238,6 +246,7 @@ try {
     ["gas: settleZk", `${mean(zkGas)}`, ""],
     ["gas: commitBatch (shared) / settleFromBatch", `${mean(batchGas)} / ${mean(fromBatchGas)}`, ""],
     ["gas: release", `${mean(releaseGas)}`, ""],
+    ["gas: bond lock / bond release", `${mean(lockGas)} / ${mean(bondReleaseGas)}`, ""],
     ["gas per ZKML inference end to end", `${perZk + withdrawShare}`, ""],
     ["gas per TEE inference end to end", `${perTee + withdrawShare}`, ""],
     [

@@ -8,7 +8,8 @@
  * 3. the node proves the score in a worker thread (a real Groth16 proof) and settles it at ZKML;
  * 4. the lender acts on it; the escrow releases the payment to the operator;
  * 5. a second request, a spam-filter verdict on the TEE route, is answered, and then the node goes offline before its
- *    development enclave attests: after the deadline the client claims its refund, and paid nothing in the end;
+ *    development enclave attests: after the deadline the client claims its refund, rejects the unproven record and
+ *    slashes the bond the node locked for it (the reporter's and the requester's shares), and paid nothing in the end;
  * 6. the trails of both inferences, from chain data.
  *
  * Every step checks that it did what it says, and the script exits non-zero at the first that did not. The chain is a
@@ -28,13 +29,14 @@ import { NodeService, type Log } from "../node/service.js";
 import { InputCommitment, OutputCommitment } from "../src/commitments.js";
 import { attestedInputArg, consumerArgs } from "../src/consumer.js";
 import { signSourcedData } from "../src/dataSources.js";
-import { ESCROW_CLAIM_WINDOW } from "../src/constants.js";
+import { BOND_VAULT, ESCROW_CLAIM_WINDOW } from "../src/constants.js";
 import { RequestStatus } from "../src/escrow.js";
 import { Level, RecordState, attesterRegistryDomain, type Answer } from "../src/ledger.js";
 import { inputHash } from "../src/models/riskScorer.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
 import {
   AttesterRegistry__factory,
+  BondVault__factory,
   InferenceEscrow__factory,
   InferenceLedger__factory,
   ModelRegistry__factory,
@@ -220,14 +222,26 @@ check(
   "the client claims the refund itself: no node, operator or admin has to cooperate",
 );
 await (await escrow.connect(clientSender).withdraw(addresses.usdc, client.address)).wait();
+// The node locked its bond for the answer it never proved: past the record's deadline anyone may reject it and slash.
+const bonds = BondVault__factory.connect(addresses.bonds, clientSender);
+const lock = await bonds.lockOf(unproven.inferenceId);
+detail(`the node had locked ${lock.amount} of its bond (twice the price) before answering`);
+await (await ledger.connect(clientSender).reject(unproven.inferenceId)).wait();
+await (await bonds.slash(unproven.inferenceId)).wait();
+const slashCredit = await bonds.creditOf(client.address, addresses.usdc);
+check(
+  slashCredit === (lock.amount * (BOND_VAULT.REPORTER_SHARE_BPS + BOND_VAULT.REQUESTER_SHARE_BPS)) / 10_000n,
+  "the client rejects the unproven record and slashes the node's lock: the reporter's half and the requester's 30%",
+);
+await (await bonds.withdrawCredit(addresses.usdc, client.address)).wait();
 const refusedSettle = await unproven.settled({ pollMs: 250, timeoutMs: 10_000 }).then(
   () => "settled",
   (error: Error) => error.message,
 );
 detail(`the client's settled() rejects: ${refusedSettle}`);
 check(
-  (await usdc.balanceOf(client.address)) === beforeSecond,
-  "the client withdrew the refund in full: an answer never proven cost it nothing",
+  (await usdc.balanceOf(client.address)) === beforeSecond + slashCredit,
+  "the client withdrew the refund in full and its share of the slash: an answer never proven cost it nothing",
 );
 
 say("The trails, rebuilt from chain data");
