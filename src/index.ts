@@ -20,6 +20,7 @@
 export * from "./admin.js";
 export * from "./batch.js";
 export * from "./blobId.js";
+export * from "./bonds.js";
 export * from "./commitments.js";
 export * from "./constants.js";
 export * from "./consumer.js";

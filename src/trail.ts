@@ -3,10 +3,17 @@
  * `npx hardhat trail <inferenceId>` prints it as a table, or as JSON with `--json`; `buildTrail` is the API.
  */
 import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
-import { Interface, type Log, type Provider, type TypedDataDomain } from "ethers";
+import { Interface, ZeroAddress, type Log, type Provider, type TypedDataDomain } from "ethers";
 
-import type { AttesterRegistry, InferenceEscrow, InferenceLedger, ModelRegistry } from "./typechain/index.js";
+import type {
+  AttesterRegistry,
+  BondVault,
+  InferenceEscrow,
+  InferenceLedger,
+  ModelRegistry,
+} from "./typechain/index.js";
 import { bytes32ToBlobId } from "./blobId.js";
+import { bondAmountText, bondVaultOf, lockOutlook, lockStatusName, type LockStatusName } from "./bonds.js";
 import { InputCommitment, InputKind, Provenance, inputLeafHash, type InputManifestEntry } from "./commitments.js";
 import { RejectionReason } from "./constants.js";
 import { sourcedDataSigner } from "./dataSources.js";
@@ -17,13 +24,15 @@ import { ArtifactStatus } from "./registry.js";
 
 /**
  * The contracts a trail reads, as typed ethers contracts (the TypeChain bindings Hardhat generates at build time;
- * any ethers `Contract` with these ABIs fits). The escrow is optional.
+ * any ethers `Contract` with these ABIs fits). The escrow is optional; the bond vault defaults to the one the ledger
+ * names (`bondVault()`), and a ledger without one has no locks to show.
  */
 export interface TrailContracts {
   ledger: InferenceLedger;
   registry: ModelRegistry;
   attesters: AttesterRegistry;
   escrow?: InferenceEscrow;
+  bonds?: BondVault;
 }
 
 export interface TrailEvent {
@@ -63,6 +72,36 @@ export interface TrailAttestedInput {
   inputIndex: number;
   contentHash: string;
   source: TrailDataSource;
+}
+
+/**
+ * A record's bond lock (`IBondVault`): what its node put up for a claim above Vanilla before answering, and what
+ * became of it. Amounts are decimal strings of the asset's base units (wei for ETH, `asset` 0x0).
+ */
+export interface TrailBond {
+  vault: string;
+  nodeId: number;
+  asset: string;
+  amount: string;
+  /** The escrow request the lock backs; 0 for a claim nobody paid for. */
+  requestId: number;
+  status: Exclude<LockStatusName, "None">;
+  /** For a live lock: what it can still become (pending until the record resolves). */
+  outlook?: ReturnType<typeof lockOutlook>;
+  /** The `BondLocked` event (absent when it is before the searched blocks). */
+  locked?: TrailEvent;
+  released?: TrailEvent;
+  cancelled?: TrailEvent;
+  /** The split of a slash: the reporter (the refuter, or whoever slashed a missed deadline), the requester of a paid
+   * request (zero address and share when unpaid) and the protocol's fee destination. */
+  slashed?: TrailEvent & {
+    reporter: string;
+    reporterShare: string;
+    requester: string;
+    requesterShare: string;
+    protocol: string;
+    protocolShare: string;
+  };
 }
 
 /** `buildTrail`'s options. */
@@ -115,7 +154,14 @@ export interface Trail {
     }
   >;
   settled?: TrailEvent & { level: keyof typeof Level; round: number };
-  rejected?: TrailEvent & { reason: keyof typeof RejectionReason; achieved: keyof typeof Level };
+  /** The rejection, its reason as the ledger keeps it (`outcomeOf`), and who submitted a refutation that caused it. */
+  rejected?: TrailEvent & {
+    reason: keyof typeof RejectionReason;
+    achieved: keyof typeof Level;
+    refuter?: string;
+  };
+  /** The record's bond lock and what became of it; absent when it has none (a Vanilla claim, or no bond vault). */
+  bond?: TrailBond;
   challenges: Array<TrailEvent & { level: keyof typeof Level; attester: string; otherOutput: string }>;
   payment?: {
     escrow: string;
@@ -278,11 +324,19 @@ export async function buildTrail(
     ledger.queryFilter(ledger.filters.InferenceRejected(inferenceId), from, to),
   );
   if (rejected) {
+    const [, reason, refuter] = await ledger.outcomeOf(inferenceId);
     trail.rejected = {
       ...(await at(rejected)),
-      reason: RejectionReason[Number(rejected.args.reason)] as keyof typeof RejectionReason,
+      reason: RejectionReason[Number(reason)] as keyof typeof RejectionReason,
       achieved: levelName(rejected.args.achieved),
+      ...(refuter !== ZeroAddress ? { refuter } : {}),
     };
+  }
+
+  const bonds = contracts.bonds ?? (await bondVaultOf(ledger));
+  if (bonds) {
+    const bond = await bondOf(bonds, inferenceId, trail, events, at);
+    if (bond) trail.bond = bond;
   }
 
   if (escrow) {
@@ -434,6 +488,50 @@ export async function buildTrail(
   return trail;
 }
 
+/** The lock of `inferenceId` in `bonds`, with its events; undefined when it has none. */
+async function bondOf(
+  bonds: BondVault,
+  inferenceId: string,
+  trail: Trail,
+  events: <T>(query: (from: number, to: number) => Promise<T[]>) => Promise<T[]>,
+  at: (log: Log) => Promise<TrailEvent>,
+): Promise<TrailBond | undefined> {
+  const lock = await bonds.lockOf(inferenceId);
+  const status = lockStatusName(lock.status);
+  if (status === "None") return undefined;
+  const [locked, released, cancelled, slashed] = await Promise.all([
+    events((from, to) => bonds.queryFilter(bonds.filters.BondLocked(inferenceId), from, to)),
+    events((from, to) => bonds.queryFilter(bonds.filters.BondReleased(inferenceId), from, to)),
+    events((from, to) => bonds.queryFilter(bonds.filters.LockCancelled(inferenceId), from, to)),
+    events((from, to) => bonds.queryFilter(bonds.filters.BondSlashed(inferenceId), from, to)),
+  ]);
+  const bond: TrailBond = {
+    vault: await bonds.getAddress(),
+    nodeId: Number(lock.nodeId),
+    asset: await bonds.assetAt(lock.assetIndex),
+    amount: lock.amount.toString(),
+    requestId: Number(lock.requestId),
+    status,
+  };
+  if (status === "Locked") bond.outlook = lockOutlook(trail.state, trail.rejected?.reason);
+  if (locked[0]) bond.locked = await at(locked[0]);
+  if (released[0]) bond.released = await at(released[0]);
+  if (cancelled[0]) bond.cancelled = await at(cancelled[0]);
+  if (slashed[0]) {
+    const args = slashed[0].args;
+    bond.slashed = {
+      ...(await at(slashed[0])),
+      reporter: args.reporter,
+      reporterShare: args.reporterShare.toString(),
+      requester: args.requester,
+      requesterShare: args.requesterShare.toString(),
+      protocol: await bonds.feeDestination(),
+      protocolShare: args.protocolShare.toString(),
+    };
+  }
+  return bond;
+}
+
 /** What an auditor should worry about in `trail`. */
 export function flagsOf(trail: Trail): string[] {
   const flags: string[] = [];
@@ -455,6 +553,11 @@ export function flagsOf(trail: Trail): string[] {
     if (proof.enclaveDisabled) flags.push(`enclave ${proof.attester} has been disabled since`);
   }
   for (const challenge of trail.challenges) flags.push(`refuted at ${challenge.level} by ${challenge.attester}`);
+  if (trail.bond?.outlook === "slashable") {
+    flags.push(
+      `its node's lock of ${bondAmountText(trail.bond.amount, trail.bond.asset)} is not slashed yet: anyone may slash it`,
+    );
+  }
   const sourceName = (source: TrailDataSource) => `data source ${source.id}` + (source.name ? ` (${source.name})` : "");
   const revokedAt = (part: TrailInputPart) => (part.keyRevokedAt ? ` (block ${part.keyRevokedAt.block})` : "");
   for (const part of trail.inputParts ?? []) {
@@ -480,6 +583,42 @@ export function flagsOf(trail: Trail): string[] {
     }
   }
   return flags;
+}
+
+/** The table rows of a record's lock: what was locked, and what became of it. */
+function bondRows(bond: TrailBond, when: (event: TrailEvent) => string): Array<[string, string]> {
+  const amount = (value: string) => bondAmountText(value, bond.asset);
+  const backing = bond.requestId === 0 ? "an unpaid claim" : `escrow request ${bond.requestId}`;
+  const rows: Array<[string, string]> = [
+    [
+      "bond locked",
+      `${bond.locked ? `${when(bond.locked)} ` : ""}${amount(bond.amount)} of node ${bond.nodeId}'s bond, ` +
+        `backing ${backing} (vault ${bond.vault})`,
+    ],
+  ];
+  if (bond.status === "Locked") {
+    const outlook = {
+      pending: "pending until the record resolves",
+      releasable: "the record settled: anyone may release it to the node",
+      slashable: "the record was rejected for overclaiming: anyone may slash it",
+      revoked: "the artifact was revoked under the record: released, unless the node's operator published it",
+    }[bond.outlook!];
+    rows.push(["bond now", `Locked, ${outlook}`]);
+  }
+  if (bond.released) rows.push(["bond released", `${when(bond.released)} back to node ${bond.nodeId}'s free bond`]);
+  if (bond.cancelled) rows.push(["bond cancelled", `${when(bond.cancelled)} never answered: back to the free bond`]);
+  if (bond.slashed) {
+    const s = bond.slashed;
+    rows.push(
+      ["bond slashed", `${when(s)} ${amount(bond.amount)}`],
+      ["  to reporter", `${amount(s.reporterShare)} to ${s.reporter}`],
+    );
+    if (s.requester !== ZeroAddress) rows.push(["  to requester", `${amount(s.requesterShare)} to ${s.requester}`]);
+    rows.push(["  to protocol", `${amount(s.protocolShare)} to ${s.protocol}`]);
+  } else if (bond.status !== "Locked" && !bond.released && !bond.cancelled) {
+    rows.push([`bond ${bond.status.toLowerCase()}`, "(before the searched blocks)"]);
+  }
+  return rows;
 }
 
 /** A table for people. */
@@ -532,7 +671,11 @@ export function formatTrail(trail: Trail): string {
   }
   if (trail.settled)
     rows.push(["settled", `${when(trail.settled)} at ${trail.settled.level}, round ${trail.settled.round}`]);
-  if (trail.rejected) rows.push(["rejected", `${when(trail.rejected)}: ${trail.rejected.reason}`]);
+  if (trail.rejected) {
+    const by = trail.rejected.refuter ? `, refutation submitted by ${trail.rejected.refuter}` : "";
+    rows.push(["rejected", `${when(trail.rejected)}: ${trail.rejected.reason}${by}`]);
+  }
+  if (trail.bond) rows.push(...bondRows(trail.bond, when));
   if (trail.payment) {
     const p = trail.payment;
     rows.push(["payment", `request ${p.requestId} on ${p.escrow}: ${p.amount} of ${p.asset} for ${p.paidLevel}+`]);

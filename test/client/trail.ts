@@ -283,7 +283,11 @@ describe("trail", () => {
     expect(trail.artifact).to.equal(undefined);
     expect(trail.rejected).to.include({ reason: "DeadlineMissed", achieved: "Vanilla" });
     expect(trail.payment).to.equal(undefined);
-    expect(trail.flags).to.deep.equal(["claimed TEE but was rejected at Vanilla"]);
+    expect(trail.flags).to.deep.equal([
+      "claimed TEE but was rejected at Vanilla",
+      "its node's lock of 0.01 ETH is not slashed yet: anyone may slash it",
+    ]);
+    expect(trail.bond).to.include({ status: "Locked", outlook: "slashable", requestId: 0 });
     expect(formatTrail(trail)).to.contain("openai/gpt-4o-2024-08-06");
   });
 
@@ -305,5 +309,147 @@ describe("trail", () => {
   it("refuses an unknown inference", async () => {
     const { contracts } = await load();
     await expect(buildTrail(contracts, ethers.id("never answered"))).to.be.rejectedWith(TrailError);
+  });
+});
+
+/** Records on the scenario's own escrow (the one the bond vault is bound to, so its requests' locks are paid locks). */
+async function bondFixture() {
+  const scenario = await deployScenario(connection);
+  const { ledger, registry, attesters, escrow, bonds, signers, makeAnswer, submit, attest } = scenario;
+  const contracts = { ledger, registry, attesters, escrow };
+  const price = 10n ** 16n;
+  let requests = 0n;
+  const open = async () => {
+    const params = {
+      asset: ZeroAddress,
+      amount: price,
+      route: Route.Local,
+      subject: 1n,
+      minLevel: Level.TEE,
+      nodeId: 1n,
+      deadline: BigInt(await networkHelpers.time.latest()) + 86_400n,
+      inputCommitment: ethers.id(`request ${++requests}`),
+      salt: ZeroHash,
+      bondMultiple: 0,
+    };
+    await escrow.connect(signers.publisher).open(params, { value: price });
+    return makeAnswer({
+      claimed: Level.TEE,
+      inputCommitment: params.inputCommitment,
+      paymentRef: requestRef(await escrow.getAddress(), requests),
+    });
+  };
+  // Paid, pending; paid, settled and released; paid, refuted by an enclave's attestation of another output that a
+  // watcher submitted, then slashed by a third account.
+  const pending = await open();
+  await submit(pending);
+  const released = await open();
+  await submit(released);
+  await ledger.settleTee(released.inferenceId, await attest(signers.enclave, released));
+  await bonds.connect(signers.bureau).release(released.inferenceId);
+  const refuted = await open();
+  await submit(refuted);
+  const other = ethers.id("the enclave's output");
+  const watcher = signers.other;
+  await ledger
+    .connect(watcher)
+    .refuteTee(
+      refuted.inferenceId,
+      refuted.inputCommitment,
+      refuted.outputCommitment,
+      refuted.paymentRef,
+      other,
+      await attest(signers.enclave, refuted, other),
+    );
+  await bonds.connect(signers.bureau).slash(refuted.inferenceId);
+  return { ...scenario, contracts, price, pending, released, refuted, watcher };
+}
+
+describe("trail of a record's bond", () => {
+  const load = () => networkHelpers.loadFixture(bondFixture);
+
+  it("shows a pending claim's lock as Locked and pending, never as resolved", async () => {
+    const { contracts, pending, price, bonds } = await load();
+    const trail = await buildTrail(contracts, pending.inferenceId);
+    expect(trail.state).to.equal("Answered");
+    expect(trail.bond).to.deep.include({
+      vault: await bonds.getAddress(),
+      nodeId: 1,
+      asset: ZeroAddress,
+      amount: (2n * price).toString(),
+      requestId: 1,
+      status: "Locked",
+      outlook: "pending",
+    });
+    expect(trail.bond!.locked!.block).to.be.lessThan(trail.answered.block);
+    expect([trail.bond!.released, trail.bond!.slashed, trail.bond!.cancelled]).to.deep.equal([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const table = formatTrail(trail);
+    expect(table).to.match(/bond locked +.*0\.02 ETH of node 1's bond, backing escrow request 1/);
+    expect(table).to.match(/bond now +Locked, pending until the record resolves/);
+    expect(JSON.parse(JSON.stringify(trail))).to.deep.equal(trail);
+  });
+
+  it("shows a settled record's lock released back to the node", async () => {
+    const { contracts, released, price } = await load();
+    const trail = await buildTrail(contracts, released.inferenceId);
+    expect(trail.state).to.equal("Settled");
+    expect(trail.bond).to.include({ status: "Released", amount: (2n * price).toString(), requestId: 2 });
+    expect(trail.bond!.outlook).to.equal(undefined);
+    expect(trail.bond!.released!.block).to.be.greaterThan(trail.settled!.block);
+    expect(trail.flags).to.deep.equal([]);
+    const table = formatTrail(trail);
+    expect(table).to.match(/bond released +.* back to node 1's free bond/);
+    expect(table).to.not.contain("bond now");
+  });
+
+  it("shows a settled lock nobody released yet as releasable, and a claim without a lock as none", async () => {
+    const { contracts, makeAnswer, submit, ledger, attest, signers } = await load();
+    const settled = makeAnswer({ claimed: Level.TEE });
+    await submit(settled);
+    await ledger.settleTee(settled.inferenceId, await attest(signers.enclave, settled));
+    const trail = await buildTrail(contracts, settled.inferenceId);
+    expect(trail.bond).to.include({
+      status: "Locked",
+      outlook: "releasable",
+      requestId: 0,
+      amount: "10000000000000000",
+    });
+    expect(formatTrail(trail)).to.contain("backing an unpaid claim");
+    const vanilla = makeAnswer({ claimed: Level.Vanilla });
+    await submit(vanilla);
+    expect((await buildTrail(contracts, vanilla.inferenceId)).bond).to.equal(undefined);
+  });
+
+  it("shows a refuted record's lock slashed, with the refuter, the requester and the protocol's shares", async () => {
+    const { contracts, refuted, price, watcher, signers, bonds } = await load();
+    const trail = await buildTrail(contracts, refuted.inferenceId);
+    expect(trail.state).to.equal("Rejected");
+    expect(trail.rejected).to.include({ reason: "Refuted", refuter: watcher.address });
+    expect(trail.challenges[0].attester).to.equal(signers.enclave.address);
+    const amount = 2n * price;
+    expect(trail.bond).to.include({ status: "Slashed", amount: amount.toString(), requestId: 3 });
+    expect(trail.bond!.slashed).to.include({
+      reporter: watcher.address,
+      reporterShare: ((amount * 5_000n) / 10_000n).toString(),
+      requester: signers.publisher.address,
+      requesterShare: ((amount * 3_000n) / 10_000n).toString(),
+      protocol: await bonds.feeDestination(),
+      protocolShare: ((amount * 2_000n) / 10_000n).toString(),
+    });
+    // Slashed: nothing left for an auditor to chase.
+    expect(trail.flags).to.deep.equal([
+      "claimed TEE but was rejected at Vanilla",
+      `refuted at TEE by ${signers.enclave.address}`,
+    ]);
+    const table = formatTrail(trail);
+    expect(table).to.contain(`Refuted, refutation submitted by ${watcher.address}`);
+    expect(table).to.match(new RegExp(`to reporter +0\\.01 ETH to ${watcher.address}`));
+    expect(table).to.match(new RegExp(`to requester +0\\.006 ETH to ${signers.publisher.address}`));
+    expect(table).to.match(/to protocol +0\.004 ETH to 0x/);
+    expect(JSON.parse(JSON.stringify(trail))).to.deep.equal(trail);
   });
 });
