@@ -62,7 +62,17 @@ describe("node service: an answer transaction the chain dropped is sent again", 
       await sleep(50);
     }
     await rpc("evm_mine");
-    const answer = await answering;
+    // The facilitator waits for the payment's receipt by polling for new blocks: with mining paused, a poll that began
+    // just after the block was mined would wait for a next block forever. Empty blocks keep coming until the node has
+    // answered, mined only while nothing waits in the pool, so the bond lock and the answer stay pending.
+    let answered = false;
+    const settled = answering.finally(() => (answered = true));
+    while (!answered) {
+      await Promise.race([settled.catch(() => undefined), sleep(500)]);
+      const block = (await rpc("eth_getBlockByNumber", ["pending", false])) as { transactions: string[] };
+      if (!answered && block.transactions.length === 0) await rpc("evm_mine");
+    }
+    const answer = await settled;
     expect(answer.onLedger, "answered before its block").to.equal(false);
     const lost = (answer as unknown as { transactions: { answer: string } }).transactions.answer;
     expect(lost).to.match(/^0x[0-9a-f]{64}$/);
