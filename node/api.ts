@@ -3,7 +3,7 @@
  *
  * - `GET  /health`: the chain, the node, and how many jobs are pending.
  * - `GET  /metrics`: Prometheus text: requests, answers, settlements by level, releases, refunds, jobs by state,
- *   proving and answering times.
+ *   proving and answering times, and how long the bond lock takes on the fast path.
  * - `GET  /v1/artifacts`: what is sold: artifact id, model, label, claimed level, price and token.
  * - `POST /v1/inferences`: `{ artifact | label, input, memory?, external? }`. Validated first (400 with a reason, 404
  *   for an artifact not served, 409 for a revoked one or a label that moved, 503 when the node's free bond cannot
@@ -127,6 +127,10 @@ export async function createApp(service: NodeService) {
       `proofline_answer_ms{quantile="0.5"} ${quantile(m.answerMs, 0.5)}`,
       `proofline_answer_ms{quantile="0.95"} ${quantile(m.answerMs, 0.95)}`,
       `proofline_answer_ms_count ${m.answerMs.length}`,
+      "# TYPE proofline_bond_lock_ms summary",
+      `proofline_bond_lock_ms{quantile="0.5"} ${quantile(m.lockMs, 0.5)}`,
+      `proofline_bond_lock_ms{quantile="0.95"} ${quantile(m.lockMs, 0.95)}`,
+      `proofline_bond_lock_ms_count ${m.lockMs.length}`,
     ];
     res.type("text/plain; version=0.0.4").send(`${lines.join("\n")}\n`);
   });

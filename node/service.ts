@@ -95,6 +95,8 @@ export class Metrics {
   refunds = 0;
   provingMs: number[] = [];
   answerMs: number[] = [];
+  /** How long submitting each bond lock took on the fast path (its estimate and broadcast; the answer waits for it). */
+  lockMs: number[] = [];
 }
 
 /** One structured log line per event, never a secret. */
@@ -341,7 +343,9 @@ export class NodeService {
         throw new Error(`inference ${inferenceId}: its lock is ${LockStatus[status]}, so it cannot be answered again`);
       }
     }
+    const started = Date.now();
     const response = await this.sender.submit(`lock ${inferenceId}`, () => bonds.lock(inferenceId, answer.paymentRef));
+    this.metrics.lockMs.push(Date.now() - started);
     this.log("bond-lock-sent", { job: job.id, inferenceId, tx: response.hash });
     return true;
   }

@@ -221,6 +221,11 @@ try {
     ["request -> answer p50 (ms)", `${quantile(ms, 0.5)}`, "<= 300"],
     ["request -> answer p95 (ms)", `${quantile(ms, 0.95)}`, "<= 1000"],
     [
+      "of which the bond lock's submission p50 / p95 (ms)",
+      `${quantile(service.metrics.lockMs, 0.5)} / ${quantile(service.metrics.lockMs, 0.95)}`,
+      "",
+    ],
+    [
       "answer -> settled ZKML p50 / p95 (ms)",
       `${quantile(settledAfter.get("ZKML")!, 0.5)} / ${quantile(settledAfter.get("ZKML")!, 0.95)}`,
       "",
