@@ -8,8 +8,11 @@
  * settled-only consumer refuses; a TEE settlement it accepts; a real ZK proof settling another inference at ZKML; a
  * valid proof over features the node made up, which the consumer refuses; a wrong answer refuted by a stronger proof;
  * a claim rejected at its deadline; the label moving and a consumer pinned to the old artifact refusing the new one's
- * output; an escrowed payment released on settlement and another refunded after its deadline; and the trails of the
- * TEE, the ZKML and the rejected inference. The twin market has its own story: `npm run demo:market`.
+ * output; an escrowed payment released on settlement (and the node's bond lock with it) and another refunded after its
+ * deadline; a node that claims TEE on a paid request, locks its bond, is refuted by an enclave's attestation a watcher
+ * submits and slashed by a passer-by, the split credited (refuter, requester, protocol) and the refuter withdrawing;
+ * and the trails of the TEE, the ZKML, the rejected and the slashed inference. The twin market has its own story:
+ * `npm run demo:market`.
  *
  * The clock: the built-in network (or a local development node) is simulated, and the story moves its clock ahead
  * whenever it waits out a delay (the
@@ -19,7 +22,8 @@ import { ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import { OutputCommitment } from "../src/commitments.js";
-import { ESCROW_CLAIM_WINDOW } from "../src/constants.js";
+import { bondAmountText } from "../src/bonds.js";
+import { BOND_VAULT, ESCROW_CLAIM_WINDOW, LockStatus } from "../src/constants.js";
 import { Roles } from "../src/roles.js";
 import { consumerArgs } from "../src/consumer.js";
 import { requestRef } from "../src/escrow.js";
@@ -38,7 +42,7 @@ const { say, detail, check, steps } = story("demo");
 say(`Deploy the system on ${chainName(networkName)}`);
 const scenario = await deployScenario(connection);
 const { ledger, registry, signers, makeAnswer, submit, attest, models } = scenario;
-const { escrow, usdc, attesters, router, manager } = scenario;
+const { escrow, usdc, attesters, router, manager, bonds } = scenario;
 const ledgerAddress = await ledger.getAddress();
 const chainId = (await ethers.provider.getNetwork()).chainId;
 const lender = await scenario.deployLender(86_400n);
@@ -211,6 +215,12 @@ check(
   (await escrow.creditOf(signers.deployer.address, ZeroAddress)) === paidParams.amount,
   "request 1 paid 0.01 ETH to the node's operator once its answer settled at TEE",
 );
+const paidLock = await bonds.lockOf(paid.inferenceId);
+await bonds.connect(requester).release(paid.inferenceId);
+check(
+  (await bonds.lockOf(paid.inferenceId)).status === BigInt(LockStatus.Released),
+  `and anyone releases the ${bondAmountText(paidLock.amount, ZeroAddress)} the node locked for it back to its free bond`,
+);
 await request(2n, 2n * 10n ** 16n);
 const early = await revertName(escrow, escrow.refundExpired(2n));
 check(early === "NotExpired", `request 2 cannot be refunded before its deadline and claim window: ${early}`);
@@ -221,7 +231,82 @@ check(
   "nobody answered request 2: the requester gets all 0.02 ETH back",
 );
 
-say("The trails of the TEE, the ZKML and the rejected inference, from chain data alone");
+say("A node overclaims TEE on a paid request; an enclave refutes it, anyone slashes its bond, the refuter is paid");
+const accounts = await ethers.getSigners();
+const [watcher, passerBy] = [accounts[9], accounts[10]];
+const overclaimParams = await request(3n, 10n ** 16n);
+const overclaim = makeAnswer({
+  claimed: Level.TEE,
+  inputCommitment: overclaimParams.inputCommitment,
+  paymentRef: requestRef(await escrow.getAddress(), 3n),
+});
+const [, lockAmount] = await bonds.lockRequirement(1n, overclaim.paymentRef);
+const freeBefore = (await bonds.bondOf(1n, ZeroAddress)).free;
+await bonds.connect(signers.node).lock(overclaim.inferenceId, overclaim.paymentRef);
+await submit(overclaim, signers.node, { bond: false });
+detail(
+  `request 3 pays ${bondAmountText(overclaimParams.amount, ZeroAddress)} for TEE; before answering, node 1 locks ` +
+    `${bondAmountText(lockAmount, ZeroAddress)} of its bond (${BOND_VAULT.MIN_PAID_MULTIPLE}x the price)`,
+);
+check(
+  (await bonds.lockOf(overclaim.inferenceId)).status === BigInt(LockStatus.Locked) &&
+    (await bonds.bondOf(1n, ZeroAddress)).free === freeBefore - lockAmount,
+  `the lock is live: ${bondAmountText(lockAmount, ZeroAddress)} moved from the node's free bond, pending`,
+);
+await scenario.beat(signers.enclave); // the clock moved past the escrow's claim window: a fresh heartbeat
+const enclaveOutput = ethers.id("what the enclave's run of the model output");
+await ledger
+  .connect(watcher)
+  .refuteTee(
+    overclaim.inferenceId,
+    overclaim.inputCommitment,
+    overclaim.outputCommitment,
+    overclaim.paymentRef,
+    enclaveOutput,
+    await attest(signers.enclave, overclaim, enclaveOutput),
+  );
+const [, , refuter] = await ledger.outcomeOf(overclaim.inferenceId);
+check(
+  refuter === watcher.address,
+  `a watcher (${watcher.address}) submits the enclave's attestation of another output: Refuted, refuter recorded`,
+);
+const slashReceipt = await (await bonds.connect(passerBy).slash(overclaim.inferenceId)).wait();
+const slashed = slashReceipt!.logs
+  .map((log) => bonds.interface.parseLog(log))
+  .find((event) => event?.name === "BondSlashed")!.args;
+const feeDestination = await bonds.feeDestination();
+detail(`a passer-by (${passerBy.address}) slashes the lock; the split, credited in the vault:`);
+detail(`  refuter   ${bondAmountText(slashed.reporterShare, ZeroAddress)} to ${slashed.reporter}`);
+detail(
+  `  requester ${bondAmountText(slashed.requesterShare, ZeroAddress)} to ${slashed.requester} (on top of its refund)`,
+);
+detail(`  protocol  ${bondAmountText(slashed.protocolShare, ZeroAddress)} to ${feeDestination}`);
+check(
+  slashed.reporter === watcher.address &&
+    slashed.reporterShare === (lockAmount * BOND_VAULT.REPORTER_SHARE_BPS) / 10_000n &&
+    slashed.requester === requester.address &&
+    slashed.requesterShare === (lockAmount * BOND_VAULT.REQUESTER_SHARE_BPS) / 10_000n &&
+    slashed.reporterShare + slashed.requesterShare + slashed.protocolShare === lockAmount &&
+    (await bonds.creditOf(feeDestination, ZeroAddress)) >= slashed.protocolShare,
+  "half to the refuter (not the slasher), 30% to the paying requester, the rest to the protocol",
+);
+const again = await revertName(bonds, bonds.connect(passerBy).slash(overclaim.inferenceId));
+check(again === "NotLocked", `nothing is slashed twice: ${again}`);
+await escrow.refundRejected(3n, overclaim.inferenceId, overclaim.outputCommitment);
+check(
+  (await escrow.creditOf(requester.address, ZeroAddress)) === 2n * 10n ** 16n + overclaimParams.amount,
+  "the requester's 0.01 ETH comes back from the escrow too (refunded: Rejected)",
+);
+const watcherBefore = await ethers.provider.getBalance(watcher.address);
+const withdrawal = await (await bonds.connect(watcher).withdrawCredit(ZeroAddress, watcher.address)).wait();
+const gasPaid = withdrawal!.gasUsed * withdrawal!.gasPrice;
+check(
+  (await ethers.provider.getBalance(watcher.address)) === watcherBefore + slashed.reporterShare - gasPaid &&
+    (await bonds.creditOf(watcher.address, ZeroAddress)) === 0n,
+  `the refuter withdraws its ${bondAmountText(slashed.reporterShare, ZeroAddress)}`,
+);
+
+say("The trails of the TEE, the ZKML, the rejected and the slashed inference, from chain data alone");
 await releaseProver();
 const contracts = { ledger, registry, attesters, escrow };
 const show = (text: string) =>
@@ -256,6 +341,18 @@ show(formatTrail(rejectedTrail));
 check(
   rejectedTrail.flags.some((flag) => flag.startsWith("claimed TEE but was rejected")),
   "the rejected trail flags that it claimed more than was proven",
+);
+
+const slashedTrail = await buildTrail(contracts, overclaim.inferenceId);
+console.log();
+show(formatTrail(slashedTrail));
+check(
+  slashedTrail.bond?.status === "Slashed" && slashedTrail.bond.slashed?.reporter === watcher.address,
+  "the slashed trail shows the lock, the refuter, and each share of the slash",
+);
+check(
+  teeTrail.bond?.status === "Locked" && teeTrail.bond.outlook === "releasable",
+  "and the settled TEE record's lock is still Locked, waiting for anyone to release it, never shown as slashed",
 );
 
 console.log(`\nAll ${steps()} steps did what they say.`);
