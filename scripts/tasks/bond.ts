@@ -14,9 +14,10 @@
  * The node is `--node <id>`, by default the node of the first of the network's accounts that is an active node key;
  * the operator's steps are signed by `--signer`, by default the node's operator among the network's accounts.
  */
-import { Contract, ZeroAddress, formatUnits, getAddress, parseUnits, type Signer } from "ethers";
+import { Contract, ZeroAddress, getAddress, parseUnits, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { ETH_ASSET, bondAmountText, bondAssetOf, nodeBonds, type BondAsset } from "../../src/bonds.js";
 import { findDeployed } from "../../src/deployments.js";
 import { LockStatus } from "../../src/constants.js";
 import { RecordState } from "../../src/ledger.js";
@@ -26,26 +27,16 @@ import { address, at, duration, inferenceId as parseInferenceId, whole } from ".
 import { eventNamed, send } from "./lib/records.js";
 
 const ERC20_ABI = [
-  "function decimals() view returns (uint8)",
-  "function symbol() view returns (string)",
   "function approve(address spender, uint256 amount) returns (bool)",
   "function allowance(address owner, address spender) view returns (uint256)",
   "function balanceOf(address owner) view returns (uint256)",
 ];
 
-/** An asset as the vault names it (the zero address for ETH), with how to print amounts of it. */
-interface Asset {
-  address: string;
-  symbol: string;
-  decimals: number;
-}
-
-const ETH: Asset = { address: ZeroAddress, symbol: "ETH", decimals: 18 };
+type Asset = BondAsset;
+const ETH = ETH_ASSET;
 
 /** `amount` of `asset`, as people read it: `1.5 ETH`. */
-export function amountText(amount: bigint, asset: Asset): string {
-  return `${formatUnits(amount, asset.decimals)} ${asset.symbol}`;
-}
+export const amountText = (amount: bigint, asset: Asset): string => bondAmountText(amount, asset);
 
 /** The deployment's payment token (Ignition's `USDC` on a live network, `TestUSDC` on a local one). */
 function paymentToken(ctx: Proofline): string | undefined {
@@ -56,12 +47,7 @@ function paymentToken(ctx: Proofline): string | undefined {
 export async function tokenAsset(ctx: Proofline, token: string): Promise<Asset> {
   if (token === ZeroAddress) return ETH;
   if ((await ctx.ethers.provider.getCode(token)) === "0x") fail(`--asset ${token} has no code: not a token`);
-  const erc20 = new Contract(token, ERC20_ABI, ctx.ethers.provider);
-  const [symbol, decimals] = await Promise.all([
-    (erc20.symbol() as Promise<string>).catch(() => token),
-    erc20.decimals() as Promise<bigint>,
-  ]);
-  return { address: getAddress(token), symbol, decimals: Number(decimals) };
+  return bondAssetOf(ctx.ethers.provider, getAddress(token));
 }
 
 /** `--asset`: eth, usdc (the deployment's payment token) or a token address. */
@@ -122,20 +108,10 @@ async function operatorSigner(ctx: Proofline, spec: string, operator: string): P
   return found;
 }
 
-/** Every asset the vault has seen, from its list (ETH first). */
-async function vaultAssets(ctx: Proofline): Promise<Asset[]> {
-  const bonds = await ctx.bonds();
-  const assets: Asset[] = [ETH];
-  for (let index = 1; ; index++) {
-    const token = await bonds.assetAt(index).catch(() => ZeroAddress);
-    if (token === ZeroAddress) break;
-    assets.push(await tokenAsset(ctx, token));
-  }
-  const payment = paymentToken(ctx);
-  if (payment !== undefined && !assets.some((a) => a.address === getAddress(payment))) {
-    assets.push(await tokenAsset(ctx, payment));
-  }
-  return assets;
+/** ETH and every asset anyone deposited for the node (its deposit events since the deployment). */
+async function depositedAssets(ctx: Proofline, nodeId: bigint): Promise<Asset[]> {
+  const latest = await ctx.ethers.provider.getBlockNumber();
+  return (await nodeBonds(await ctx.bonds(), nodeId, ctx.startBlock, latest)).map((bond) => bond.asset);
 }
 
 /** One line per asset: free, locked and unbonding (and when that may be withdrawn). */
@@ -200,7 +176,7 @@ async function status(args: DeploymentArgs & { node: string }, hre: HardhatRunti
     bonds.MIN_PAID_MULTIPLE(),
   ]);
   console.log(`node ${nodeId} (key ${key}, operated by ${operator}), bond in vault ${await bonds.getAddress()}:`);
-  await printBond(ctx, nodeId, await vaultAssets(ctx));
+  await printBond(ctx, nodeId, await depositedAssets(ctx, nodeId));
   console.log(
     `  a paid answer above Vanilla locks ${multiple}x its price (or the multiple its requester asked for) in the ` +
       `payment's asset; an unpaid one locks ${amountText(minimumLock, ETH)}`,
