@@ -2,12 +2,13 @@
  * What the panel reads: chain data only (and, given a node's URL, the input and output parts that node publishes for
  * its inferences, each checked against the record's commitments before it is shown as verified). An inference's
  * history is always `buildTrail`'s (src/trail.ts): the panel adds no second decoder of the ledger's events. The rest
- * (models and their label history, escrow requests, nodes, enclaves and measurements) is read from the registries'
- * events and views. Everything is cached for one block: a page never mixes two blocks' worth of state.
+ * (models and their label history, escrow requests, nodes with their bonds, enclaves and measurements) is read from
+ * the registries' and the bond vault's events and views (the vault is the one the ledger names). Everything is cached for one block: a page never mixes two blocks' worth of state.
  */
 import { getBytes, toUtf8String, type Provider } from "ethers";
 
 import { bytes32ToBlobId } from "../src/blobId.js";
+import { bondAssetOf, bondVaultOf, nodeBonds, type BondAsset, type NodeBond } from "../src/bonds.js";
 import {
   InputCommitment,
   OutputCommitment,
@@ -19,7 +20,7 @@ import { RefundReason, RequestStatus } from "../src/escrow.js";
 import { Level, Route } from "../src/ledger.js";
 import { queryInRanges } from "../src/logs.js";
 import { buildTrail, TrailError, type Trail, type TrailContracts } from "../src/trail.js";
-import type { InferenceEscrow } from "../src/typechain/index.js";
+import type { BondVault, InferenceEscrow } from "../src/typechain/index.js";
 
 export interface PanelContracts extends TrailContracts {
   escrow: InferenceEscrow;
@@ -83,7 +84,8 @@ export interface PaymentRow {
 }
 
 export interface NodesView {
-  nodes: Array<{ id: number; key: string; operator: string; active: boolean; block: number }>;
+  /** Each node, with its bond per asset (empty when the ledger has no bond vault). */
+  nodes: Array<{ id: number; key: string; operator: string; active: boolean; block: number; bonds: NodeBond[] }>;
   enclaves: Array<{
     address: string;
     measurement: string;
@@ -162,17 +164,39 @@ export class PanelData {
     return (await this.answered()).map((a) => a.inferenceId);
   }
 
+  /** The bond vault the ledger names (undefined for a ledger without one); kept once found. */
+  private vault?: Promise<BondVault | undefined>;
+  async bonds(): Promise<BondVault | undefined> {
+    this.vault ??= this.contracts.bonds ? Promise.resolve(this.contracts.bonds) : bondVaultOf(this.contracts.ledger);
+    const vault = await this.vault;
+    if (vault === undefined) this.vault = undefined; // asked again next time: the read may have failed
+    return vault;
+  }
+
+  /**
+   * The symbol and decimals of every token the bond locks of `trails` are in, by address (ETH needs none): what the
+   * token's own contract reports, so the views escape it like any other chain string.
+   */
+  async bondAssets(trails: Trail[]): Promise<Map<string, BondAsset>> {
+    const addresses = [...new Set(trails.flatMap((t) => (t.bond ? [t.bond.asset] : [])))];
+    const found = await Promise.all(
+      addresses.map((address) => this.cached(`asset:${address}`, () => bondAssetOf(this.provider, address))),
+    );
+    return new Map(found.map((asset) => [asset.address, asset]));
+  }
+
   /** The trail of `inferenceId` (with its input parts when a node published them and they match the record). */
   trail(inferenceId: string): Promise<Trail> {
     return this.cached(`trail:${inferenceId}`, async () => {
       const published = await this.published(inferenceId);
+      const contracts = { ...this.contracts, bonds: await this.bonds() };
       if (published?.input !== undefined && published.inputVerified) {
-        return buildTrail(this.contracts, inferenceId, {
+        return buildTrail(contracts, inferenceId, {
           fromBlock: this.fromBlock,
           input: new InputCommitment(published.input),
         });
       }
-      return buildTrail(this.contracts, inferenceId, this.fromBlock);
+      return buildTrail(contracts, inferenceId, this.fromBlock);
     });
   }
 
@@ -347,14 +371,19 @@ export class PanelData {
         this.logs((from, to) => attesters.queryFilter(attesters.filters.MeasurementRevoked(), from, to)),
       ]);
       const revokedSet = new Map(revoked.map((e) => [e.args.measurement as string, e.blockNumber]));
+      const vault = await this.bonds();
+      const head = await this.head();
       return {
-        nodes: registered.map((e) => ({
-          id: Number(e.args.nodeId),
-          key: e.args.key,
-          operator: e.args.operator,
-          active: !deactivated.some((d) => Number(d.args.nodeId) === Number(e.args.nodeId)),
-          block: e.blockNumber,
-        })),
+        nodes: await Promise.all(
+          registered.map(async (e) => ({
+            id: Number(e.args.nodeId),
+            key: e.args.key,
+            operator: e.args.operator,
+            active: !deactivated.some((d) => Number(d.args.nodeId) === Number(e.args.nodeId)),
+            block: e.blockNumber,
+            bonds: vault ? await nodeBonds(vault, e.args.nodeId, this.fromBlock, head) : [],
+          })),
+        ),
         enclaves: await Promise.all(
           enclaves.map(async (e) => {
             const record = await attesters.getEnclave(e.args.enclave);

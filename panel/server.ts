@@ -5,8 +5,9 @@
  *
  * - `GET /` the queue, one page at a time (query string filters: `state`, `level`, `model`, `artifact`, `node`,
  *   `consumer`, `acted=before`; `from`, where the page starts, newest first);
- * - `GET /inference/<id>` one inference: badge, chronology, columns, parts with their checks;
- * - `GET /artifacts`, `GET /payments`, `GET /nodes`;
+ * - `GET /inference/<id>` one inference: badge, chronology, columns (the node's bond lock among them), parts with their
+ *   checks;
+ * - `GET /artifacts`, `GET /payments`, `GET /nodes` (each node's bond per asset);
  * - `GET /api/head` the latest block (the pages' live update follows it).
  *
  * Every page answers with a Content-Security-Policy that allows only the panel's own inline style and script and
@@ -88,7 +89,7 @@ export function createPanelApp(data: PanelData, network: string) {
     };
     const from = Number.parseInt(one(q.from) ?? "0", 10);
     const slice = await data.queuePage((trail) => matches(trail, filters), Number.isFinite(from) ? from : 0);
-    await send(res, "Queue", queuePage(slice, filters));
+    await send(res, "Queue", queuePage({ ...slice, assets: await data.bondAssets(slice.trails) }, filters));
   });
 
   app.get("/inference/:id", async (req: Request, res: Response) => {
@@ -101,7 +102,9 @@ export function createPanelApp(data: PanelData, network: string) {
       await send(res, "Unknown inference", messagePage("Unknown inference", `No record ${id} on this ledger.`), 404);
       return;
     }
-    await send(res, `Inference ${id.slice(0, 10)}`, inferencePage(await data.trail(id), await data.published(id)));
+    const trail = await data.trail(id);
+    const assets = await data.bondAssets([trail]);
+    await send(res, `Inference ${id.slice(0, 10)}`, inferencePage(trail, await data.published(id), assets));
   });
 
   app.get("/artifacts", async (_req, res) => send(res, "Artifacts", artifactsPage(await data.models())));

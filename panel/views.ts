@@ -2,12 +2,14 @@
  * The panel's pages, rendered on the server as plain HTML (they read and filter with JavaScript disabled; a small
  * script only follows new blocks). One rule runs through them: a status never runs ahead of the proof. The badge reads
  * HOLD until the ledger says Settled and then names the layer that earned it; what was claimed, what was proven, what
- * paid and who acted stay in separate columns; every flag `flagsOf` raises is shown beside the record.
+ * paid, what the node's bond backs and who acted stay in separate columns; every flag `flagsOf` raises is shown beside
+ * the record. A live bond lock reads LOCKED with what it waits for, never as done: only a release or a slash ends it.
  */
-import { getBytes } from "ethers";
+import { getBytes, ZeroAddress } from "ethers";
 
+import { bondAmountText, type BondAsset, type NodeBond } from "../src/bonds.js";
 import { InputKind, OutputKind, Provenance, type InputPartSpec, type OutputPart } from "../src/commitments.js";
-import type { Trail } from "../src/trail.js";
+import type { Trail, TrailEvent } from "../src/trail.js";
 import type { ModelRow, NodesView, PaymentRow, PublishedParts } from "./data.js";
 import { html, href, imageSource, short, SafeHtml } from "./html.js";
 
@@ -109,6 +111,8 @@ const select = (name: string, value: string | undefined, options: string[]) =>
 /** The queue: newest first, filterable, one row per inference with its layers in separate columns. */
 export interface QueueSlice {
   trails: Trail[];
+  /** The tokens the rows' bond locks are in. */
+  assets?: BondAssets;
   total: number;
   from: number;
   next?: number;
@@ -160,17 +164,18 @@ export function queuePage(slice: QueueSlice, filters: QueueFilters): SafeHtml {
           <th>achieved, and what proved it</th>
           <th>settlement</th>
           <th>payment</th>
+          <th>bond</th>
           <th>consumption</th>
           <th>flags</th>
         </tr>
       </thead>
       <tbody>
-        ${shown.map(queueRow)}
+        ${shown.map((t) => queueRow(t, slice.assets ?? new Map()))}
       </tbody>
     </table>`;
 }
 
-function queueRow(t: Trail): SafeHtml {
+function queueRow(t: Trail, assets: BondAssets): SafeHtml {
   return html`<tr data-inference="${t.inferenceId}" data-state="${t.state}">
     <td>${badge(t)}</td>
     <td><a href="${href(`/inference/${t.inferenceId}`)}">${short(t.inferenceId)}</a></td>
@@ -179,6 +184,7 @@ function queueRow(t: Trail): SafeHtml {
     <td>${provedCell(t)}</td>
     <td>${settlementCell(t)}</td>
     <td>${paymentCell(t)}</td>
+    <td>${bondCell(t, assets)}</td>
     <td>${consumptionCell(t)}</td>
     <td>${flagsCell(t)}</td>
   </tr>`;
@@ -228,6 +234,82 @@ function paymentCell(t: Trail): SafeHtml {
   return html`request ${p.requestId}: ${p.amount} for ${p.paidLevel}+<br />${outcome}`;
 }
 
+/** The tokens bond locks are in, by address (from `PanelData.bondAssets`). */
+export type BondAssets = ReadonlyMap<string, BondAsset>;
+
+/** An amount of a lock's asset: ETH in ether, a token in its own units (else in base units, with its address). */
+function lockAmount(amount: string, asset: string, assets: BondAssets): SafeHtml {
+  const known = assets.get(asset);
+  if (asset === ZeroAddress || (known !== undefined && known.decimals > 0)) {
+    return html`<span title="${asset}">${bondAmountText(amount, known ?? asset)}</span>`;
+  }
+  return html`${amount} units of ${short(asset, 4)}`;
+}
+
+const OUTLOOK = {
+  pending: "held until the record resolves",
+  releasable: "the record settled; not released to the node yet",
+  slashable: "rejected for overclaiming; anyone may slash it",
+  revoked: "its artifact was revoked; released unless the node's operator published it",
+} as const;
+
+/**
+ * The node's bond lock for the record and what became of it: LOCKED (never green) with what it waits for, released
+ * back to the node, cancelled, or SLASHED with each share; none for a Vanilla claim.
+ */
+export function bondCell(t: Trail, assets: BondAssets = new Map()): SafeHtml {
+  const b = t.bond;
+  if (b === undefined) {
+    return t.claimed === "Vanilla" ? html`<em>none (Vanilla claim)</em>` : html`<em>no lock on record</em>`;
+  }
+  const amount = lockAmount(b.amount, b.asset, assets);
+  const backing = b.requestId === 0 ? "an unpaid claim" : `request ${b.requestId}`;
+  if (b.status === "Locked") {
+    const outlook = b.outlook ?? "pending";
+    return html`<span class="lock locked" data-lock="Locked" data-outlook="${outlook}">LOCKED · ${outlook}</span
+      ><br />${amount} of node ${b.nodeId}'s bond, for ${backing}<br /><em>${OUTLOOK[outlook]}</em>`;
+  }
+  if (b.status === "Released") {
+    return html`<span class="lock released" data-lock="Released">released</span><br />${amount} back to node
+      ${b.nodeId}'s bond`;
+  }
+  if (b.status === "Cancelled") {
+    return html`<span class="lock cancelled" data-lock="Cancelled">cancelled</span><br />${amount}, never answered`;
+  }
+  const s = b.slashed;
+  return html`<span class="lock slashed" data-lock="Slashed">SLASHED</span><br />${amount} of node ${b.nodeId}'s bond
+    ${
+      s === undefined
+        ? ""
+        : html`<ul class="split">
+            <li data-share="reporter">
+              ${lockAmount(s.reporterShare, b.asset, assets)} to the reporter ${short(s.reporter, 4)}
+            </li>
+            ${
+              s.requester === ZeroAddress
+                ? ""
+                : html`<li data-share="requester">
+                    ${lockAmount(s.requesterShare, b.asset, assets)} to the requester ${short(s.requester, 4)}
+                  </li>`
+            }
+            <li data-share="protocol">
+              ${lockAmount(s.protocolShare, b.asset, assets)} to the protocol ${short(s.protocol, 4)}
+            </li>
+          </ul>`
+    }`;
+}
+
+/** The bond row of an inference page: the cell, then the vault and when each step happened. */
+function bondDetail(t: Trail, assets: BondAssets): SafeHtml {
+  const b = t.bond;
+  if (b === undefined) return bondCell(t, assets);
+  const at = (what: string, e: TrailEvent | undefined) =>
+    e === undefined ? "" : html`<div>${what} ${when(e.time)} (block ${e.block})</div>`;
+  return html`${bondCell(t, assets)}
+    <div class="steps">vault ${short(b.vault, 4)}</div>
+    ${at("locked", b.locked)}${at("released", b.released)}${at("cancelled", b.cancelled)}${at("slashed", b.slashed)}`;
+}
+
 function consumptionCell(t: Trail): SafeHtml {
   if (t.consumptions.length === 0) return html`<em>no consumer acted</em>`;
   return html`${t.consumptions.map(
@@ -246,7 +328,7 @@ const flagsCell = (t: Trail) =>
       </ul>`;
 
 /** One inference: badge, chronology to scale, columns, and every part with its check. */
-export function inferencePage(t: Trail, parts: PublishedParts | undefined): SafeHtml {
+export function inferencePage(t: Trail, parts: PublishedParts | undefined, assets: BondAssets = new Map()): SafeHtml {
   return html`<h1>Inference ${short(t.inferenceId, 8)}</h1>
     <p>${badge(t)}</p>
     ${flagsCell(t)}
@@ -268,6 +350,10 @@ export function inferencePage(t: Trail, parts: PublishedParts | undefined): Safe
       <tr>
         <th>payment</th>
         <td>${paymentCell(t)}</td>
+      </tr>
+      <tr class="bond">
+        <th>bond</th>
+        <td>${bondDetail(t, assets)}</td>
       </tr>
       <tr>
         <th>consumption</th>
@@ -374,6 +460,7 @@ export function chronology(t: Trail): SafeHtml {
     ...(t.payment?.refunded
       ? [{ label: "refunded", time: t.payment.refunded.time, block: t.payment.refunded.block, kind: "paid" }]
       : []),
+    ...bondEvents(t),
   ].sort((a, b) => a.time - b.time || a.block - b.block);
   const start = events[0].time;
   const span = Math.max(1, events[events.length - 1].time - start);
@@ -396,8 +483,23 @@ export function chronology(t: Trail): SafeHtml {
           </g>`,
       )}
     </svg>
-    <figcaption>${span} s from the answer to the last event, to scale</figcaption>
+    <figcaption>${span} s from the first event (${events[0].label}) to the last, to scale</figcaption>
   </figure>`;
+}
+
+/** The chronology's events of the record's lock. */
+function bondEvents(t: Trail): Array<{ label: string; time: number; block: number; kind: string }> {
+  const b = t.bond;
+  if (b === undefined) return [];
+  const steps: Array<[string, TrailEvent | undefined, string]> = [
+    ["bond locked", b.locked, "bond"],
+    ["bond released", b.released, "bond"],
+    ["lock cancelled", b.cancelled, "bond"],
+    ["bond SLASHED", b.slashed, "rejected"],
+  ];
+  return steps
+    .filter((step): step is [string, TrailEvent, string] => step[1] !== undefined)
+    .map(([label, e, kind]) => ({ label, time: e.time, block: e.block, kind }));
 }
 
 /** Models, label history and artifacts: "same label, different blob" at a glance. */
@@ -516,14 +618,18 @@ export function nodesPage(view: NodesView, now: number): SafeHtml {
         <th>key</th>
         <th>operator</th>
         <th>status</th>
+        <th>bond (free · locked by pending claims · unbonding)</th>
       </tr>
       ${view.nodes.map(
         (n) =>
-          html`<tr>
+          html`<tr data-node="${n.id}">
             <td>${n.id}</td>
             <td>${short(n.key, 4)}</td>
             <td>${short(n.operator, 4)}</td>
             <td class="${n.active ? "" : "flag"}">${n.active ? "active" : "deactivated"}</td>
+            <td class="bonds">
+              ${n.bonds.length === 0 ? html`<em>no bond vault</em>` : n.bonds.map((b) => nodeBond(b, now))}
+            </td>
           </tr>`,
       )}
     </table>
@@ -568,6 +674,19 @@ export function nodesPage(view: NodesView, now: number): SafeHtml {
     </table>`;
 }
 
+/** A node's bond in one asset: free, locked, unbonding (and from when it may be withdrawn). */
+function nodeBond(b: NodeBond, now: number): SafeHtml {
+  const amount = (value: string) => bondAmountText(value, b.asset);
+  const unbonding =
+    b.unbonding === "0"
+      ? "nothing unbonding"
+      : `${amount(b.unbonding)} unbonding, ${b.unbondsAt <= now ? "withdrawable now" : `withdrawable from ${when(b.unbondsAt)}`}`;
+  return html`<div class="bond" data-asset="${b.asset.address}">
+    ${b.asset.address === ZeroAddress ? "" : html`${short(b.asset.address, 4)}: `}free ${amount(b.free)} · locked
+    ${amount(b.locked)} · ${unbonding}
+  </div>`;
+}
+
 /** A not-found or error page body. */
 export function messagePage(title: string, message: string): SafeHtml {
   return html`<h1>${title}</h1>
@@ -590,7 +709,10 @@ th{background:#eef1f6;font-weight:600}.badge{display:inline-block;padding:.15em 
 .chronology .axis{stroke:#999}.chronology circle{fill:#3b6fd8}.chronology line{stroke:#bbb}
 .chronology text{font-size:11px;fill:#1d2430}.chronology .settled circle{fill:#0d8a35}
 .chronology .rejected circle{fill:#c00000}.chronology .early circle{fill:#c00000}.chronology .early text{fill:#c00000;font-weight:700}
-.chronology .paid circle{fill:#8a5a00}tr.current{background:#f1f7ff}
+.chronology .paid circle{fill:#8a5a00}tr.current{background:#f1f7ff}.chronology .bond circle{fill:#6b4fb3}
+.lock{display:inline-block;padding:.1em .4em;border-radius:3px;font-weight:700}.lock.locked{background:#ffe8a3;color:#5c4400}
+.lock.released,.lock.cancelled{background:#e3e8ef;color:#1d2430}.lock.slashed{background:#ffd0d0;color:#7a0b0b}
+.split{margin:0;padding-left:1em}.steps{margin-top:.4em}
 `;
 
 /**

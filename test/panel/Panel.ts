@@ -5,16 +5,20 @@
  *
  * - a risk score proven at ZKML reads `CLEAR · ZKML (verifier …, proof …)`;
  * - a spam-filter verdict reads HOLD while answered, never green, and turns `CLEAR · TEE (enclave …, measurement …)`
- *   on the open page when its batch settles, without a reload;
+ *   on the open page when its batch settles, without a reload; its bond lock reads LOCKED · pending meanwhile, never
+ *   green either;
+ * - the risk score's lock is released back to the node once the escrow paid it;
  * - a consumer that takes unsettled answers acts on one: the row carries the acted-before-settlement flag, and the
  *   queue's filter finds it;
  * - the spam filter's label moves to a new artifact: the artifact page shows both blobs under one label;
  * - a paid answer never proven (the node stops) is refunded after the deadline: the payments page says refunded, the
- *   row still reads HOLD;
+ *   row still reads HOLD and its lock LOCKED; then a passer-by rejects it for the missed deadline and slashes its lock:
+ *   the row reads REJECTED and SLASHED, with the passer-by's, the requester's and the protocol's shares;
+ * - the nodes page shows each node's bond: free, locked, unbonding per asset;
  * - a model registered with markup and script in its label and a `javascript:` metadata URI: shown as text, nothing
  *   runs, the link goes nowhere.
  *
- * Screenshots of the queue and of an inference page go to test-output/panel/.
+ * Screenshots of the queue and of inference pages (a proven one and a slashed one) go to test-output/panel/.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -32,6 +36,7 @@ import { ESCROW_CLAIM_WINDOW } from "../../src/constants.js";
 import { Level, RecordState, type Answer } from "../../src/ledger.js";
 import { toArtifactParams } from "../../src/registry.js";
 import {
+  BondVault__factory,
   InferenceEscrow__factory,
   InferenceLedger__factory,
   ModelRegistry__factory,
@@ -39,12 +44,17 @@ import {
 import { ProoflineNodeClient, type PaidInference } from "../../src/x402/index.js";
 import { startLocalNode, type LocalNode } from "../utils/localNode.js";
 
-/** Where the screenshots go (ignored by git; the README's copy is docs/images/panel-queue.png). */
+/**
+ * Where the screenshots go (ignored by git; the copies in docs/images/ are panel-queue.png, panel-inference.png,
+ * panel-queue-bonds.png and panel-slashed.png, refreshed by hand).
+ */
 export const PANEL_OUTPUT = "test-output/panel";
 const CHROMIUM = process.env.PROOFLINE_CHROMIUM ?? "/usr/bin/chromium";
 // At most 64 bytes: the registry's label limit.
 const HOSTILE_LABEL = `<img src=x onerror="__pwned=1"><script>__pwned=2</script>`;
 
+/** `text` with its runs of white space made one space (as a reader sees it). */
+const spaced = (text: string | null) => (text ?? "").replace(/\s+/g, " ").trim();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("review panel in a real browser", function () {
@@ -68,6 +78,11 @@ describe("review panel in a real browser", function () {
     }) as unknown as Answer;
   const row = (id: string) => page.locator(`tr[data-inference="${id}"]`);
   const ledger = () => InferenceLedger__factory.connect(localnet.record.addresses.ledger, provider);
+  const bonds = async () => BondVault__factory.connect(await ledger().bondVault(), provider);
+  const lockStatus = async (inferenceId: string) => Number((await (await bonds()).lockOf(inferenceId)).status);
+  /** The computed background colour of the first element `selector` finds (CLEAR's green is rgb(201, 242, 211)). */
+  const background = (selector: string) =>
+    page.evaluate(`getComputedStyle(document.querySelector('${selector}')).backgroundColor`);
   const waitFor = async (what: string, done: () => Promise<boolean>, ms = 120_000) => {
     const until = Date.now() + ms;
     while (!(await done())) {
@@ -139,6 +154,12 @@ describe("review panel in a real browser", function () {
     expect(await page.evaluate(`getComputedStyle(document.querySelector('${selector}')).backgroundColor`)).to.not.equal(
       "rgb(201, 242, 211)",
     );
+    // Its node locked its bond before answering: shown as pending, never green.
+    const lock = row(paid.spam.inferenceId).locator(".lock");
+    expect(await lock.getAttribute("data-lock")).to.equal("Locked");
+    expect(await lock.getAttribute("data-outlook")).to.equal("pending");
+    expect(await lock.textContent()).to.equal("LOCKED · pending");
+    expect(await background(`tr[data-inference="${paid.spam.inferenceId}"] .lock`)).to.not.equal("rgb(201, 242, 211)");
     await page.evaluate("window.__notReloaded = true");
     // Polled from here (the panel's Content-Security-Policy forbids the page-side evaluation waitForFunction uses).
     await waitFor(
@@ -148,6 +169,24 @@ describe("review panel in a real browser", function () {
     expect(await page.evaluate("window.__notReloaded")).to.equal(true);
     expect(await row(paid.spam.inferenceId).locator(".badge").textContent()).to.match(
       /^CLEAR · TEE \(enclave 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}, measurement 0x.*batch/,
+    );
+  });
+
+  it("shows a paid, settled answer's bond lock released back to its node once the escrow paid it", async () => {
+    await waitFor(
+      "the node to release the risk score's lock",
+      async () => (await lockStatus(paid.risk.inferenceId)) === 2,
+    );
+    await page.goto(panel.url);
+    const cell = row(paid.risk.inferenceId).locator("td", { has: page.locator(".lock") });
+    expect(await cell.locator(".lock").getAttribute("data-lock")).to.equal("Released");
+    expect(spaced(await cell.textContent())).to.match(/released ?[\d.]+ (tUSDC|ETH) back to node 1's bond/);
+    expect(await background(`tr[data-inference="${paid.risk.inferenceId}"] .lock`)).to.not.equal("rgb(201, 242, 211)");
+    await page.goto(`${panel.url}/inference/${paid.risk.inferenceId}`);
+    expect(await page.locator("tr.bond td").textContent()).to.match(/locked .*\(block \d+\)[\s\S]*released .*\(block/);
+    expect(await page.locator(".chronology g.bond text").allTextContents()).to.satisfy(
+      (labels: string[]) =>
+        labels.some((l) => l.startsWith("bond locked")) && labels.some((l) => l.startsWith("bond released")),
     );
   });
 
@@ -231,7 +270,41 @@ describe("review panel in a real browser", function () {
     const never = row(paid.never.inferenceId);
     expect(await never.locator(".badge").getAttribute("data-badge")).to.equal("HOLD");
     expect(await never.textContent()).to.match(/refunded \(Expired\)/);
+    expect(await never.locator(".lock").getAttribute("data-lock")).to.equal("Locked");
     await page.screenshot({ path: join(PANEL_OUTPUT, "queue.png"), fullPage: true });
+  });
+
+  it("shows a claim rejected at its deadline SLASHED, with the reporter's, requester's and protocol's shares", async () => {
+    // A passer-by (no role in the story) rejects the unproven answer for its missed deadline and slashes its lock:
+    // for a missed deadline the reporter is whoever slashed.
+    const passerBy = new NonceManager(new Wallet(devWallet(15).privateKey, provider));
+    const passerByAddress = await passerBy.getAddress();
+    await (await ledger().connect(passerBy).reject(paid.never.inferenceId)).wait();
+    const vault = (await bonds()).connect(passerBy);
+    const receipt = await (await vault.slash(paid.never.inferenceId)).wait();
+    const vaultAddress = await vault.getAddress();
+    const slashLog = receipt!.logs.find((log) => log.address === vaultAddress)!;
+    expect(vault.interface.parseLog(slashLog)!.name).to.equal("BondSlashed");
+    await page.goto(panel.url);
+    const never = row(paid.never.inferenceId);
+    expect(await never.locator(".badge").getAttribute("data-badge")).to.equal("REJECTED");
+    expect(await never.locator(".lock").getAttribute("data-lock")).to.equal("Slashed");
+    const share = (who: string) => never.locator(`.split li[data-share="${who}"]`);
+    expect(await share("reporter").textContent()).to.match(
+      new RegExp(`to the reporter ${passerByAddress.slice(0, 6)}`),
+    );
+    expect(await share("requester").textContent()).to.match(
+      new RegExp(`to the requester ${devWallet(2).address.slice(0, 6)}`),
+    );
+    expect(await share("protocol").textContent()).to.match(/to the protocol 0x/);
+    expect(await never.locator(".split li").count()).to.equal(3);
+    await page.screenshot({ path: join(PANEL_OUTPUT, "queue-bonds.png"), fullPage: true });
+    await page.goto(`${panel.url}/inference/${paid.never.inferenceId}`);
+    expect(await page.locator("tr.bond td").textContent()).to.match(/slashed .*\(block \d+\)/);
+    expect(await page.locator(".chronology g.rejected text").allTextContents()).to.satisfy((labels: string[]) =>
+      labels.some((l) => l.startsWith("bond SLASHED")),
+    );
+    await page.screenshot({ path: join(PANEL_OUTPUT, "inference-slashed.png"), fullPage: true });
   });
 
   it("pages the queue newest first, a bounded number of records per page, filters kept across pages", async () => {
@@ -268,6 +341,9 @@ describe("review panel in a real browser", function () {
     expect(text).to.match(/development enclave keys: plain keys standing in for hardware/);
     expect(await page.locator("main table").nth(1).locator("tr").count()).to.be.greaterThan(2); // three enclaves
     expect(text).to.match(/UTC \(\d+ s ago\)/); // a heartbeat, and its age in chain time
+    // Node 1's bond in ETH (and in every token deposited for it): free, locked, unbonding.
+    const eth = page.locator('tr[data-node="1"] .bond[data-asset="0x0000000000000000000000000000000000000000"]');
+    expect(spaced(await eth.textContent())).to.match(/free [\d.]+ ETH · locked [\d.]+ ETH · nothing unbonding/);
   });
 
   it("keeps hostile labels and metadata inert: shown as text, no script runs, no javascript: link", async () => {
