@@ -4,7 +4,7 @@
  * downloaded to serve them). Routes:
  *
  * - `GET /` the queue, one page at a time (query string filters: `state`, `level`, `model`, `artifact`, `node`,
- *   `consumer`, `acted=before`; `from`, where the page starts, newest first);
+ *   `consumer`, `acted=before`, `bond` (a lock status or `none`); `from`, where the page starts, newest first);
  * - `GET /inference/<id>` one inference: badge, chronology, columns (the node's bond lock among them), parts with their
  *   checks;
  * - `GET /artifacts`, `GET /payments`, `GET /nodes` (each node's bond per asset);
@@ -86,6 +86,7 @@ export function createPanelApp(data: PanelData, network: string) {
       node: one(q.node),
       consumer: one(q.consumer),
       acted: one(q.acted),
+      bond: one(q.bond),
     };
     const from = Number.parseInt(one(q.from) ?? "0", 10);
     const slice = await data.queuePage((trail) => matches(trail, filters), Number.isFinite(from) ? from : 0);

@@ -78,6 +78,8 @@ export interface QueueFilters {
   node?: string;
   consumer?: string;
   acted?: string;
+  /** The bond lock's status (`Locked`, `Released`, `Slashed`, `Cancelled`), or `none`. */
+  bond?: string;
 }
 
 /** Whether `trail` passes the queue's filters. */
@@ -96,6 +98,7 @@ export function matches(trail: Trail, f: QueueFilters): boolean {
   if (f.consumer && !trail.consumptions.some((c) => c.consumer.toLowerCase() === f.consumer!.toLowerCase()))
     return false;
   if (f.acted === "before" && !trail.consumptions.some((c) => c.beforeSettlement)) return false;
+  if (f.bond && (trail.bond?.status ?? "none") !== f.bond) return false;
   return true;
 }
 
@@ -134,6 +137,7 @@ export function queuePage(slice: QueueSlice, filters: QueueFilters): SafeHtml {
     <form method="get" action="/" class="filters">
       ${select("state", filters.state, ["Answered", "Settled", "Rejected"])}
       ${select("level", filters.level, ["Vanilla", "TEE", "ZKML"])}
+      ${select("bond", filters.bond, ["Locked", "Released", "Slashed", "Cancelled", "none"])}
       <label>model <input name="model" value="${filters.model ?? ""}" size="4" /></label>
       <label>artifact <input name="artifact" value="${filters.artifact ?? ""}" size="4" /></label>
       <label>node <input name="node" value="${filters.node ?? ""}" size="10" /></label>

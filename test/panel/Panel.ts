@@ -299,6 +299,10 @@ describe("review panel in a real browser", function () {
     expect(await share("protocol").textContent()).to.match(/to the protocol 0x/);
     expect(await never.locator(".split li").count()).to.equal(3);
     await page.screenshot({ path: join(PANEL_OUTPUT, "queue-bonds.png"), fullPage: true });
+    await page.goto(`${panel.url}/?bond=Slashed`);
+    expect(
+      await page.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-inference"))),
+    ).to.deep.equal([paid.never.inferenceId]);
     await page.goto(`${panel.url}/inference/${paid.never.inferenceId}`);
     expect(await page.locator("tr.bond td").textContent()).to.match(/slashed .*\(block \d+\)/);
     expect(await page.locator(".chronology g.rejected text").allTextContents()).to.satisfy((labels: string[]) =>

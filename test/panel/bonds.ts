@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 
 import type { Trail, TrailBond } from "../../src/trail.js";
-import { bondCell, nodesPage } from "../../panel/views.js";
+import { bondCell, matches, nodesPage } from "../../panel/views.js";
 
 const TOKEN = "0x1111111111111111111111111111111111111111";
 const HOSTILE = `<img src=x onerror="__pwned=1">`;
@@ -94,5 +94,13 @@ describe("panel bond cells", () => {
     ).value;
     expect(page).to.include("free 5.0 &lt;img");
     expect(page).to.not.include("<img");
+  });
+
+  it("filters the queue by the lock's status, or none", () => {
+    const locked = { ...trailWith(lock()), consumptions: [] } as unknown as Trail;
+    const vanilla = { ...trailWith(undefined, "Vanilla"), consumptions: [] } as unknown as Trail;
+    expect([locked, vanilla].map((t) => matches(t, { bond: "Locked" }))).to.deep.equal([true, false]);
+    expect([locked, vanilla].map((t) => matches(t, { bond: "none" }))).to.deep.equal([false, true]);
+    expect([locked, vanilla].map((t) => matches(t, { bond: "Slashed" }))).to.deep.equal([false, false]);
   });
 });
