@@ -686,7 +686,7 @@ function nodeBond(b: NodeBond, now: number): SafeHtml {
       ? "nothing unbonding"
       : `${amount(b.unbonding)} unbonding, ${b.unbondsAt <= now ? "withdrawable now" : `withdrawable from ${when(b.unbondsAt)}`}`;
   return html`<div class="bond" data-asset="${b.asset.address}">
-    ${b.asset.address === ZeroAddress ? "" : html`${short(b.asset.address, 4)}: `}free ${amount(b.free)} · locked
+    ${b.asset.address === ZeroAddress ? "ETH: " : html`${short(b.asset.address, 4)}: `}free ${amount(b.free)} · locked
     ${amount(b.locked)} · ${unbonding}
   </div>`;
 }

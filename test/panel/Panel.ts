@@ -348,6 +348,7 @@ describe("review panel in a real browser", function () {
     // Node 1's bond in ETH (and in every token deposited for it): free, locked, unbonding.
     const eth = page.locator('tr[data-node="1"] .bond[data-asset="0x0000000000000000000000000000000000000000"]');
     expect(spaced(await eth.textContent())).to.match(/free [\d.]+ ETH · locked [\d.]+ ETH · nothing unbonding/);
+    await page.screenshot({ path: join(PANEL_OUTPUT, "nodes.png"), fullPage: true });
   });
 
   it("keeps hostile labels and metadata inert: shown as text, no script runs, no javascript: link", async () => {
