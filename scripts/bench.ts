@@ -40,7 +40,7 @@ import {
   type GasSnapshot,
 } from "./lib/gas.js";
 import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
-import { Level, Route, signAnswer, signBatch } from "../src/ledger.js";
+import { Level, Route, signAnswer, signAnswers, signBatch } from "../src/ledger.js";
 import { twinIdOf, twinSalt } from "../src/market.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
 import { deployScenario } from "../testing/index.js";
@@ -262,6 +262,24 @@ rows.push({
   budget: 50_000,
 });
 rows.push({ name: "ledger.settleFromBatch (64-leaf batch)", ...settleFromBatch, budget: 45_000 });
+
+// Many answers of one node in one call, under one signature: 16 TEE claims (each bonded first, in its own
+// transaction, as a node does) and 16 Vanilla claims (no bond).
+for (const claimed of [Level.TEE, Level.Vanilla]) {
+  const many: ReturnType<typeof makeAnswer>[] = [];
+  for (let i = 0; i < 16; i++) many.push(makeAnswer({ claimed }));
+  if (claimed !== Level.Vanilla) {
+    for (const answer of many) await bonds.connect(signers.node).lock(answer.inferenceId, answer.paymentRef);
+  }
+  const measured = await measure(ledger.answerMany(many, await signAnswers(signers.node, domain, many)));
+  rows.push({
+    name: `ledger.answerMany, per record (16 ${Level[claimed]} claims)`,
+    gas: Math.ceil(measured.gas / 16),
+    transaction: Math.ceil(measured.transaction / 16),
+    calldata: Math.ceil(measured.calldata / 16),
+    budget: claimed === Level.TEE ? 50_000 : undefined,
+  });
+}
 
 // Many records from one batch in one call (one multiproof): per record, at 16, 64, 256 and 1,024 records, each batch
 // committed in a round of its own. The records claim Vanilla, which needs no bond lock and keeps the set-up short; a

@@ -57,6 +57,12 @@ export const ANSWER_TYPES = {
   ],
 };
 
+/** The EIP-712 type a node signs to answer many inferences at once (`InferenceLedger.answerMany`). */
+export const ANSWER_BATCH_TYPES = {
+  AnswerBatch: [{ name: "answers", type: "Answer[]" }],
+  Answer: ANSWER_TYPES.Answer,
+};
+
 export const ATTESTATION_TYPES = {
   Attestation: [
     { name: "inferenceId", type: "bytes32" },
@@ -109,6 +115,11 @@ export function attesterRegistryDomain(chainId: bigint, registryAddress: string)
 /** A node's EIP-712 signature over `answer`. */
 export function signAnswer(node: Signer, domain: TypedDataDomain, answer: Answer): Promise<string> {
   return node.signTypedData(domain, ANSWER_TYPES, answer);
+}
+
+/** A node's one EIP-712 signature over all of `answers`, for `answerMany`. */
+export function signAnswers(node: Signer, domain: TypedDataDomain, answers: Answer[]): Promise<string> {
+  return node.signTypedData(domain, ANSWER_BATCH_TYPES, { answers });
 }
 
 /** An enclave's EIP-712 attestation that `inferenceId` on (`route`, `subject`) has content `digest`. */

@@ -148,6 +148,8 @@ interface IInferenceLedger {
     /// @notice The multiproof does not prove the listed records' leaves in `enclave`'s root for `round` (an id not in
     /// the batch, an unknown id, or a malformed proof).
     error BatchProofInvalid(address enclave, uint32 round);
+    /// @notice {answerMany} needs at least one answer.
+    error EmptyAnswerBatch();
     /// @notice A batch settlement must list at least one record, and one answer digest per record.
     error BatchSettlementMalformed();
     /// @notice The artifact `artifactId` of `inferenceId` was revoked while the record was pending: it can no longer
@@ -169,6 +171,11 @@ interface IInferenceLedger {
     /// another's answer from the mempool can record it only under an id of its own, which none of the original
     /// node's proofs, payments or history refer to.
     function answer(Answer calldata answer_, bytes calldata signature) external;
+
+    /// @notice Records many answers of one node in one call, with one EIP-712 signature over all of them (type
+    /// `AnswerBatch(Answer[] answers)`, see {answerBatchTypedDataHash}). Every answer is checked, stored, de-duplicated
+    /// and evented exactly as {answer} does it; one that fails any check fails the call. Anyone may submit it.
+    function answerMany(Answer[] calldata answers, bytes calldata signature) external;
 
     /// @notice Raises `inferenceId` to TEE with an enclave's EIP-712 `Attestation` over the record, signed by a live
     /// enclave (approved, unrevoked measurement; enabled; fresh heartbeat) bound to the record's artifact or provider.
@@ -285,6 +292,9 @@ interface IInferenceLedger {
 
     /// @notice The EIP-712 digest a node signs for `answer_`.
     function answerTypedDataHash(Answer calldata answer_) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest a node signs to answer all of `answers` at once ({answerMany}).
+    function answerBatchTypedDataHash(Answer[] calldata answers) external view returns (bytes32);
 
     /// @notice The EIP-712 digest an enclave signs to attest `inferenceId` with the given content digest.
     function attestationTypedDataHash(

@@ -38,6 +38,13 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         "bytes32 outputCommitment,bytes32 paymentRef)"
     );
 
+    /// @dev The EIP-712 type a node signs to answer many inferences at once ({answerMany}): the array of its answers,
+    /// each hashed as {ANSWER_TYPEHASH} hashes one.
+    bytes32 public constant ANSWER_BATCH_TYPEHASH = keccak256(
+        "AnswerBatch(Answer[] answers)Answer(bytes32 inferenceId,uint8 route,uint64 subject,uint8 claimed,"
+        "bytes32 inputCommitment,bytes32 outputCommitment,bytes32 paymentRef)"
+    );
+
     /// @dev The EIP-712 type an enclave signs to attest a record's content (or, refuting, another output).
     bytes32 public constant ATTESTATION_TYPEHASH = keccak256(
         "Attestation(bytes32 inferenceId,uint8 route,uint64 subject,bytes32 answerDigest)"
@@ -112,41 +119,27 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
 
     /// @inheritdoc IInferenceLedger
     function answer(Answer calldata answer_, bytes calldata signature) external {
-        bytes32 inferenceId = answer_.inferenceId;
-        if (inferenceId == bytes32(0)) revert ZeroInferenceId();
-        if (_digests[inferenceId] != bytes32(0)) revert AlreadyRecorded(inferenceId);
-        Route route = answer_.route;
-        VerificationLevel claimed = answer_.claimed;
-        if (claimed == VerificationLevel.None || (route == Route.Proxy && claimed == VerificationLevel.ZKML)) {
-            revert InvalidClaim(route, claimed);
-        }
-        address signer = ECDSA.recover(_hashTypedDataV4(keccak256(abi.encode(ANSWER_TYPEHASH, answer_))), signature);
+        address signer = ECDSA.recover(_hashTypedDataV4(_answerStructHash(answer_)), signature);
         uint32 nodeId = ATTESTERS.activeNodeId(signer);
         if (nodeId == 0) revert NotActiveNode(signer);
-        // The id names its node, so nobody can record a node's answer first under their own key.
-        if (address(bytes20(inferenceId)) != signer) revert InferenceIdOfAnotherNode(inferenceId, signer);
-        if (!ATTESTERS.isValidSubject(route, answer_.subject)) revert InvalidAnswerSubject(route, answer_.subject);
-        // A claim above Vanilla is bonded: the vault reverts unless the node locked bond for this id and payment.
-        if (claimed != VerificationLevel.Vanilla) BONDS.checkLock(inferenceId, nodeId, answer_.paymentRef);
+        _recordAnswer(answer_, signer, nodeId, true);
+    }
 
-        bytes32 digest = CommitmentLib.answerDigest(
-            answer_.inputCommitment,
-            answer_.outputCommitment,
-            answer_.paymentRef
-        );
-        _digests[inferenceId] = digest;
-        _records[inferenceId][digest] = RecordLib.answered(answer_.subject, nodeId, TimeLib.now40(), route, claimed);
-
-        emit Answered(
-            inferenceId,
-            nodeId,
-            answer_.subject,
-            route,
-            claimed,
-            answer_.inputCommitment,
-            answer_.outputCommitment,
-            answer_.paymentRef
-        );
+    /// @inheritdoc IInferenceLedger
+    function answerMany(Answer[] calldata answers, bytes calldata signature) external {
+        uint256 count = answers.length;
+        if (count == 0) revert EmptyAnswerBatch();
+        bytes32[] memory hashes = new bytes32[](count);
+        for (uint256 i = 0; i < count; ++i) hashes[i] = _answerStructHash(answers[i]);
+        address signer = ECDSA.recover(_hashTypedDataV4(_answerBatchStructHash(hashes)), signature);
+        uint32 nodeId = ATTESTERS.activeNodeId(signer);
+        if (nodeId == 0) revert NotActiveNode(signer);
+        // A node's batch is usually about one artifact or provider: its validity is read once per run of the same one.
+        for (uint256 i = 0; i < count; ++i) {
+            bool newSubject =
+                i == 0 || answers[i].subject != answers[i - 1].subject || answers[i].route != answers[i - 1].route;
+            _recordAnswer(answers[i], signer, nodeId, newSubject);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -460,7 +453,14 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
 
     /// @inheritdoc IInferenceLedger
     function answerTypedDataHash(Answer calldata answer_) external view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(ANSWER_TYPEHASH, answer_)));
+        return _hashTypedDataV4(_answerStructHash(answer_));
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function answerBatchTypedDataHash(Answer[] calldata answers) external view returns (bytes32) {
+        bytes32[] memory hashes = new bytes32[](answers.length);
+        for (uint256 i = 0; i < answers.length; ++i) hashes[i] = _answerStructHash(answers[i]);
+        return _hashTypedDataV4(_answerBatchStructHash(hashes));
     }
 
     /// @inheritdoc IInferenceLedger
@@ -556,6 +556,57 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     // ---------------------------------------------------------------------------------------------------------------
     // Internal
     // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Records `answer_`, signed by `signer`, the active key of node `nodeId`: the one home of an answer's rules
+    /// for {answer} and {answerMany}. Refuses the zero id, an id recorded before, a claim below Vanilla (or ZKML on a
+    /// Proxy route), an id that is not the signer's, an invalid subject (read unless `checkSubject` is false: the
+    /// caller read it for the same route and subject in this call), and an unbonded claim above Vanilla.
+    function _recordAnswer(Answer calldata answer_, address signer, uint32 nodeId, bool checkSubject) private {
+        bytes32 inferenceId = answer_.inferenceId;
+        if (inferenceId == bytes32(0)) revert ZeroInferenceId();
+        if (_digests[inferenceId] != bytes32(0)) revert AlreadyRecorded(inferenceId);
+        Route route = answer_.route;
+        VerificationLevel claimed = answer_.claimed;
+        if (claimed == VerificationLevel.None || (route == Route.Proxy && claimed == VerificationLevel.ZKML)) {
+            revert InvalidClaim(route, claimed);
+        }
+        // The id names its node, so nobody can record a node's answer first under their own key.
+        if (address(bytes20(inferenceId)) != signer) revert InferenceIdOfAnotherNode(inferenceId, signer);
+        if (checkSubject && !ATTESTERS.isValidSubject(route, answer_.subject)) {
+            revert InvalidAnswerSubject(route, answer_.subject);
+        }
+        // A claim above Vanilla is bonded: the vault reverts unless the node locked bond for this id and payment.
+        if (claimed != VerificationLevel.Vanilla) BONDS.checkLock(inferenceId, nodeId, answer_.paymentRef);
+
+        bytes32 digest = CommitmentLib.answerDigest(
+            answer_.inputCommitment,
+            answer_.outputCommitment,
+            answer_.paymentRef
+        );
+        _digests[inferenceId] = digest;
+        _records[inferenceId][digest] = RecordLib.answered(answer_.subject, nodeId, TimeLib.now40(), route, claimed);
+
+        emit Answered(
+            inferenceId,
+            nodeId,
+            answer_.subject,
+            route,
+            claimed,
+            answer_.inputCommitment,
+            answer_.outputCommitment,
+            answer_.paymentRef
+        );
+    }
+
+    /// @dev The EIP-712 struct hash of `answer_`: its fields follow {ANSWER_TYPEHASH} in order.
+    function _answerStructHash(Answer calldata answer_) private pure returns (bytes32) {
+        return keccak256(abi.encode(ANSWER_TYPEHASH, answer_));
+    }
+
+    /// @dev The EIP-712 struct hash of an `AnswerBatch` whose answers have struct hashes `hashes`.
+    function _answerBatchStructHash(bytes32[] memory hashes) private pure returns (bytes32) {
+        return keccak256(abi.encode(ANSWER_BATCH_TYPEHASH, keccak256(abi.encodePacked(hashes))));
+    }
 
     /// @dev The one way a record reaches TEE (single attestation or batch leaf): achieved becomes TEE, the record
     /// settles when it claimed no more than TEE, and {Attested} names the enclave and the batch root (0 for a single

@@ -31,6 +31,7 @@ import {
 } from "../../src/constants.js";
 import { FundingMethod, RefundReason, RequestStatus } from "../../src/escrow.js";
 import {
+  ANSWER_BATCH_TYPES,
   ANSWER_TYPES,
   ATTESTATION_TYPES,
   BATCH_TYPES,
@@ -223,6 +224,7 @@ const CONSTANTS: [string, string, bigint][] = [
   ["InferenceLedger", "BATCH_ROOT_SLOTS", BATCH_ROOT_SLOTS],
   ["VerifierRouter", "MAX_ZK_OUTPUTS", MAX_ZK_OUTPUTS],
   ["InferenceLedger", "ANSWER_TYPEHASH", typeHash(ANSWER_TYPES)],
+  ["InferenceLedger", "ANSWER_BATCH_TYPEHASH", typeHash(ANSWER_BATCH_TYPES)],
   ["InferenceLedger", "ATTESTATION_TYPEHASH", typeHash(ATTESTATION_TYPES)],
   ["InferenceLedger", "BATCH_TYPEHASH", typeHash(BATCH_TYPES)],
   ["AttesterRegistry", "HEARTBEAT_TYPEHASH", typeHash(HEARTBEAT_TYPES)],

@@ -3,6 +3,7 @@ import { TypedDataEncoder, ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from 
 import { network } from "hardhat";
 
 import {
+  ANSWER_BATCH_TYPES,
   ANSWER_TYPES,
   ATTESTATION_TYPES,
   Level,
@@ -10,6 +11,7 @@ import {
   Route,
   ledgerDomain,
   signAnswer,
+  signAnswers,
   type Answer,
 } from "../../src/ledger.js";
 import { answerDigest } from "../../src/commitments.js";
@@ -133,6 +135,93 @@ describe("InferenceLedger", () => {
       const proxied = makeAnswer({ route: Route.Proxy, subject: 2n });
       await submit(proxied);
       expect((await ledger.getRecord(proxied.inferenceId)).subject).to.equal(2n);
+    });
+  });
+
+  describe("answerMany", () => {
+    it("records many answers of one node under one signature, each stored, evented and bonded as answer does", async () => {
+      const { ledger, bonds, makeAnswer, signers, domain } = await load();
+      const answers = [
+        makeAnswer({ claimed: Level.TEE }),
+        makeAnswer({ claimed: Level.Vanilla }),
+        makeAnswer({ claimed: Level.ZKML, subject: 2n }),
+        makeAnswer({ claimed: Level.TEE, route: Route.Proxy, subject: 1n }),
+      ];
+      for (const answer of answers) {
+        if (answer.claimed !== Level.Vanilla)
+          await bonds.connect(signers.node).lock(answer.inferenceId, answer.paymentRef);
+      }
+      const signature = await signAnswers(signers.node, domain, answers);
+      expect(await ledger.answerBatchTypedDataHash(answers)).to.equal(
+        TypedDataEncoder.hash(domain, ANSWER_BATCH_TYPES, { answers }),
+      );
+      const tx = ledger.answerMany(answers, signature);
+      for (const answer of answers) {
+        await expect(tx)
+          .to.emit(ledger, "Answered")
+          .withArgs(
+            answer.inferenceId,
+            1n,
+            answer.subject,
+            answer.route,
+            answer.claimed,
+            answer.inputCommitment,
+            answer.outputCommitment,
+            answer.paymentRef,
+          );
+      }
+      for (const answer of answers) {
+        const record = await ledger.getRecord(answer.inferenceId);
+        expect(record.claimed).to.equal(BigInt(answer.claimed));
+        expect(record.answerDigest).to.equal(
+          answerDigest(answer.inputCommitment, answer.outputCommitment, answer.paymentRef),
+        );
+      }
+      // Replayed, the batch records nothing twice.
+      await expect(ledger.answerMany(answers, signature))
+        .to.be.revertedWithCustomError(ledger, "AlreadyRecorded")
+        .withArgs(answers[0].inferenceId);
+    });
+
+    it("fails as a whole when any answer fails a check of answer's: unbonded, another node's id, a bad subject", async () => {
+      const { ledger, bonds, makeAnswer, signers, domain } = await load();
+      const good = makeAnswer({ claimed: Level.Vanilla });
+      const unbonded = makeAnswer({ claimed: Level.TEE });
+      await expect(ledger.answerMany([good, unbonded], await signAnswers(signers.node, domain, [good, unbonded])))
+        .to.be.revertedWithCustomError(bonds, "ClaimNotBonded")
+        .withArgs(unbonded.inferenceId, 1n);
+      const foreign = makeAnswer({ claimed: Level.Vanilla }, signers.other);
+      await expect(ledger.answerMany([good, foreign], await signAnswers(signers.node, domain, [good, foreign])))
+        .to.be.revertedWithCustomError(ledger, "InferenceIdOfAnotherNode")
+        .withArgs(foreign.inferenceId, signers.node.address);
+      // The subject is read again whenever it changes from one answer to the next.
+      const unknown = makeAnswer({ claimed: Level.Vanilla, subject: 99n });
+      await expect(ledger.answerMany([good, unknown], await signAnswers(signers.node, domain, [good, unknown])))
+        .to.be.revertedWithCustomError(ledger, "InvalidAnswerSubject")
+        .withArgs(Route.Local, 99n);
+      const proxied = makeAnswer({ claimed: Level.Vanilla, route: Route.Proxy, subject: 1n });
+      const badProxy = makeAnswer({ claimed: Level.Vanilla, route: Route.Proxy, subject: 2n });
+      await expect(ledger.answerMany([proxied, badProxy], await signAnswers(signers.node, domain, [proxied, badProxy])))
+        .to.be.revertedWithCustomError(ledger, "InvalidAnswerSubject")
+        .withArgs(Route.Proxy, 2n);
+      expect(await ledger.stateOf(good.inferenceId)).to.equal(BigInt(RecordState.None));
+    });
+
+    it("refuses an empty batch, a signature over other answers, and a key that is not an active node", async () => {
+      const { ledger, makeAnswer, signers, domain } = await load();
+      await expect(ledger.answerMany([], await signAnswers(signers.node, domain, []))).to.be.revertedWithCustomError(
+        ledger,
+        "EmptyAnswerBatch",
+      );
+      const [a, b] = [makeAnswer({ claimed: Level.Vanilla }), makeAnswer({ claimed: Level.Vanilla })];
+      // Signed for [a], submitted as [a, b]: the signature recovers another key.
+      await expect(
+        ledger.answerMany([a, b], await signAnswers(signers.node, domain, [a])),
+      ).to.be.revertedWithCustomError(ledger, "NotActiveNode");
+      const theirs = makeAnswer({ claimed: Level.Vanilla }, signers.other);
+      await expect(ledger.answerMany([theirs], await signAnswers(signers.other, domain, [theirs])))
+        .to.be.revertedWithCustomError(ledger, "NotActiveNode")
+        .withArgs(signers.other.address);
     });
   });
 
