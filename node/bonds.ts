@@ -12,17 +12,11 @@
  */
 import { ZeroAddress } from "ethers";
 
-import { BOND_VAULT } from "../src/constants.js";
+import { paidLockAmount } from "../src/bonds.js";
 import type { BondVault } from "../src/typechain/index.js";
 import { withRetry } from "./sender.js";
 
-/** What a paid answer locks: `price * max(bondMultiple, MIN_PAID_MULTIPLE)` in `asset`, at least `minimumLock` in ETH. */
-export function paidLockAmount(price: bigint, asset: string, bondMultiple: number, minimumLock: bigint): bigint {
-  const multiple =
-    BigInt(bondMultiple) > BOND_VAULT.MIN_PAID_MULTIPLE ? BigInt(bondMultiple) : BOND_VAULT.MIN_PAID_MULTIPLE;
-  const amount = price * multiple;
-  return asset === ZeroAddress && amount < minimumLock ? minimumLock : amount;
-}
+export { paidLockAmount };
 
 /** The node's free bond cannot cover an answer's lock: the request is refused before payment (HTTP 503). */
 export class BondNotCovered extends Error {

@@ -5,9 +5,22 @@
  */
 import { Contract, ZeroAddress, formatEther, formatUnits, type Provider } from "ethers";
 
-import { LockStatus } from "./constants.js";
+import { BOND_VAULT, LockStatus } from "./constants.js";
 import { queryInRanges } from "./logs.js";
 import { BondVault__factory, type BondVault, type InferenceLedger } from "./typechain/index.js";
+
+/**
+ * What a paid answer locks, as the vault's `lock` sizes it: `price * max(bondMultiple, MIN_PAID_MULTIPLE)` in the
+ * request's `asset`, and at least `minimumLock` in ETH. For a client or node that must know it before the escrow
+ * request exists (a node checks it before taking an x402 payment); once the request is open, the vault's
+ * `lockRequirement` says it.
+ */
+export function paidLockAmount(price: bigint, asset: string, bondMultiple: number, minimumLock: bigint): bigint {
+  const multiple =
+    BigInt(bondMultiple) > BOND_VAULT.MIN_PAID_MULTIPLE ? BigInt(bondMultiple) : BOND_VAULT.MIN_PAID_MULTIPLE;
+  const amount = price * multiple;
+  return asset === ZeroAddress && amount < minimumLock ? minimumLock : amount;
+}
 
 /** A lock's status by name (`IBondVault.LockStatus`). */
 export type LockStatusName = keyof typeof LockStatus;
