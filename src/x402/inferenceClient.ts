@@ -59,6 +59,12 @@ export interface ProoflineNodeClientOptions {
   trustedEscrows: string[];
   /** The most the client pays per request, in the token's atomic units (x402's spend control). */
   maxAmountPerPayment: bigint;
+  /**
+   * How many times the price the node must lock from its bond before answering above Vanilla (the escrow request's
+   * `bondMultiple`; default 0, the vault's minimum of 2). A node whose free bond cannot cover it refuses before the
+   * payment is settled (HTTP 503).
+   */
+  bondMultiple?: number;
 }
 
 const LEDGER_ABI = [
@@ -88,7 +94,10 @@ export class ProoflineNodeClient {
       token: { address: string };
     };
     const network = networkOf((await options.provider.getNetwork()).chainId);
-    const scheme = new ProoflineClientScheme(options.payer, { trustedEscrows: options.trustedEscrows });
+    const scheme = new ProoflineClientScheme(options.payer, {
+      trustedEscrows: options.trustedEscrows,
+      bondMultiple: options.bondMultiple,
+    });
     const client = new x402Client().register(network, scheme).setSpendControls({
       allowedAssets: [
         { network, asset: terms.token.address, maxAmountPerPayment: options.maxAmountPerPayment.toString() },
