@@ -249,7 +249,7 @@ interface IInferenceLedger {
     /// longer pending below TEE (settled another way, rejected, past its deadline, or listed twice), or whose artifact
     /// was revoked, is skipped rather than failing the others: a front-runner cannot grief a whole batch by settling one
     /// of its records first. A leaf therefore raises its record at most once, by either path. The answer digests come
-    /// in calldata, 32 bytes more per record than the ids alone, instead of one more storage read per record (2,100 gas):
+    /// in calldata, 32 bytes more per record than the ids alone, instead of one more cold storage read per record:
     /// a record is found only under its own digest, so a leaf whose attested digest is not its record's raises nothing.
     function settleManyFromBatch(
         address enclave,

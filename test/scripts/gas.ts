@@ -67,23 +67,23 @@ describe("gas benchmark checks", () => {
       { name: "ref", gas: 1000, transaction: 1200 },
       { name: "open", gas: 500, transaction: 600 },
     );
-    expect(table).to.match(/open\s+500\s+-\s+-\s+measured/);
+    expect(table).to.match(/open\s+500\s+-\s+-\s+-\s+measured/);
   });
 
   it("prints each operation against its budget and the reference ratio", () => {
     const table = formatTable(
       [
         { name: "a", gas: 5, budget: 10 },
-        { name: "b", gas: 20, budget: 10, waiver: "why", transaction: 41 },
+        { name: "b", gas: 20, budget: 10, waiver: "why", transaction: 41, calldata: 68 },
         { name: "c", gas: 20, budget: 10 },
       ],
       { name: "ref", gas: 50, transaction: 80 },
       { name: "a", gas: 5, transaction: 20, budget: 10 },
     );
-    expect(table).to.match(/a\s+5\s+-\s+10\s+ok/);
-    expect(table).to.match(/b\s+20\s+41\s+10\s+over budget \(waived\)/);
-    expect(table).to.match(/c\s+20\s+-\s+10\s+OVER BUDGET/);
-    expect(table).to.match(/ref\s+50\s+80\s+-\s+reference/);
+    expect(table).to.match(/a\s+5\s+-\s+-\s+10\s+ok/);
+    expect(table).to.match(/b\s+20\s+41\s+68\s+10\s+over budget \(waived\)/);
+    expect(table).to.match(/c\s+20\s+-\s+-\s+10\s+OVER BUDGET/);
+    expect(table).to.match(/ref\s+50\s+80\s+-\s+-\s+reference/);
     expect(table).to.contain("a costs 10.0% of ref in execution gas, 25.0% as a whole transaction");
   });
 });
