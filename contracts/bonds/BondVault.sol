@@ -13,6 +13,7 @@ import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {RequestRefLib} from "../libraries/RequestRefLib.sol";
 import {TimeLib} from "../libraries/TimeLib.sol";
 import {InferenceRecord, RecordState, Route} from "../types/InferenceTypes.sol";
+import {Artifact} from "../types/ModelTypes.sol";
 
 /// @title BondVault
 /// @notice Node bonds, locked per claim above Vanilla, released on settlement and slashed on overclaiming. See
@@ -145,7 +146,8 @@ contract BondVault is IBondVault, ReentrancyGuard {
         bond.free = uint128(free - amount);
         bond.locked += uint128(amount);
         uint256 requestId = RequestRefLib.decode(paymentRef, _escrow);
-        // Safe: amount <= type(uint96).max and requestId < 2^64, both checked by _requirement.
+        // Safe: _requirement checked amount <= type(uint96).max, and refused a requestId that is not an open request
+        // (ids are the escrow's counter, far below 2^64).
         _locks[inferenceId] = Lock({
             amount: uint96(amount),
             requestId: uint64(requestId),
@@ -170,10 +172,11 @@ contract BondVault is IBondVault, ReentrancyGuard {
     function release(bytes32 inferenceId) public nonReentrant {
         Lock memory lock_ = _liveLock(inferenceId);
         (RecordState state, IInferenceLedger.RejectionReason reason, ) = _ledger.outcomeOf(inferenceId);
-        bool releasable = state == RecordState.Settled ||
-            (state == RecordState.Rejected &&
-                reason == IInferenceLedger.RejectionReason.ArtifactRevoked &&
-                !_operatorPublishes(inferenceId, lock_.nodeId));
+        bool releasable =
+            state == RecordState.Settled ||
+                (state == RecordState.Rejected &&
+                    reason == IInferenceLedger.RejectionReason.ArtifactRevoked &&
+                    !_operatorPublishes(inferenceId, lock_.nodeId));
         if (!releasable) revert NotReleasable(inferenceId);
         address asset = _unlock(inferenceId, lock_, LockStatus.Released);
         emit BondReleased(inferenceId, lock_.nodeId, asset, lock_.amount);
@@ -189,13 +192,10 @@ contract BondVault is IBondVault, ReentrancyGuard {
     /// @inheritdoc IBondVault
     function slash(bytes32 inferenceId) external nonReentrant {
         Lock memory lock_ = _liveLock(inferenceId);
-        (RecordState state, IInferenceLedger.RejectionReason reason, address refuter) = _ledger.outcomeOf(
-            inferenceId
-        );
+        (RecordState state, IInferenceLedger.RejectionReason reason, address refuter) = _ledger.outcomeOf(inferenceId);
         if (state != RecordState.Rejected) revert NotSlashable(inferenceId);
         if (
-            reason == IInferenceLedger.RejectionReason.ArtifactRevoked &&
-            !_operatorPublishes(inferenceId, lock_.nodeId)
+            reason == IInferenceLedger.RejectionReason.ArtifactRevoked && !_operatorPublishes(inferenceId, lock_.nodeId)
         ) revert NotSlashable(inferenceId);
 
         address asset = _assets[lock_.assetIndex];
@@ -351,8 +351,12 @@ contract BondVault is IBondVault, ReentrancyGuard {
         if (request.status != IInferenceEscrow.RequestStatus.Open) revert LockRequestNotOpen(requestId);
         if (request.nodeId != nodeId) revert LockForAnotherNode(requestId, request.nodeId);
         uint256 multiple = request.bondMultiple > MIN_PAID_MULTIPLE ? request.bondMultiple : MIN_PAID_MULTIPLE;
+        uint256 price = request.amount;
+        // A price past uint96 locks more than uint96 whatever the multiple: refused here, so the product cannot
+        // overflow (which would revert with a bare arithmetic panic instead of a named error).
+        if (price > type(uint96).max) revert BondAmountTooLarge(price);
         asset = request.asset;
-        amount = request.amount * multiple;
+        amount = price * multiple;
         if (asset == address(0) && amount < MINIMUM_LOCK) amount = MINIMUM_LOCK;
         if (amount > type(uint96).max) revert BondAmountTooLarge(amount);
     }
@@ -372,14 +376,21 @@ contract BondVault is IBondVault, ReentrancyGuard {
         bond.free += lock_.amount;
     }
 
-    /// @dev Whether node `nodeId`'s operator publishes the model of `inferenceId`'s artifact (a Local record): then
-    /// the artifact's revocation was in the node's own hands and does not excuse the record.
+    /// @dev Whether node `nodeId`'s operator publishes `inferenceId`'s artifact (a Local record): it registered the
+    /// artifact, or publishes its model now. Then the artifact's revocation was in the node's own hands and does not
+    /// excuse the record. The registrant counts because the registry keeps who registered an artifact for good
+    /// ({IModelRegistry.artifactIdOfBlob}) but not who held the model when it was revoked: with the current publisher
+    /// alone, an operator could revoke its own artifact and then hand the model to a fresh account before anyone
+    /// slashes, and have the lock released.
     function _operatorPublishes(bytes32 inferenceId, uint32 nodeId) private view returns (bool) {
         InferenceRecord memory record = _ledger.getRecord(inferenceId);
         if (record.route != Route.Local) return false;
         IModelRegistry registry = IModelRegistry(_ledger.modelRegistry());
-        uint64 modelId = registry.getArtifact(record.subject).modelId;
-        return registry.getModel(modelId).publisher == ATTESTERS.getNode(nodeId).operator;
+        Artifact memory artifact = registry.getArtifact(record.subject);
+        address operator = ATTESTERS.getNode(nodeId).operator;
+        return
+            registry.getModel(artifact.modelId).publisher == operator ||
+            registry.artifactIdOfBlob(operator, artifact.blobId) == record.subject;
     }
 
     /// @dev Reverts unless the caller is `key` (node `nodeId`'s key) or node `nodeId`'s operator.

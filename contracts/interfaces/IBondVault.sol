@@ -27,9 +27,10 @@ pragma solidity ^0.8.24;
 /// - **Revocation.** A revoked measurement or a disabled enclave never touches settled records, so their locks are
 ///   released as for any settled record (settled history is not rewritten). A record that could not settle because
 ///   its artifact was revoked while it was pending is released without slashing, unless the node's operator is the
-///   artifact's publisher: a publisher that revokes its own artifact to escape a slash is slashed as a missed
-///   deadline. (The vault cannot tell two accounts of one party apart; a publisher that runs its own artifact from
-///   another operator account is the guardian's to watch.)
+///   artifact's publisher (the account that registered it, or its model's publisher now): a publisher that revokes
+///   its own artifact to escape a slash is slashed as a missed deadline, whoever holds the model afterwards. (The
+///   vault cannot tell two accounts of one party apart; a publisher that runs its own artifact from another operator
+///   account is the guardian's to watch.)
 /// - **Unbonding.** A node's operator withdraws free bond in two steps: {beginUnbonding}, then after
 ///   {UNBONDING_PERIOD} {withdrawUnbonded}. Locked bond never leaves before its record resolves; the period, longer
 ///   than the ledger's longest window plus the escrow's claim window (checked at {bind}), means a requester that saw a
