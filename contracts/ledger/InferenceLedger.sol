@@ -348,9 +348,7 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         // The enclave is bound to one subject, so every record it may settle shares it: one revocation read for all.
         bool revoked = boundRoute == Route.Local && REGISTRY.revokedAt(boundSubject) != 0;
 
-        bytes32[] memory leaves = new bytes32[](count);
-        for (uint256 i = 0; i < count; ++i) leaves[i] = _batchLeaf(round, inferenceIds[i], answerDigests[i]);
-        bytes32 root = MerkleProof.processMultiProofCalldata(proof, proofFlags, leaves);
+        bytes32 root = _multiProofRoot(round, inferenceIds, answerDigests, proof, proofFlags);
         if (uint256(root) & ~BATCH_ROUND_MASK != stored & ~BATCH_ROUND_MASK) revert BatchProofInvalid(enclave, round);
 
         uint32 settledRound = _round();
@@ -711,6 +709,22 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     /// @dev The public signal that ties a proof to one record of this ledger on this chain.
     function _zkBinding(bytes32 inferenceId) private view returns (uint256) {
         return uint256(keccak256(abi.encode(block.chainid, address(this), inferenceId))) % FieldLib.SNARK_SCALAR_FIELD;
+    }
+
+    /// @dev The root the multiproof (`proof`, `proofFlags`) rebuilds from the leaves of `inferenceIds` with
+    /// `answerDigests` in a batch of `round`.
+    function _multiProofRoot(
+        uint32 round,
+        bytes32[] calldata inferenceIds,
+        bytes32[] calldata answerDigests,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) private view returns (bytes32) {
+        bytes32[] memory leaves = new bytes32[](inferenceIds.length);
+        for (uint256 i = 0; i < inferenceIds.length; ++i) {
+            leaves[i] = _batchLeaf(round, inferenceIds[i], answerDigests[i]);
+        }
+        return MerkleProof.processMultiProofCalldata(proof, proofFlags, leaves);
     }
 
     /// @dev A batch tree's leaf: `(address ledger, uint32 round, bytes32 inferenceId, bytes32 answerDigest)`,

@@ -6,13 +6,9 @@ import {IAttesterRegistry} from "../../contracts/interfaces/IAttesterRegistry.so
 import {IBondVault} from "../../contracts/interfaces/IBondVault.sol";
 import {IInferenceEscrow} from "../../contracts/interfaces/IInferenceEscrow.sol";
 import {IInferenceLedger} from "../../contracts/interfaces/IInferenceLedger.sol";
-import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
-import {IVerifierRouter} from "../../contracts/interfaces/IVerifierRouter.sol";
-import {InferenceLedger} from "../../contracts/ledger/InferenceLedger.sol";
 import {FeeOnTransferToken} from "../../contracts/mocks/FeeOnTransferToken.sol";
 import {HostileBondReceiver} from "../../contracts/mocks/HostileBondReceiver.sol";
 import {TestUSDC} from "../../contracts/mocks/TestUSDC.sol";
-import {InferenceEscrow} from "../../contracts/payments/InferenceEscrow.sol";
 import {Answer, RecordState, Route, VerificationLevel} from "../../contracts/types/InferenceTypes.sol";
 import {RevocationReason} from "../../contracts/types/ModelTypes.sol";
 import {LedgerFixture} from "../utils/LedgerFixture.sol";
@@ -43,27 +39,8 @@ abstract contract BondFixture is LedgerFixture {
     /// @dev Replaces the vault, ledger and escrow with new ones (same registries) whose minimum lock is
     /// `minimumLock`, and bonds node 1 with `bond` of ETH there.
     function _redeploy(uint256 minimumLock, uint256 bond) internal {
-        bonds = new BondVault(IAttesterRegistry(address(attesters)), minimumLock, UNBONDING_PERIOD, FEE_SINK);
-        ledger = new InferenceLedger(
-            IModelRegistry(address(registry)),
-            IAttesterRegistry(address(attesters)),
-            IVerifierRouter(address(router)),
-            IBondVault(address(bonds)),
-            CHALLENGE_WINDOW,
-            SETTLEMENT_WINDOW,
-            3600
-        );
-        escrow = new InferenceEscrow(IInferenceLedger(address(ledger)));
-        bonds.bind(address(ledger), address(escrow));
+        _deployBondedLedger(minimumLock);
         _depositEth(NODE, bond);
-    }
-
-    /// @dev Registers the node key with private key `key`, operated by `operator`, with the key's consent.
-    function _registerNodeFor(uint256 key, address operator) internal returns (uint32 nodeId) {
-        address node = vm.addr(key);
-        bytes memory consent = _sign(key, attesters.nodeKeyConsentTypedDataHash(node, operator));
-        vm.prank(operator);
-        nodeId = attesters.registerNode(node, consent);
     }
 
     function _depositEth(uint32 nodeId, uint256 amount) internal {

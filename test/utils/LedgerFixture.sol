@@ -51,18 +51,7 @@ abstract contract LedgerFixture is ProoflineTest {
         registry = new ModelRegistry(address(manager));
         attesters = new AttesterRegistry(address(manager), IModelRegistry(address(registry)), HEARTBEAT_TTL);
         router = new VerifierRouter(address(manager), IModelRegistry(address(registry)));
-        bonds = new BondVault(IAttesterRegistry(address(attesters)), MINIMUM_LOCK, UNBONDING_PERIOD, FEE_SINK);
-        ledger = new InferenceLedger(
-            IModelRegistry(address(registry)),
-            IAttesterRegistry(address(attesters)),
-            IVerifierRouter(address(router)),
-            IBondVault(address(bonds)),
-            CHALLENGE_WINDOW,
-            SETTLEMENT_WINDOW,
-            3600
-        );
-        escrow = new InferenceEscrow(IInferenceLedger(address(ledger)));
-        bonds.bind(address(ledger), address(escrow));
+        _deployBondedLedger(MINIMUM_LOCK);
         bytes4[] memory trust = new bytes4[](2);
         trust[0] = IAttesterRegistry.approveMeasurement.selector;
         trust[1] = IAttesterRegistry.registerEnclave.selector;
@@ -92,6 +81,23 @@ abstract contract LedgerFixture is ProoflineTest {
         _beat(PROXY_ENCLAVE_KEY);
     }
 
+    /// @dev Deploys a bond vault with minimum lock `minimumLock`, a ledger naming it (on the fixture's registries and
+    /// router) and an escrow for that ledger, and binds the vault to both: the fixture's, or a replacement for them.
+    function _deployBondedLedger(uint256 minimumLock) internal {
+        bonds = new BondVault(IAttesterRegistry(address(attesters)), minimumLock, UNBONDING_PERIOD, FEE_SINK);
+        ledger = new InferenceLedger(
+            IModelRegistry(address(registry)),
+            IAttesterRegistry(address(attesters)),
+            IVerifierRouter(address(router)),
+            IBondVault(address(bonds)),
+            CHALLENGE_WINDOW,
+            SETTLEMENT_WINDOW,
+            3600
+        );
+        escrow = new InferenceEscrow(IInferenceLedger(address(ledger)));
+        bonds.bind(address(ledger), address(escrow));
+    }
+
     function _artifact(string memory weights, uint16 major) private pure returns (ArtifactParams memory) {
         return
             ArtifactParams({
@@ -108,8 +114,15 @@ abstract contract LedgerFixture is ProoflineTest {
 
     /// @dev Registers the key with private key `key` as a node key operated by this contract, with its consent.
     function _registerNode(uint256 key) internal {
+        _registerNodeFor(key, address(this));
+    }
+
+    /// @dev Registers the node key with private key `key`, operated by `operator`, with the key's consent.
+    function _registerNodeFor(uint256 key, address operator) internal returns (uint32 nodeId) {
         address node = vm.addr(key);
-        attesters.registerNode(node, _sign(key, attesters.nodeKeyConsentTypedDataHash(node, address(this))));
+        bytes memory consent = _sign(key, attesters.nodeKeyConsentTypedDataHash(node, operator));
+        vm.prank(operator);
+        nodeId = attesters.registerNode(node, consent);
     }
 
     /// @dev Registers the enclave with private key `key`, running {MEASUREMENT}, bound to (`route`, `subject`).
