@@ -18,12 +18,14 @@ abstract contract EscrowFixture is LedgerFixture {
     function _deployEscrow() internal {
         _deployLedger();
         usdc = new TestUSDC(address(this));
-        vm.deal(address(this), 1e30);
-        // Enough bond for every paid claim the handler can make: up to 16 requests of at most 1e24, locked twice over.
+        // Enough bond for every paid claim the tests make (prices up to 1e24 in the handler, 1e26 in the fuzz tests),
+        // locked twice over; then 1e30 wei for the requests themselves.
+        vm.deal(address(this), 1e27);
         bonds.deposit{value: 1e27}(1, address(0), 1e27);
         usdc.mint(address(this), 1e27);
         usdc.approve(address(bonds), 1e27);
         bonds.deposit(1, address(usdc), 1e27);
+        vm.deal(address(this), 1e30);
     }
 
     function _open(bool eth, uint256 amount, VerificationLevel minLevel) internal returns (uint256 requestId) {
