@@ -12,7 +12,7 @@ import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {RequestRefLib} from "../libraries/RequestRefLib.sol";
 import {TimeLib} from "../libraries/TimeLib.sol";
-import {InferenceRecord, RecordState, Route} from "../types/InferenceTypes.sol";
+import {InferenceRecord, RecordState} from "../types/InferenceTypes.sol";
 import {Artifact} from "../types/ModelTypes.sol";
 
 /// @title BondVault
@@ -383,8 +383,8 @@ contract BondVault is IBondVault, ReentrancyGuard {
     /// alone, an operator could revoke its own artifact and then hand the model to a fresh account before anyone
     /// slashes, and have the lock released.
     function _operatorPublishes(bytes32 inferenceId, uint32 nodeId) private view returns (bool) {
+        // Only a Local record can be rejected because its artifact was revoked, so the subject is an artifact.
         InferenceRecord memory record = _ledger.getRecord(inferenceId);
-        if (record.route != Route.Local) return false;
         IModelRegistry registry = IModelRegistry(_ledger.modelRegistry());
         Artifact memory artifact = registry.getArtifact(record.subject);
         address operator = ATTESTERS.getNode(nodeId).operator;

@@ -238,6 +238,8 @@ describe("Construction: every deployable refuses arguments that would leave it u
       await expect(bonds.lockRequirement(1n, ZeroHash)).to.be.revertedWithCustomError(bonds, "VaultNotBound");
       await expect(bonds.bind(ledger, escrow)).to.emit(bonds, "VaultBound").withArgs(ledger, escrow);
       expect(await bonds.bound()).to.deep.equal([ledger, escrow]);
+      expect([await bonds.minimumLock(), await bonds.feeDestination()]).to.deep.equal([MINIMUM_LOCK, FEES]);
+      expect(await bonds.UNBONDING_PERIOD()).to.equal(UNBONDING_PERIOD);
       await expect(bonds.bind(ledger, escrow))
         .to.be.revertedWithCustomError(bonds, "VaultBindingRefused")
         .withArgs((await ethers.getSigners())[0].address);
