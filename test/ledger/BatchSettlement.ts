@@ -348,22 +348,26 @@ describe("Settling many records from one batch in one call (settleManyFromBatch)
     return scenario.ledger.settleManyFromBatch(enclave, batch.round, inferenceIds, answerDigests, proof, proofFlags);
   };
 
+  /** How many records `settleManyFromBatch` of all of `batch` would settle now (a static call). */
+  const settledBy = (scenario: Awaited<ReturnType<typeof load>>, batch: SettlementBatch) => {
+    const { inferenceIds, answerDigests, proof, proofFlags } = batch.multiProof();
+    const enclave = scenario.signers.enclave.address;
+    return scenario.ledger.settleManyFromBatch.staticCall(
+      enclave,
+      batch.round,
+      inferenceIds,
+      answerDigests,
+      proof,
+      proofFlags,
+    );
+  };
+
   it("settles every listed record with one multiproof, each with its own events, and returns how many", async () => {
     const scenario = await load();
     const { ledger, signers, answers, commit } = scenario;
     const list = await answers(9);
     const batch = await commit(list);
-    const { inferenceIds, answerDigests, proof, proofFlags } = batch.multiProof();
-    expect(
-      await ledger.settleManyFromBatch.staticCall(
-        signers.enclave.address,
-        batch.round,
-        inferenceIds,
-        answerDigests,
-        proof,
-        proofFlags,
-      ),
-    ).to.equal(9n);
+    expect(await settledBy(scenario, batch)).to.equal(9n);
     const tx = settleMany(scenario, batch);
     for (const answer of list) {
       await expect(tx)
@@ -402,29 +406,10 @@ describe("Settling many records from one batch in one call (settleManyFromBatch)
       list[2].inferenceId,
       batch.proof(list[2].inferenceId),
     );
-    const { inferenceIds, answerDigests, proof, proofFlags } = batch.multiProof();
-    expect(
-      await ledger.settleManyFromBatch.staticCall(
-        signers.enclave.address,
-        batch.round,
-        inferenceIds,
-        answerDigests,
-        proof,
-        proofFlags,
-      ),
-    ).to.equal(3n);
+    expect(await settledBy(scenario, batch)).to.equal(3n);
     await expect(settleMany(scenario, batch)).to.not.emit(ledger, "InferenceRejected");
     // Every leaf is used: a second call settles nothing and changes nothing.
-    expect(
-      await ledger.settleManyFromBatch.staticCall(
-        signers.enclave.address,
-        batch.round,
-        inferenceIds,
-        answerDigests,
-        proof,
-        proofFlags,
-      ),
-    ).to.equal(0n);
+    expect(await settledBy(scenario, batch)).to.equal(0n);
   });
 
   it("skips records past their deadline and records whose artifact was revoked", async () => {
