@@ -210,9 +210,26 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
     setNextBlockTimestamp: async (timestamp: bigint | number): Promise<void> => {
       await provider.request({ method: "evm_setNextBlockTimestamp", params: [`0x${BigInt(timestamp).toString(16)}`] });
     },
+    /**
+     * Sets the next block's timestamp `seconds` after the latest block's and returns it. A node that also mines on an
+     * interval (the local network's `hardhat node`, anvil) can mine a block between the read and the write, which the
+     * node then refuses as a timestamp not after its previous block's: the read and the write are tried again.
+     */
+    setNextAfterLatest: async (seconds: bigint | number): Promise<bigint> => {
+      for (let attempt = 1; ; attempt += 1) {
+        const timestamp = BigInt(await time.latest()) + BigInt(seconds);
+        try {
+          await time.setNextBlockTimestamp(timestamp);
+          return timestamp;
+        } catch (error) {
+          const raced = /previous block'?s timestamp/i.test(String((error as Error).message));
+          if (!raced || attempt === 5) throw error;
+        }
+      }
+    },
     /** Mines a block `seconds` after the latest one; returns its timestamp. */
     increase: async (seconds: bigint | number): Promise<number> => {
-      await time.setNextBlockTimestamp(BigInt(await time.latest()) + BigInt(seconds));
+      await time.setNextAfterLatest(seconds);
       await provider.request({ method: "hardhat_mine", params: ["0x1", "0x1"] });
       return time.latest();
     },
@@ -291,8 +308,9 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
 
   /** A fresh heartbeat of enclave key `signer` (anyone may relay it), in the next block. */
   const beat = async (signer: Signer) => {
-    const timestamp = BigInt(await time.latest()) + 1n;
-    await time.setNextBlockTimestamp(timestamp);
+    // Signed for the next block's time: later than any heartbeat before it, and not in the future when it lands (an
+    // interval block mined in between only makes the heartbeat's own block later).
+    const timestamp = await time.setNextAfterLatest(1);
     const signature = await signHeartbeat(signer, attestersDomain, timestamp);
     await attesters.heartbeat(await signer.getAddress(), timestamp, signature);
   };

@@ -7,7 +7,17 @@ cd "$(dirname -- "$0")/.."
 LOG_DIR=$(mktemp -d)
 trap 'rm -rf "$LOG_DIR"' EXIT
 
-gate() { printf '\n==> %s\n' "$1"; }
+STARTED=$(date +%s)
+GATE_STARTED=$STARTED
+GATE_NAME=""
+# Each gate prints how long the one before it took, and the end prints every gate's time: CI's budget is visible.
+gate() {
+  now=$(date +%s)
+  [ -z "$GATE_NAME" ] || printf '%4ss  %s\n' "$((now - GATE_STARTED))" "$GATE_NAME" >>"$LOG_DIR/times"
+  GATE_STARTED=$now
+  GATE_NAME=$1
+  printf '\n==> %s  (at %ss)\n' "$1" "$((now - STARTED))"
+}
 
 gate "format: prettier --check (Solidity through prettier-plugin-solidity)"
 prettier --check --log-level warn .
@@ -63,3 +73,8 @@ fi
 
 echo
 echo "$passed passed, 0 failed"
+gate "done"
+echo
+echo "time per gate:"
+cat "$LOG_DIR/times"
+echo "total: $(($(date +%s) - STARTED))s"
