@@ -377,7 +377,7 @@ contract BondVaultInvariantTest is BondFixture {
     BondHandler internal handler;
 
     function setUp() public {
-        handler = new BondHandler();
+        handler = BondHandler(_deployArtifact("BondVault.invariant.t.sol:BondHandler", ""));
         (bonds, ledger, escrow, usdc) = handler.contracts();
     }
 

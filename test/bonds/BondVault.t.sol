@@ -253,11 +253,8 @@ contract BondVaultTest is BondFixture {
     // ---------------------------------------------------------------------------------------------------------------
 
     function test_lock_revertsVaultNotBound() public {
-        BondVault unbound = new BondVault(
-            IAttesterRegistry(address(attesters)),
-            MINIMUM_LOCK,
-            UNBONDING_PERIOD,
-            FEE_SINK
+        BondVault unbound = BondVault(
+            _deployArtifact("BondVault.sol:BondVault", abi.encode(attesters, MINIMUM_LOCK, UNBONDING_PERIOD, FEE_SINK))
         );
         bytes32 inferenceId = _unpaid(NODE_KEY, "unbound", VerificationLevel.TEE).inferenceId;
         vm.expectRevert(IBondVault.VaultNotBound.selector);

@@ -192,7 +192,7 @@ contract InferenceLedgerInvariantTest is LedgerFixture {
     LedgerHandler internal handler;
 
     function setUp() public {
-        handler = new LedgerHandler();
+        handler = LedgerHandler(_deployArtifact("InferenceLedger.invariant.t.sol:LedgerHandler", ""));
         ledger = handler.deployedLedger();
         attesters = AttesterRegistry(ledger.attesterRegistry());
     }

@@ -114,7 +114,7 @@ contract TwinMarketInvariantTest is MarketFixture {
     MarketHandler internal handler;
 
     function setUp() public {
-        handler = new MarketHandler();
+        handler = MarketHandler(_deployArtifact("TwinMarket.invariant.t.sol:MarketHandler", ""));
         market = handler.deployed();
     }
 

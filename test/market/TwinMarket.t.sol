@@ -18,8 +18,10 @@ abstract contract MarketFixture is ProoflineTest {
 
     function _deployMarket(uint64 protocolFee, uint64 subjectFee) internal {
         vm.warp(1_700_000_000);
-        manager = new AccessManager(address(this));
-        market = new TwinMarket(address(manager), DESTINATION, protocolFee, subjectFee);
+        manager = AccessManager(_deployArtifact("AccessManager.sol:AccessManager", abi.encode(address(this))));
+        market = TwinMarket(
+            _deployArtifact("TwinMarket.sol:TwinMarket", abi.encode(manager, DESTINATION, protocolFee, subjectFee))
+        );
         bytes4[] memory feeFunctions = new bytes4[](4);
         feeFunctions[0] = ITwinMarket.setFee.selector;
         feeFunctions[1] = ITwinMarket.queueFeeDestination.selector;

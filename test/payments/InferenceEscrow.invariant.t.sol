@@ -213,7 +213,7 @@ contract InferenceEscrowInvariantTest is EscrowFixture {
     EscrowHandler internal handler;
 
     function setUp() public {
-        handler = new EscrowHandler();
+        handler = EscrowHandler(_deployArtifact("InferenceEscrow.invariant.t.sol:EscrowHandler", ""));
         (escrow, usdc, ) = handler.contracts();
     }
 

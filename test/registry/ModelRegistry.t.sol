@@ -130,8 +130,8 @@ contract ModelRegistryFuzzTest is ProoflineTest {
     address internal constant OTHER = address(0xB0B);
 
     function setUp() public {
-        manager = new AccessManager(address(this));
-        registry = new ModelRegistry(address(manager));
+        manager = AccessManager(_deployArtifact("AccessManager.sol:AccessManager", abi.encode(address(this))));
+        registry = ModelRegistry(_deployArtifact("ModelRegistry.sol:ModelRegistry", abi.encode(manager)));
         bytes4[] memory selectors = new bytes4[](1);
         selectors[0] = IModelRegistry.guardianRevokeArtifact.selector;
         manager.setTargetFunctionRole(address(registry), selectors, Roles.GUARDIAN);

@@ -5,10 +5,7 @@ import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManage
 
 import {BondVault} from "../../contracts/bonds/BondVault.sol";
 import {IAttesterRegistry} from "../../contracts/interfaces/IAttesterRegistry.sol";
-import {IBondVault} from "../../contracts/interfaces/IBondVault.sol";
-import {IInferenceLedger} from "../../contracts/interfaces/IInferenceLedger.sol";
 import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
-import {IVerifierRouter} from "../../contracts/interfaces/IVerifierRouter.sol";
 import {InferenceLedger} from "../../contracts/ledger/InferenceLedger.sol";
 import {InferenceEscrow} from "../../contracts/payments/InferenceEscrow.sol";
 import {ModelRegistry} from "../../contracts/registry/ModelRegistry.sol";
@@ -47,10 +44,12 @@ abstract contract LedgerFixture is ProoflineTest {
 
     function _deployLedger() internal {
         vm.warp(1_700_000_000);
-        manager = new AccessManager(address(this));
-        registry = new ModelRegistry(address(manager));
-        attesters = new AttesterRegistry(address(manager), IModelRegistry(address(registry)), HEARTBEAT_TTL);
-        router = new VerifierRouter(address(manager), IModelRegistry(address(registry)));
+        manager = AccessManager(_deployArtifact("AccessManager.sol:AccessManager", abi.encode(address(this))));
+        registry = ModelRegistry(_deployArtifact("ModelRegistry.sol:ModelRegistry", abi.encode(manager)));
+        attesters = AttesterRegistry(
+            _deployArtifact("AttesterRegistry.sol:AttesterRegistry", abi.encode(manager, registry, HEARTBEAT_TTL))
+        );
+        router = VerifierRouter(_deployArtifact("VerifierRouter.sol:VerifierRouter", abi.encode(manager, registry)));
         _deployBondedLedger(MINIMUM_LOCK);
         bytes4[] memory trust = new bytes4[](2);
         trust[0] = IAttesterRegistry.approveMeasurement.selector;
@@ -84,17 +83,20 @@ abstract contract LedgerFixture is ProoflineTest {
     /// @dev Deploys a bond vault with minimum lock `minimumLock`, a ledger naming it (on the fixture's registries and
     /// router) and an escrow for that ledger, and binds the vault to both: the fixture's, or a replacement for them.
     function _deployBondedLedger(uint256 minimumLock) internal {
-        bonds = new BondVault(IAttesterRegistry(address(attesters)), minimumLock, UNBONDING_PERIOD, FEE_SINK);
-        ledger = new InferenceLedger(
-            IModelRegistry(address(registry)),
-            IAttesterRegistry(address(attesters)),
-            IVerifierRouter(address(router)),
-            IBondVault(address(bonds)),
+        bonds = BondVault(
+            _deployArtifact("BondVault.sol:BondVault", abi.encode(attesters, minimumLock, UNBONDING_PERIOD, FEE_SINK))
+        );
+        bytes memory ledgerArgs = abi.encode(
+            registry,
+            attesters,
+            router,
+            bonds,
             CHALLENGE_WINDOW,
             SETTLEMENT_WINDOW,
-            3600
+            uint40(3600)
         );
-        escrow = new InferenceEscrow(IInferenceLedger(address(ledger)));
+        ledger = InferenceLedger(_deployArtifact("InferenceLedger.sol:InferenceLedger", ledgerArgs));
+        escrow = InferenceEscrow(_deployArtifact("InferenceEscrow.sol:InferenceEscrow", abi.encode(ledger)));
         bonds.bind(address(ledger), address(escrow));
     }
 
