@@ -18,7 +18,7 @@ import {
 } from "../src/commitments.js";
 import { RefundReason, RequestStatus } from "../src/escrow.js";
 import { Level, Route } from "../src/ledger.js";
-import { queryInRanges } from "../src/logs.js";
+import { headBlock, queryInRanges } from "../src/logs.js";
 import { buildTrail, TrailError, type Trail, type TrailContracts } from "../src/trail.js";
 import type { BondVault, InferenceEscrow } from "../src/typechain/index.js";
 
@@ -116,7 +116,7 @@ export class PanelData {
 
   /** The latest block number (the panel's live updates follow it). */
   async head(): Promise<number> {
-    return this.provider.getBlockNumber();
+    return headBlock(this.provider);
   }
 
   /** `make()` once per block for `key`. */

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 
 import { Contract, type ContractRunner, type Provider } from "ethers";
 
-import { queryInRanges } from "./logs.js";
+import { headBlock, queryInRanges } from "./logs.js";
 import { RoleWiring, Roles, roleName, type RoleName, type WiredContract } from "./roles.js";
 import { selectors } from "./selectors.js";
 
@@ -146,7 +146,7 @@ export async function readRoles(
   fromBlock = 0,
 ): Promise<RoleReport> {
   const manager = new Contract(accessManager, ACCESS_MANAGER_ABI, runner);
-  const toBlock = await runner.provider!.getBlockNumber();
+  const toBlock = await headBlock(runner.provider!);
   const grants = await queryInRanges(
     (from, to) => manager.queryFilter(manager.filters.RoleGranted(), from, to),
     fromBlock,

@@ -19,7 +19,7 @@ import { RejectionReason } from "./constants.js";
 import { sourcedDataSigner } from "./dataSources.js";
 import { RefundReason } from "./escrow.js";
 import { Level, RecordState, Route, attesterRegistryDomain } from "./ledger.js";
-import { queryInRanges } from "./logs.js";
+import { headBlock, queryInRanges } from "./logs.js";
 import { ArtifactStatus } from "./registry.js";
 
 /**
@@ -236,7 +236,7 @@ export async function buildTrail(
     return { block: log.blockNumber, time: times.get(log.blockNumber)!, tx: log.transactionHash };
   };
   // Every search covers the same blocks, and is split whenever the endpoint refuses its range (src/logs.ts).
-  const toBlock = await provider.getBlockNumber();
+  const toBlock = await headBlock(provider);
   const events = <T>(query: (from: number, to: number) => Promise<T[]>) => queryInRanges(query, fromBlock, toBlock);
 
   const [answered] = await events((from, to) => ledger.queryFilter(ledger.filters.Answered(inferenceId), from, to));

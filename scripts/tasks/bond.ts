@@ -21,6 +21,7 @@ import { ETH_ASSET, bondAmountText, bondAssetOf, nodeBonds, type BondAsset } fro
 import { findDeployed } from "../../src/deployments.js";
 import { LockStatus } from "../../src/constants.js";
 import { RecordState } from "../../src/ledger.js";
+import { headBlock } from "../../src/logs.js";
 import { Proofline, type DeploymentArgs } from "./lib/context.js";
 import { fail, taskAction } from "./lib/failure.js";
 import { address, at, duration, inferenceId as parseInferenceId, whole } from "./lib/parse.js";
@@ -110,7 +111,7 @@ async function operatorSigner(ctx: Proofline, spec: string, operator: string): P
 
 /** ETH and every asset anyone deposited for the node (its deposit events since the deployment). */
 async function depositedAssets(ctx: Proofline, nodeId: bigint): Promise<Asset[]> {
-  const latest = await ctx.ethers.provider.getBlockNumber();
+  const latest = await headBlock(ctx.ethers.provider);
   return (await nodeBonds(await ctx.bonds(), nodeId, ctx.startBlock, latest)).map((bond) => bond.asset);
 }
 

@@ -1,6 +1,9 @@
 import { expect } from "chai";
 
-import { queryInRanges } from "../../src/logs.js";
+import { JsonRpcProvider, type JsonRpcPayload, type JsonRpcResult } from "ethers";
+import { network } from "hardhat";
+
+import { headBlock, queryInRanges } from "../../src/logs.js";
 
 /** An endpoint holding one log per block that refuses ranges wider than `limit` blocks, counting the calls. */
 function limitedEndpoint(limit: number, brokenBlock?: number) {
@@ -40,5 +43,28 @@ describe("log searches over ranges an endpoint refuses (src/logs.ts)", () => {
     expect(String(failure)).to.include("node down");
     // Depth first: it gives up after about two calls per halving, not after scanning every block.
     expect(endpoint.calls.length).to.be.lessThan(2 * 18 + 2);
+  });
+});
+
+describe("the chain's head for a search (src/logs.ts headBlock)", () => {
+  it("reads the endpoint's latest block even while ethers still shares an older getBlockNumber answer", async () => {
+    const { ethers } = await network.create();
+    // A provider over the simulated chain whose requests go through ethers' shared-request cache.
+    const cached = new (class extends JsonRpcProvider {
+      override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+        const payloads = Array.isArray(payload) ? payload : [payload];
+        return Promise.all(
+          payloads.map(async ({ id, method, params }) => ({
+            id,
+            result: await ethers.provider.send(method, params as unknown[]),
+          })),
+        );
+      }
+    })(undefined, 31337, { staticNetwork: true, cacheTimeout: 60_000 });
+    const before = await cached.getBlockNumber();
+    await ethers.provider.send("hardhat_mine", ["0x5"]);
+    expect(await cached.getBlockNumber()).to.equal(before, "ethers shares the earlier answer");
+    expect(await headBlock(cached)).to.equal(before + 5);
+    cached.destroy();
   });
 });
