@@ -18,6 +18,12 @@ export const SOLC_VERSION = "0.8.30";
 /** Deep fuzzing: set by `npm run test:deep`; CI keeps the faster settings below. */
 const DEEP = process.env.PROOFLINE_DEEP === "1";
 const SOLC_PATH = require.resolve("solc/soljson.js");
+/**
+ * Mocha files in two worker processes: `npm test` sets PROOFLINE_PARALLEL=1 (tooling/test.sh). Most mocha time is spent
+ * waiting on the chains, nodes and browsers the tests start, so two files at once nearly halve it on two cores. Off by
+ * default, so `.only` and a debugger work when running one file.
+ */
+const PARALLEL_MOCHA = process.env.PROOFLINE_PARALLEL === "1";
 
 /**
  * viaIR: the ledger's record and answer structs need the IR pipeline's stack handling, and it produces the cheaper
@@ -114,6 +120,7 @@ export default defineConfig({
       fuzz: { runs: DEEP ? 10_000 : 256 },
       invariant: { runs: DEEP ? 256 : 64, depth: DEEP ? 64 : 32, failOnRevert: false },
     },
+    mocha: PARALLEL_MOCHA ? { parallel: true, jobs: 2 } : {},
   },
   networks: {
     default: {

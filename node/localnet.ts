@@ -62,6 +62,8 @@ export interface LocalnetOptions {
   recordFile?: string;
   /** Passed to `startChain` (coverage runs only). */
   chainOptions?: ChainOptions;
+  /** Seconds per settlement round (default {@link LOCAL_ROUND_SECONDS}); tests that wait for rounds shorten it. */
+  roundSeconds?: number;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -208,7 +210,7 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
     const started = Date.now();
     const provider = httpProvider(rpcUrl);
     const parameters = readParameterFile("default");
-    parameters.InferenceLedger = { ...parameters.InferenceLedger, roundDuration: LOCAL_ROUND_SECONDS };
+    parameters.InferenceLedger = { ...parameters.InferenceLedger, roundDuration: options.roundSeconds ?? LOCAL_ROUND_SECONDS };
     const deployment = await deployProofline({ provider }, { parameters });
     const spamArtifact = await addSpamFilter(deployment, new BrowserProvider(provider));
     // The spam filter's trust delay aged the other development enclaves' heartbeats: they beat again.

@@ -2,7 +2,7 @@
  * The node service's bond (node/bonds.ts, node/service.ts): each paid answer above Vanilla locks the node's bond
  * before it is recorded and gives it back once settled and paid; a node whose free bond cannot cover the lock refuses
  * the request with 503 before any payment, so the client is never charged for an answer the node cannot bond.
- * (A node killed between its lock and its answer is test/node/NodeService.ts's "after lock" case.)
+ * (A node killed between its lock and its answer is test/utils/nodeServiceSuite.ts's "after lock" case.)
  */
 import { expect } from "chai";
 import { x402Client } from "@x402/core/client";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import { freePort, testChainOptions } from "../utils/hardhatNode.js";
+import { freePort, testChainOptions } from "./hardhatNode.js";
 import { JsonRpcProvider, Wallet } from "ethers";
 
 import { startLocalnet, devWallet, type Localnet } from "../../node/localnet.js";
@@ -96,9 +96,10 @@ class NodeProcess {
  * The node service end to end, as an operator runs it and a client pays it: a real chain process (Hardhat's node and
  * Foundry's anvil), the node as its own process over HTTP, x402 payments into the escrow, a real Groth16 proof and a
  * batched TEE settlement by a development enclave, release to the operator and refund to the requester; and the node
- * killed with SIGKILL at each step of a job, then restarted, finishing every paid request.
+ * killed with SIGKILL at each step of a job, then restarted, finishing every paid request. One file per chain
+ * (test/node/NodeService.hardhat.ts, NodeService.anvil.ts), so parallel test workers run the two at once.
  */
-for (const kind of ["hardhat", "anvil"] as ChainKind[]) {
+export function nodeServiceSuite(kind: ChainKind): void {
   describe(`node service over HTTP with x402 payments (${kind})`, function () {
     this.timeout(300_000);
     let localnet: Localnet;
@@ -140,6 +141,8 @@ for (const kind of ["hardhat", "anvil"] as ChainKind[]) {
         port: await freePort(),
         recordFile,
         chainOptions: testChainOptions,
+        // One batch per enclave per round: a TEE answer that misses this round's waits for the next one.
+        roundSeconds: 5,
       });
       provider = new JsonRpcProvider(localnet.record.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 100 });
       const port = await freePort();

@@ -1,0 +1,3 @@
+import { nodeServiceSuite } from "../utils/nodeServiceSuite.js";
+
+nodeServiceSuite("hardhat");
