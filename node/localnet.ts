@@ -210,7 +210,10 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
     const started = Date.now();
     const provider = httpProvider(rpcUrl);
     const parameters = readParameterFile("default");
-    parameters.InferenceLedger = { ...parameters.InferenceLedger, roundDuration: options.roundSeconds ?? LOCAL_ROUND_SECONDS };
+    parameters.InferenceLedger = {
+      ...parameters.InferenceLedger,
+      roundDuration: options.roundSeconds ?? LOCAL_ROUND_SECONDS,
+    };
     const deployment = await deployProofline({ provider }, { parameters });
     const spamArtifact = await addSpamFilter(deployment, new BrowserProvider(provider));
     // The spam filter's trust delay aged the other development enclaves' heartbeats: they beat again.
