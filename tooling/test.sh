@@ -42,17 +42,17 @@ gate "types: tsc --noEmit"
 tsc --noEmit
 
 # The demo and the benchmark run on the ordinary build, before the coverage run replaces it with an instrumented one
-# (so nothing is compiled twice).
+# (so nothing is compiled twice). `--no-compile`: `hardhat run` would otherwise build the Solidity tests as well.
 gate "demo: the README's main command tells the story through a running node, every step checked (and the contract and twin market stories)"
 node --import tsx scripts/node-demo.ts >"$LOG_DIR/node-demo.log" 2>&1 || { cat "$LOG_DIR/node-demo.log"; exit 1; }
 tail -n 1 "$LOG_DIR/node-demo.log"
-hardhat run scripts/demo.ts >"$LOG_DIR/demo.log" 2>&1 || { cat "$LOG_DIR/demo.log"; exit 1; }
+hardhat run --no-compile scripts/demo.ts >"$LOG_DIR/demo.log" 2>&1 || { cat "$LOG_DIR/demo.log"; exit 1; }
 tail -n 1 "$LOG_DIR/demo.log"
-hardhat run scripts/market-demo.ts >"$LOG_DIR/market-demo.log" 2>&1 || { cat "$LOG_DIR/market-demo.log"; exit 1; }
+hardhat run --no-compile scripts/market-demo.ts >"$LOG_DIR/market-demo.log" 2>&1 || { cat "$LOG_DIR/market-demo.log"; exit 1; }
 tail -n 1 "$LOG_DIR/market-demo.log"
 
 gate "gas: benchmark against budgets and the committed gas-snapshot.json"
-BENCH_MODE=check hardhat run scripts/bench.ts
+BENCH_MODE=check hardhat run --no-compile scripts/bench.ts
 
 gate "browser: Debian's Chromium for the review panel's tests (installed with apt-get when missing)"
 sh tooling/chromium.sh
