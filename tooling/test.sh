@@ -26,7 +26,7 @@ echo "all files formatted"
 gate "lint: solhint, zero warnings"
 sh tooling/lint.sh
 
-gate "zk: committed circuit wasm, verification key and verifier match the committed proving key"
+gate "zk: committed wasm and proving key belong to the circuit source and phase-1 file; verification key and verifier to the key"
 sh tooling/zk-build.sh check
 
 # The contracts only: the Solidity tests are compiled once, by the coverage run below (whose warnings are checked there).

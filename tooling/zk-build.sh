@@ -3,7 +3,8 @@
 # runs a LOCAL DEVELOPMENT trusted setup with snarkjs, and exports the Groth16 Solidity verifier into contracts/.
 #
 #   npm run zk:build            # rebuild everything (a fresh random setup: the proving key and verifier change)
-#   npm run zk:check            # check the committed wasm, verification key and verifier against the committed key
+#   npm run zk:check            # check the committed build: the wasm and the proving key against the circuit
+#                               # source and the phase-1 file, the verification key and verifier against the key
 #
 # THE SETUP IS NOT A TRUSTED CEREMONY. Phase 1 (powers of tau) and phase 2 are generated here from this machine's
 # randomness by one party, who could forge proofs if the randomness leaked. circuits/README.md says how to swap in a
@@ -14,12 +15,19 @@
 #   circuits/<dir>/build/<name>.zkey            Groth16 proving key (contains the verification key)
 #   circuits/<dir>/build/verification_key.json  the verification key, for off-chain checks
 #   contracts/verification/zk/<Contract>.sol    the on-chain verifier, generated from the proving key
-# Intermediate files (r1cs, symbols, powers of tau) go to build-zk/, which is not committed.
+#   circuits/phase1/pot<POWER>_final.ptau        the phase-1 (powers of tau) file every proving key is made from
+# Intermediate files (r1cs, symbols) go to build-zk/, which is not committed.
+#
+# `check` proves each committed proving key belongs to its committed circuit source: it compiles the circuit to its
+# constraint system (r1cs) and runs `snarkjs zkey verify r1cs phase1 zkey`, which recomputes the key's circuit-specific
+# part from the constraints and the phase-1 powers and checks the key's contributions. A key made for another circuit,
+# or edited, fails.
 set -eu
 cd "$(dirname -- "$0")/.."
 
 MODE=${1:-build}
 POWER=12 # 2^12 = 4096 constraints, enough for the risk scorer's 2,281
+PTAU="circuits/phase1/pot${POWER}_final.ptau"
 
 # circuit directory | circom file stem | verifier contract name
 CIRCUITS="risk-scorer risk_scorer RiskScorerVerifier"
@@ -39,7 +47,8 @@ export_verifier() { # zkey contract out
 
 setup_ptau() { # out
   [ -f "$1" ] && return 0
-  echo "zk: powers of tau 2^$POWER (development only; about two minutes)"
+  echo "zk: powers of tau 2^$POWER (development only; about two minutes), into $1: commit it"
+  mkdir -p "$(dirname -- "$1")" build-zk
   snarkjs powersoftau new bn128 "$POWER" build-zk/pot_0.ptau >/dev/null
   snarkjs powersoftau contribute build-zk/pot_0.ptau build-zk/pot_1.ptau --name=proofline-dev \
     -e="$(od -An -N64 -tx1 /dev/urandom | tr -d ' \n')" >/dev/null
@@ -58,12 +67,12 @@ while [ $# -ge 3 ]; do
     build)
       echo "zk: compiling circuits/$dir/$stem.circom"
       compile "$dir" "$stem" "build-zk/$dir"
-      setup_ptau build-zk/pot_final.ptau
+      setup_ptau "$PTAU"
       echo "zk: Groth16 setup for $stem (development only)"
-      snarkjs groth16 setup "build-zk/$dir/$stem.r1cs" build-zk/pot_final.ptau "build-zk/$dir/${stem}_0.zkey" >/dev/null
+      snarkjs groth16 setup "build-zk/$dir/$stem.r1cs" "$PTAU" "build-zk/$dir/${stem}_0.zkey" >/dev/null
       snarkjs zkey contribute "build-zk/$dir/${stem}_0.zkey" "build-zk/$dir/$stem.zkey" --name=proofline-dev \
         -e="$(od -An -N64 -tx1 /dev/urandom | tr -d ' \n')" >/dev/null
-      snarkjs zkey verify "build-zk/$dir/$stem.r1cs" build-zk/pot_final.ptau "build-zk/$dir/$stem.zkey" >/dev/null
+      snarkjs zkey verify "build-zk/$dir/$stem.r1cs" "$PTAU" "build-zk/$dir/$stem.zkey" >/dev/null
       mkdir -p "$out" contracts/verification/zk
       cp "build-zk/$dir/${stem}_js/$stem.wasm" "$out/$stem.wasm"
       cp "build-zk/$dir/$stem.zkey" "$out/$stem.zkey"
@@ -76,6 +85,14 @@ while [ $# -ge 3 ]; do
       compile "$dir" "$stem" "$tmp"
       cmp -s "$tmp/${stem}_js/$stem.wasm" "$out/$stem.wasm" ||
         { echo "zk: $out/$stem.wasm is not what circuits/$dir/$stem.circom compiles to" >&2; status=1; }
+      if [ ! -f "$PTAU" ]; then
+        echo "zk: $PTAU is missing: the proving keys cannot be checked against their circuits" >&2
+        status=1
+      elif ! snarkjs zkey verify "$tmp/$stem.r1cs" "$PTAU" "$out/$stem.zkey" >"$tmp/verify.log" 2>&1; then
+        tail -n 5 "$tmp/verify.log" >&2
+        echo "zk: $out/$stem.zkey is not a proving key of circuits/$dir/$stem.circom over $PTAU" >&2
+        status=1
+      fi
       snarkjs zkey export verificationkey "$out/$stem.zkey" "$tmp/vk.json" >/dev/null
       cmp -s "$tmp/vk.json" "$out/verification_key.json" ||
         { echo "zk: $out/verification_key.json does not match $out/$stem.zkey" >&2; status=1; }
@@ -83,7 +100,8 @@ while [ $# -ge 3 ]; do
       cmp -s "$tmp/verifier.sol" "$verifier" ||
         { echo "zk: $verifier does not match $out/$stem.zkey" >&2; status=1; }
       rm -rf "$tmp"
-      [ "$status" -eq 0 ] && echo "zk: $stem: wasm, verification key and verifier match the committed proving key"
+      [ "$status" -eq 0 ] &&
+        echo "zk: $stem: wasm and proving key match the circuit source and $PTAU; verification key and verifier match the key"
       ;;
     *)
       echo "usage: zk-build.sh [build|check]" >&2
