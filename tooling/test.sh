@@ -61,7 +61,18 @@ sh tooling/chromium.sh
 # Mocha runs its files in two worker processes (PROOFLINE_PARALLEL, hardhat.config.ts): most of its time is spent
 # waiting on chains, nodes and browsers it starts, so two at once nearly halve it on a 2-core machine.
 gate "tests: Solidity (unit, fuzz, invariant) and mocha (two workers), with coverage"
-PROOFLINE_PARALLEL=1 hardhat test --coverage 2>&1 | tee "$LOG_DIR/test.log"
+# Mocha hands its files to the workers in the order given: the slowest (each starts chains, nodes, browsers or a
+# project of its own) go first, so that none of them starts last and runs alone. Every other test file follows.
+SLOWEST="test/newcomer/Walkthrough.ts test/node/NodeService.anvil.ts test/node/NodeService.hardhat.ts
+test/package/ConsumerProject.ts test/panel/Panel.ts test/scripts/zkCheck.ts test/node/Localnet.ts
+test/deploy/BaseSepoliaRehearsal.ts test/node/prover.ts test/node/Ask.ts test/ledger/Zkml.ts test/node/Facilitator.ts"
+for file in $SLOWEST; do [ -f "$file" ] || { echo "tooling/test.sh lists $file, which does not exist" >&2; exit 1; }; done
+ordered=$(
+  printf '%s\n' $SLOWEST
+  find test -type f \( -name '*.ts' -o -name '*.t.sol' \) | sort | grep -vxF "$(printf '%s\n' $SLOWEST)"
+)
+# shellcheck disable=SC2086 # one argument per file (no file name has a space)
+PROOFLINE_PARALLEL=1 hardhat test --coverage $ordered 2>&1 | tee "$LOG_DIR/test.log"
 # `tee` hides the exit status of the test run; read it from the report instead.
 if grep -qE '^[[:space:]]*[0-9]+ failing' "$LOG_DIR/test.log"; then exit 1; fi
 # The Solidity tests' own compiler warnings (the contracts' were checked by the compile gate).
