@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {BondVault} from "../../contracts/bonds/BondVault.sol";
 import {IBondVault} from "../../contracts/interfaces/IBondVault.sol";
-import {IInferenceEscrow} from "../../contracts/interfaces/IInferenceEscrow.sol";
 import {IInferenceLedger} from "../../contracts/interfaces/IInferenceLedger.sol";
 import {InferenceLedger} from "../../contracts/ledger/InferenceLedger.sol";
 import {TestUSDC} from "../../contracts/mocks/TestUSDC.sol";
@@ -144,7 +143,14 @@ contract BondHandler is BondFixture {
         if (kind != 0) {
             bool eth = kind == 1;
             uint256 price = bound(priceSeed, 1, eth ? 2 ether : 200e6);
-            uint256 requestId = _open(eth, price, nodeId, multipleSeed % 7, answer_.route);
+            // Safe: below 7.
+            uint256 requestId = _openRequest(
+                eth ? ETH : address(usdc),
+                price,
+                nodeId,
+                uint16(multipleSeed % 7),
+                answer_.route
+            );
             answer_.inputCommitment = escrow.getRequest(requestId).inputCommitment;
             answer_.paymentRef = escrow.requestRef(requestId);
         }
@@ -334,39 +340,6 @@ contract BondHandler is BondFixture {
 
     function _enclaveKey(Answer memory answer_) private pure returns (uint256) {
         return answer_.route == Route.Local ? ENCLAVE_KEY : PROXY_ENCLAVE_KEY;
-    }
-
-    /// @dev Opens a request from {REQUESTER} for node `nodeId` at TEE on (`route`, 1).
-    function _open(
-        bool eth,
-        uint256 price,
-        uint32 nodeId,
-        uint256 bondMultiple,
-        Route route
-    ) private returns (uint256 requestId) {
-        IInferenceEscrow.RequestParams memory params = IInferenceEscrow.RequestParams({
-            asset: eth ? ETH : address(usdc),
-            amount: price,
-            route: route,
-            subject: 1,
-            minLevel: VerificationLevel.TEE,
-            nodeId: nodeId,
-            deadline: uint40(block.timestamp + 2 days),
-            inputCommitment: keccak256(abi.encode("request input", escrow.requestCount() + 1)),
-            salt: bytes32(0),
-            // Safe: below 7.
-            bondMultiple: uint16(bondMultiple)
-        });
-        if (eth) {
-            vm.deal(REQUESTER, price);
-            vm.prank(REQUESTER);
-            return escrow.open{value: price}(params);
-        }
-        usdc.mint(REQUESTER, price);
-        vm.startPrank(REQUESTER);
-        usdc.approve(address(escrow), price);
-        requestId = escrow.open(params);
-        vm.stopPrank();
     }
 }
 

@@ -76,10 +76,22 @@ abstract contract BondFixture is LedgerFixture {
         uint32 nodeId,
         uint16 bondMultiple
     ) internal returns (uint256 requestId) {
+        return _openRequest(asset, price, nodeId, bondMultiple, Route.Local);
+    }
+
+    /// @dev Opens a request from {REQUESTER} for node `nodeId` on subject 1 of `route` at TEE, paying `price` of
+    /// `asset`.
+    function _openRequest(
+        address asset,
+        uint256 price,
+        uint32 nodeId,
+        uint16 bondMultiple,
+        Route route
+    ) internal returns (uint256 requestId) {
         IInferenceEscrow.RequestParams memory params = IInferenceEscrow.RequestParams({
             asset: asset,
             amount: price,
-            route: Route.Local,
+            route: route,
             subject: 1,
             minLevel: VerificationLevel.TEE,
             nodeId: nodeId,
