@@ -15,7 +15,8 @@
  *    and refused the request otherwise, so it never takes money it cannot answer for.
  * 3. **Proving / Attesting.** In the background: the risk scorer is proven with Groth16 in worker threads and settled
  *    with `settleZk`; a TEE answer is attested by the DEVELOPMENT enclave (a plain key, no hardware) into this round's
- *    batch, whose Merkle root the enclave commits once per round, and settled from it.
+ *    batch, whose Merkle root the enclave commits once per round, and settled from it with every other pending member
+ *    in one `settleManyFromBatch`.
  * 4. **Settled -> Released**, the escrow pays the operator, who withdraws, and the lock goes back to the node's free
  *    bond; or, when the deadline passes unsettled, **Expired / Rejected -> Refunded** to the requester (a lock that was
  *    never answered is cancelled; one whose record missed its deadline stays for anyone to slash).
@@ -513,7 +514,7 @@ export class NodeService {
 
   /**
    * TEE answers: once per round the development enclave commits a batch of every attesting job not yet in one, then
-   * each is settled from it. A batch is stored before it is committed, so a restart commits or settles what a killed
+   * its members are settled from it in one call. A batch is stored before it is committed, so a restart commits or settles what a killed
    * node left. Answers that arrive after this round's batch wait for the next round (one batch per enclave per round).
    */
   private async commitBatches(): Promise<void> {
@@ -591,30 +592,69 @@ export class NodeService {
     this.log("heartbeat", { enclave: enclave.address, development: true });
   }
 
-  /** Settles every attesting job whose batch is committed. */
+  /**
+   * Settles the attesting jobs whose batch is committed: per batch, one `settleManyFromBatch` with one multiproof for
+   * every member still pending (a record settled another way meanwhile is skipped by the ledger, not a failure). A job
+   * the call did not settle (its artifact revoked, its deadline passed) records the failure and is tried again later.
+   */
   private async settleCommitted(enclave: string): Promise<void> {
     const ledger = this.ledger();
+    const byRound = new Map<number, Job[]>();
     for (const job of this.store.dueJobs(["Attesting"], { limit: MAX_BATCH * 2 })) {
       const round = this.store.batchOf(job.inferenceId!);
       const batch = round === undefined ? undefined : this.store.batch(round);
       if (batch === undefined || batch.commitTx === null) continue;
+      byRound.set(batch.round, [...(byRound.get(batch.round) ?? []), job]);
+    }
+    for (const [round, jobs] of byRound) {
+      const isSettled = async (job: Job) =>
+        Number((await withRetry("settlement", () => ledger.settlementOf(job.inferenceId!)))[0]) === RecordState.Settled;
       try {
-        const [state] = await ledger.settlementOf(job.inferenceId!);
-        if (Number(state) === RecordState.Settled) {
-          this.settled(job, "Attesting", "already settled", Level.TEE);
-          continue;
+        const pending: Job[] = [];
+        for (const job of jobs) {
+          if (await isSettled(job)) this.settled(job, "Attesting", "already settled", Level.TEE);
+          else pending.push(job);
         }
-        const members = batch.members.map((id) => {
-          const member = this.store.jobByInference(id)!;
-          return { inferenceId: id, answerDigest: answerDigestOf(member.answer as Answer) };
-        });
-        const tree = new SettlementBatch(this.config.addresses.ledger, BigInt(batch.round), members);
-        const receipt: TransactionReceipt = await this.sender.send(`settleFromBatch ${job.inferenceId}`, () =>
-          ledger.settleFromBatch(enclave, batch.round, job.inferenceId!, tree.proof(job.inferenceId!)),
+        if (pending.length === 0) continue;
+        const members = this.store.batch(round)!.members.map((id) => ({
+          inferenceId: id,
+          answerDigest: answerDigestOf(this.store.jobByInference(id)!.answer as Answer),
+        }));
+        const tree = new SettlementBatch(this.config.addresses.ledger, BigInt(round), members);
+        const many = tree.multiProof(pending.map((job) => job.inferenceId!));
+        const receipt: TransactionReceipt = await this.sender.send(
+          `settleManyFromBatch ${round} (${pending.length})`,
+          () =>
+            ledger.settleManyFromBatch(
+              enclave,
+              round,
+              many.inferenceIds,
+              many.answerDigests,
+              many.proof,
+              many.proofFlags,
+            ),
         );
-        this.settled(job, "Attesting", receipt.hash, Level.TEE);
+        const settledHere = new Set(
+          receipt.logs
+            .map((log) => ledger.interface.parseLog(log))
+            .filter((event) => event?.name === "InferenceSettled")
+            .map((event) => (event!.args.inferenceId as string).toLowerCase()),
+        );
+        for (const job of pending) {
+          if (settledHere.has(job.inferenceId!.toLowerCase())) this.settled(job, "Attesting", receipt.hash, Level.TEE);
+          else if (await isSettled(job)) this.settled(job, "Attesting", "already settled", Level.TEE);
+          else
+            this.store.recordFailure(
+              job.id,
+              "Attesting",
+              `settleManyFromBatch of round ${round} skipped it (past its deadline, or its artifact revoked)`,
+            );
+        }
       } catch (error) {
-        this.store.recordFailure(job.id, "Attesting", (error as Error).message.slice(0, 500));
+        const message = (error as Error).message.slice(0, 500);
+        for (const job of jobs) {
+          if (this.store.job(job.id)?.state === "Attesting") this.store.recordFailure(job.id, "Attesting", message);
+        }
       }
     }
   }

@@ -10,7 +10,8 @@
  *   rounds a TEE answer waited;
  * - proofs per second of the pool and the time per proof;
  * - gas per inference end to end, from the receipts: the escrow funding (x402 settlement), the answer, the settlement
- *   (settleZk; or settleFromBatch plus the batch commit shared by its members), the release, and the withdrawal share.
+ *   (settleZk; or the batch commit and settleManyFromBatch shared by its members), the release, and the withdrawal
+ *   share.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -203,13 +204,14 @@ try {
   const [zkGas, batchGas, fromBatchGas, releaseGas, withdrawGas] = [
     gasOf("settleZk "),
     gasOf("commitBatch "),
-    gasOf("settleFromBatch "),
+    gasOf("settleManyFromBatch "),
     gasOf("release "),
     gasOf("withdraw "),
   ];
-  const teeCount = BigInt(Math.max(1, fromBatchGas.length));
+  // A batch's commit and its settleManyFromBatch calls are shared by its members.
+  const teeCount = BigInt(Math.max(1, settledAfter.get("TEE")!.length));
   const perTee =
-    mean(funding) + mean(answerGas) + sum(batchGas) / teeCount + mean(fromBatchGas) + mean(releaseGas) + bondGas;
+    mean(funding) + mean(answerGas) + (sum(batchGas) + sum(fromBatchGas)) / teeCount + mean(releaseGas) + bondGas;
   const perZk = mean(funding) + mean(answerGas) + mean(zkGas) + mean(releaseGas) + bondGas;
   const withdrawShare = sum(withdrawGas) / BigInt(Math.max(1, total));
   const provingMs = service.metrics.provingMs;
@@ -249,7 +251,11 @@ try {
     ["gas: escrow funding (x402 settle)", `${mean(funding)}`, ""],
     ["gas: answer", `${mean(answerGas)}`, ""],
     ["gas: settleZk", `${mean(zkGas)}`, ""],
-    ["gas: commitBatch (shared) / settleFromBatch", `${mean(batchGas)} / ${mean(fromBatchGas)}`, ""],
+    [
+      "gas: commitBatch / settleManyFromBatch per call (both shared), per TEE record",
+      `${mean(batchGas)} / ${mean(fromBatchGas)}, ${(sum(batchGas) + sum(fromBatchGas)) / teeCount}`,
+      "",
+    ],
     ["gas: release", `${mean(releaseGas)}`, ""],
     ["gas: bond lock / bond release", `${mean(lockGas)} / ${mean(bondReleaseGas)}`, ""],
     ["gas per ZKML inference end to end", `${perZk + withdrawShare}`, ""],

@@ -227,6 +227,11 @@ export function nodeServiceSuite(kind: ChainKind): void {
       expect(spam.result).to.deep.include({ spam: true }); // the model's own result, published beside its parts
       expect(await risk.settled({ minLevel: Level.ZKML, pollMs: 100 })).to.deep.include({ level: Level.ZKML });
       expect(await spam.settled({ minLevel: Level.TEE, pollMs: 100 })).to.deep.include({ level: Level.TEE });
+      // The node settles a committed batch's pending members in one call, not one transaction each.
+      const { ledger } = contracts();
+      const [settlement] = await ledger.queryFilter(ledger.filters.InferenceSettled(spam.inferenceId));
+      const settledBy = await provider.getTransaction(settlement.transactionHash);
+      expect(ledger.interface.parseTransaction(settledBy!)?.name).to.equal("settleManyFromBatch");
       await until(BigInt(risk.payment.escrowRequestId), RequestStatus.Released);
       await until(BigInt(spam.payment.escrowRequestId), RequestStatus.Released);
       // The operator withdrew what the escrow credited it.
