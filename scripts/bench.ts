@@ -39,7 +39,13 @@ import {
   type GasRow,
   type GasSnapshot,
 } from "./lib/gas.js";
-import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
+import {
+  readRequest,
+  requestRef,
+  signEscrowAuthorization,
+  tokenDomain,
+  type RequestParams,
+} from "../src/escrow.js";
 import { Level, Route, signAnswer, signAnswers, signBatch } from "../src/ledger.js";
 import { twinIdOf, twinSalt } from "../src/market.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
@@ -310,13 +316,15 @@ for (const size of [16, 64, 256, 1_024]) {
 }
 
 // Escrow: a request funded by the requester's EIP-3009 authorization (submitted by a facilitator, as x402 does) and
-// one funded with ETH, each answered, TEE-settled and released. No budget is set for these; they are tracked.
+// one funded with ETH, each answered, TEE-settled and released. The escrow stores one slot per request (a commitment
+// to it) and takes the request back in calldata: longer calldata for less execution (docs/GAS.md).
 // The deployment's escrow and test USDC: the vault sizes a paid claim's lock from the escrow it is bound to.
 const { usdc, escrow } = scenario;
 const escrowAddress = await escrow.getAddress();
 const requester = signers.publisher;
 await usdc.mint(requester.address, 10n ** 12n);
-const usdcDomain = tokenDomain("Proofline Test USDC", "1", chainId, await usdc.getAddress());
+const usdcAddress = await usdc.getAddress();
+const usdcDomain = tokenDomain("Proofline Test USDC", "1", chainId, usdcAddress);
 const requestParams = async (asset: string, amount: bigint, n: number): Promise<RequestParams> => ({
   asset,
   amount,
@@ -336,34 +344,62 @@ const paidAnswerAndRelease = async (requestId: bigint, params: RequestParams) =>
     inputCommitment: params.inputCommitment,
     paymentRef: requestRef(escrowAddress, requestId),
   });
-  const lock = await measure(bonds.connect(signers.node).lock(paid.inferenceId, paid.paymentRef));
+  const request = await readRequest(escrow, requestId);
+  const lock = await measure(bonds.connect(signers.node).lockPaid(paid.inferenceId, requestId, request));
   await ledger.answer(paid, await signAnswer(signers.node, domain, paid));
   await ledger.settleTee(paid.inferenceId, await attest(signers.enclave, paid));
-  return { lock, release: await measure(escrow.release(requestId, paid.inferenceId, paid.outputCommitment)) };
+  return {
+    lock,
+    release: await measure(escrow.release(requestId, request, paid.inferenceId, paid.outputCommitment)),
+  };
 };
-// Warm-up: the first request ever opened and the first credit pay for their first slots.
+const openWithAuthorization = async (params: RequestParams) => {
+  const auth = await signEscrowAuthorization(requester, usdcDomain, escrowAddress, params, 0n, params.deadline);
+  return measure(
+    escrow
+      .connect(signers.trustAdmin)
+      .openWithAuthorization(params, auth.from, auth.validAfter, auth.validBefore, auth.v, auth.r, auth.s),
+  );
+};
+// Warm-up, in both assets: the escrow's first token balance, the operator's first credit in each asset and the first
+// request ever opened pay for their first slots once per deployment; the rows below are the steady state.
 const warm = await requestParams(ZeroAddress, 10n ** 15n, 0);
 await (await escrow.connect(requester).open(warm, { value: warm.amount })).wait();
 await paidAnswerAndRelease(await escrow.requestCount(), warm);
-const tokenParams = await requestParams(await usdc.getAddress(), 5_000_000n, 1);
-const auth = await signEscrowAuthorization(requester, usdcDomain, escrowAddress, tokenParams, 0n, tokenParams.deadline);
+const warmToken = await requestParams(usdcAddress, 5_000_000n, 3);
+await openWithAuthorization(warmToken);
+await paidAnswerAndRelease(await escrow.requestCount(), warmToken);
+
+const tokenParams = await requestParams(usdcAddress, 5_000_000n, 1);
 rows.push({
   name: "escrow.openWithAuthorization (ERC-20, EIP-3009)",
-  ...(await measure(
-    escrow
-      .connect(signers.trustAdmin)
-      .openWithAuthorization(tokenParams, auth.from, auth.validAfter, auth.validBefore, auth.v, auth.r, auth.s),
-  )),
+  ...(await openWithAuthorization(tokenParams)),
+  budget: 110_000,
 });
 const tokenRequestId = await escrow.requestCount();
 const ethParams = await requestParams(ZeroAddress, 10n ** 15n, 2);
 rows.push({
   name: "escrow.open (ETH)",
   ...(await measure(escrow.connect(requester).open(ethParams, { value: ethParams.amount }))),
+  budget: 60_000,
 });
 const paidToken = await paidAnswerAndRelease(tokenRequestId, tokenParams);
-rows.push({ name: "escrow.release (settled at the paid level)", ...paidToken.release });
+rows.push({
+  name: "escrow.release (settled at the paid level; the operator holds a credit in the asset)",
+  ...paidToken.release,
+  budget: 45_000,
+});
 rows.push({ name: "bonds.lock (paid request: 2x the escrowed USDC)", ...paidToken.lock });
+// The release right after the operator (the deployer, in the devkit) withdrew: its credit slot goes from zero to
+// non-zero again.
+await escrow.connect(signers.deployer).withdraw(usdcAddress, signers.deployer.address);
+const afterParams = await requestParams(usdcAddress, 5_000_000n, 4);
+await openWithAuthorization(afterParams);
+const afterWithdrawal = await paidAnswerAndRelease(await escrow.requestCount(), afterParams);
+rows.push({
+  name: "escrow.release (the operator's first credit in the asset since it withdrew)",
+  ...afterWithdrawal.release,
+});
 
 // Twin market: one share bought by a holder paying exactly, and one share sold, at the 5% + 5% fee caps, on a twin
 // that has traded before (its supply, the holder's balance and the owner's fee credit are all non-zero).

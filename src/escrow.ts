@@ -1,10 +1,23 @@
 /**
- * Client side of `InferenceEscrow`: request parameters, the payment reference an answer must carry, and the
- * signatures that fund a request (EIP-2612 permit, EIP-3009 `ReceiveWithAuthorization` as x402 signs it for USDC).
+ * Client side of `InferenceEscrow`: request parameters, the payment reference an answer must carry, the signatures
+ * that fund a request (EIP-2612 permit, EIP-3009 `ReceiveWithAuthorization` as x402 signs it for USDC), and the
+ * request as opened: the escrow stores only a commitment to it, so whoever releases, refunds or locks a bond for it
+ * passes it back, rebuilt from the escrow's `RequestOpened` log (`readRequest`) or from what funded it (`requestOf`).
  */
-import { AbiCoder, Signature, getAddress, keccak256, toBeHex, type Signer, type TypedDataDomain } from "ethers";
+import {
+  AbiCoder,
+  Signature,
+  ZeroHash,
+  getAddress,
+  keccak256,
+  toBeHex,
+  type Signer,
+  type TypedDataDomain,
+} from "ethers";
 
 import { Level, Route } from "./ledger.js";
+import { headBlock, queryInRanges } from "./logs.js";
+import type { InferenceEscrow } from "./typechain/index.js";
 
 /** Mirrors `IInferenceEscrow.RequestParams`. `asset` is the zero address for ETH. */
 export interface RequestParams {
@@ -23,6 +36,24 @@ export interface RequestParams {
    * values below 2 (0 for the default) mean 2.
    */
   bondMultiple: number;
+}
+
+/**
+ * Mirrors `IInferenceEscrow.Request`: a request as opened, what `release`, the refunds and the bond vault's
+ * `lockPaid` / `slashPaid` take back. `fundingRef` is the EIP-3009 nonce, or zero for direct and permit funding.
+ */
+export interface EscrowRequest {
+  requester: string;
+  deadline: bigint;
+  route: Route;
+  minLevel: Level;
+  nodeId: bigint;
+  asset: string;
+  subject: bigint;
+  bondMultiple: number;
+  amount: bigint;
+  inputCommitment: string;
+  fundingRef: string;
 }
 
 /** Mirrors `IInferenceEscrow.RequestStatus`. */
@@ -60,6 +91,103 @@ const paramsTuple = (p: RequestParams) => [
   p.salt,
   p.bondMultiple,
 ];
+
+const REQUEST_TUPLE = "tuple(address,uint40,uint8,uint8,uint32,address,uint64,uint16,uint256,bytes32,bytes32)";
+
+/**
+ * The request the escrow opens for `params`, paid by `requester` (the caller of `open` / `openWithPermit`, or the
+ * authorization's `from`), funded by `fundingRef` (the EIP-3009 nonce for `openWithAuthorization`, else zero).
+ */
+export function requestOf(params: RequestParams, requester: string, fundingRef: string = ZeroHash): EscrowRequest {
+  return {
+    requester: getAddress(requester),
+    deadline: BigInt(params.deadline),
+    route: Number(params.route) as Route,
+    minLevel: Number(params.minLevel) as Level,
+    nodeId: BigInt(params.nodeId),
+    asset: getAddress(params.asset),
+    subject: BigInt(params.subject),
+    bondMultiple: Number(params.bondMultiple),
+    amount: BigInt(params.amount),
+    inputCommitment: params.inputCommitment,
+    fundingRef,
+  };
+}
+
+/** A request as an ABI result (a `RequestOpened` log's `request`, typechain's struct output) as an `EscrowRequest`. */
+export function toEscrowRequest(value: {
+  requester: string;
+  deadline: bigint;
+  route: bigint | number;
+  minLevel: bigint | number;
+  nodeId: bigint;
+  asset: string;
+  subject: bigint;
+  bondMultiple: bigint | number;
+  amount: bigint;
+  inputCommitment: string;
+  fundingRef: string;
+}): EscrowRequest {
+  return {
+    requester: value.requester,
+    deadline: value.deadline,
+    route: Number(value.route) as Route,
+    minLevel: Number(value.minLevel) as Level,
+    nodeId: value.nodeId,
+    asset: value.asset,
+    subject: value.subject,
+    bondMultiple: Number(value.bondMultiple),
+    amount: value.amount,
+    inputCommitment: value.inputCommitment,
+    fundingRef: value.fundingRef,
+  };
+}
+
+/**
+ * What the escrow stores of `request` beside its status: the top 248 bits of `keccak256(abi.encode(request))`, the
+ * low byte zero (`InferenceEscrow._hashOf`).
+ */
+export function requestHash(request: EscrowRequest): string {
+  const hash = keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      [REQUEST_TUPLE],
+      [
+        [
+          request.requester,
+          request.deadline,
+          request.route,
+          request.minLevel,
+          request.nodeId,
+          request.asset,
+          request.subject,
+          request.bondMultiple,
+          request.amount,
+          request.inputCommitment,
+          request.fundingRef,
+        ],
+      ],
+    ),
+  );
+  return toBeHex(BigInt(hash) & ~0xffn, 32);
+}
+
+/**
+ * Request `requestId` as `escrow` opened it, from its `RequestOpened` log (searched from `fromBlock`, the escrow's
+ * deployment block when known, with the range-splitting search of `logs.ts`). Throws when no such request was
+ * opened.
+ */
+export async function readRequest(escrow: InferenceEscrow, requestId: bigint, fromBlock = 0): Promise<EscrowRequest> {
+  const provider = escrow.runner?.provider;
+  if (!provider) throw new Error("readRequest: the escrow contract has no provider");
+  const head = await headBlock(provider);
+  const [opened] = await queryInRanges(
+    (from, to) => escrow.queryFilter(escrow.filters.RequestOpened(requestId), from, to),
+    fromBlock,
+    head,
+  );
+  if (opened === undefined) throw new Error(`escrow ${await escrow.getAddress()} opened no request ${requestId}`);
+  return toEscrowRequest(opened.args.request);
+}
 
 /** How many bits of a payment reference hold the request id (`RequestRefLib`). */
 const REQUEST_ID_BITS = 96n;

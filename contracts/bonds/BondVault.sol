@@ -128,34 +128,23 @@ contract BondVault is IBondVault, ReentrancyGuard {
 
     /// @inheritdoc IBondVault
     function lock(bytes32 inferenceId, bytes32 paymentRef) external nonReentrant returns (uint256 amount) {
-        IInferenceLedger ledger = _boundLedger();
-        address key = address(bytes20(inferenceId));
-        uint32 nodeId = ATTESTERS.activeNodeId(key);
-        if (nodeId == 0) revert LockNodeNotActive(key);
-        _checkNodeOrOperator(nodeId, key);
-        if (_locks[inferenceId].status != LockStatus.None) revert AlreadyLocked(inferenceId);
-        (RecordState state, , ) = ledger.outcomeOf(inferenceId);
-        if (state != RecordState.None) revert AlreadyAnswered(inferenceId);
-
-        address asset;
-        (asset, amount) = _requirement(nodeId, paymentRef);
-        Bond storage bond = _bonds[nodeId][asset];
-        uint256 free = bond.free;
-        if (free < amount) revert BondInsufficient(nodeId, asset, free, amount);
-        // Safe: amount <= free, a uint128.
-        bond.free = uint128(free - amount);
-        bond.locked += uint128(amount);
+        uint32 nodeId = _lockingNode(inferenceId);
         uint256 requestId = RequestRefLib.decode(paymentRef, _escrow);
-        // Safe: _requirement checked amount <= type(uint96).max, and refused a requestId that is not an open request
-        // (ids are the escrow's counter, far below 2^64).
-        _locks[inferenceId] = Lock({
-            amount: uint96(amount),
-            requestId: uint64(requestId),
-            nodeId: nodeId,
-            assetIndex: _assetIndex[asset],
-            status: LockStatus.Locked
-        });
-        emit BondLocked(inferenceId, nodeId, asset, amount, requestId);
+        if (requestId != 0) revert LockNeedsRequest(requestId);
+        amount = MINIMUM_LOCK;
+        _lock(inferenceId, nodeId, address(0), amount, 0);
+    }
+
+    /// @inheritdoc IBondVault
+    function lockPaid(
+        bytes32 inferenceId,
+        uint256 requestId,
+        IInferenceEscrow.Request calldata request
+    ) external nonReentrant returns (uint256 amount) {
+        uint32 nodeId = _lockingNode(inferenceId);
+        address asset;
+        (asset, amount) = _paidRequirement(nodeId, requestId, request);
+        _lock(inferenceId, nodeId, asset, amount, requestId);
     }
 
     /// @inheritdoc IBondVault
@@ -192,40 +181,17 @@ contract BondVault is IBondVault, ReentrancyGuard {
     /// @inheritdoc IBondVault
     function slash(bytes32 inferenceId) external nonReentrant {
         Lock memory lock_ = _liveLock(inferenceId);
-        (RecordState state, IInferenceLedger.RejectionReason reason, address refuter) = _ledger.outcomeOf(inferenceId);
-        if (state != RecordState.Rejected) revert NotSlashable(inferenceId);
-        if (
-            reason == IInferenceLedger.RejectionReason.ArtifactRevoked && !_operatorPublishes(inferenceId, lock_.nodeId)
-        ) revert NotSlashable(inferenceId);
+        if (lock_.requestId != 0) revert SlashNeedsRequest(inferenceId, lock_.requestId);
+        _slash(inferenceId, lock_, address(0));
+    }
 
-        address asset = _assets[lock_.assetIndex];
-        _locks[inferenceId].status = LockStatus.Slashed;
-        _bonds[lock_.nodeId][asset].locked -= lock_.amount;
-
-        uint256 amount = lock_.amount;
-        address reporter = reason == IInferenceLedger.RejectionReason.Refuted ? refuter : msg.sender;
-        uint256 reporterShare = (amount * REPORTER_SHARE_BPS) / BPS;
-        address requester;
-        uint256 requesterShare;
-        if (lock_.requestId != 0) {
-            requester = IInferenceEscrow(_escrow).getRequest(lock_.requestId).requester;
-            requesterShare = (amount * REQUESTER_SHARE_BPS) / BPS;
-            _credits[requester][asset] += requesterShare;
-        }
-        uint256 protocolShare = amount - reporterShare - requesterShare;
-        _credits[reporter][asset] += reporterShare;
-        _credits[FEE_DESTINATION][asset] += protocolShare;
-        emit BondSlashed(
-            inferenceId,
-            lock_.nodeId,
-            asset,
-            amount,
-            reporter,
-            reporterShare,
-            requester,
-            requesterShare,
-            protocolShare
-        );
+    /// @inheritdoc IBondVault
+    function slashPaid(bytes32 inferenceId, IInferenceEscrow.Request calldata request) external nonReentrant {
+        Lock memory lock_ = _liveLock(inferenceId);
+        if (lock_.requestId == 0) revert NotAPaidLock(inferenceId);
+        // Any status: the request may be refunded already. The escrow reverts unless it is the one opened.
+        IInferenceEscrow(_escrow).checkRequest(lock_.requestId, request);
+        _slash(inferenceId, lock_, request.requester);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -294,9 +260,13 @@ contract BondVault is IBondVault, ReentrancyGuard {
     }
 
     /// @inheritdoc IBondVault
-    function lockRequirement(uint32 nodeId, bytes32 paymentRef) external view returns (address, uint256) {
+    function lockRequirement(
+        uint32 nodeId,
+        uint256 requestId,
+        IInferenceEscrow.Request calldata request
+    ) external view returns (address, uint256) {
         _boundLedger();
-        return _requirement(nodeId, paymentRef);
+        return _paidRequirement(nodeId, requestId, request);
     }
 
     /// @inheritdoc IBondVault
@@ -343,12 +313,15 @@ contract BondVault is IBondVault, ReentrancyGuard {
         if (address(ledger) == address(0)) revert VaultNotBound();
     }
 
-    /// @dev The asset and amount node `nodeId` locks for an answer carrying `paymentRef` (see {IBondVault}).
-    function _requirement(uint32 nodeId, bytes32 paymentRef) private view returns (address asset, uint256 amount) {
-        uint256 requestId = RequestRefLib.decode(paymentRef, _escrow);
-        if (requestId == 0) return (address(0), MINIMUM_LOCK);
-        IInferenceEscrow.Request memory request = IInferenceEscrow(_escrow).getRequest(requestId);
-        if (request.status != IInferenceEscrow.RequestStatus.Open) revert LockRequestNotOpen(requestId);
+    /// @dev The asset and amount node `nodeId` locks for an answer to escrow request `requestId`, opened as `request`
+    /// (see {IBondVault}): the escrow checks the request is the one it opened; it must be open and name this node.
+    function _paidRequirement(
+        uint32 nodeId,
+        uint256 requestId,
+        IInferenceEscrow.Request calldata request
+    ) private view returns (address asset, uint256 amount) {
+        IInferenceEscrow.RequestStatus status = IInferenceEscrow(_escrow).checkRequest(requestId, request);
+        if (status != IInferenceEscrow.RequestStatus.Open) revert LockRequestNotOpen(requestId);
         if (request.nodeId != nodeId) revert LockForAnotherNode(requestId, request.nodeId);
         uint256 multiple = request.bondMultiple > MIN_PAID_MULTIPLE ? request.bondMultiple : MIN_PAID_MULTIPLE;
         uint256 price = request.amount;
@@ -359,6 +332,78 @@ contract BondVault is IBondVault, ReentrancyGuard {
         amount = price * multiple;
         if (asset == address(0) && amount < MINIMUM_LOCK) amount = MINIMUM_LOCK;
         if (amount > type(uint96).max) revert BondAmountTooLarge(amount);
+    }
+
+    /// @dev Slashes `lock_` of `inferenceId` once its record was rejected for overclaiming, crediting the shares;
+    /// `requester` is the paid request's requester (zero for an unpaid claim, whose share goes to the protocol).
+    function _slash(bytes32 inferenceId, Lock memory lock_, address requester) private {
+        (RecordState state, IInferenceLedger.RejectionReason reason, address refuter) = _ledger.outcomeOf(inferenceId);
+        if (state != RecordState.Rejected) revert NotSlashable(inferenceId);
+        if (
+            reason == IInferenceLedger.RejectionReason.ArtifactRevoked && !_operatorPublishes(inferenceId, lock_.nodeId)
+        ) revert NotSlashable(inferenceId);
+
+        address asset = _assets[lock_.assetIndex];
+        _locks[inferenceId].status = LockStatus.Slashed;
+        _bonds[lock_.nodeId][asset].locked -= lock_.amount;
+
+        uint256 amount = lock_.amount;
+        address reporter = reason == IInferenceLedger.RejectionReason.Refuted ? refuter : msg.sender;
+        uint256 reporterShare = (amount * REPORTER_SHARE_BPS) / BPS;
+        uint256 requesterShare;
+        if (requester != address(0)) {
+            requesterShare = (amount * REQUESTER_SHARE_BPS) / BPS;
+            _credits[requester][asset] += requesterShare;
+        }
+        uint256 protocolShare = amount - reporterShare - requesterShare;
+        _credits[reporter][asset] += reporterShare;
+        _credits[FEE_DESTINATION][asset] += protocolShare;
+        emit BondSlashed(
+            inferenceId,
+            lock_.nodeId,
+            asset,
+            amount,
+            reporter,
+            reporterShare,
+            requester,
+            requesterShare,
+            protocolShare
+        );
+    }
+
+    /// @dev The node locking for `inferenceId` (the one whose key is the id's first 20 bytes), after checking that
+    /// the vault is bound, the key is active, the caller is that key or the node's operator, and the inference has
+    /// neither a lock nor an answer.
+    function _lockingNode(bytes32 inferenceId) private view returns (uint32 nodeId) {
+        IInferenceLedger ledger = _boundLedger();
+        address key = address(bytes20(inferenceId));
+        nodeId = ATTESTERS.activeNodeId(key);
+        if (nodeId == 0) revert LockNodeNotActive(key);
+        _checkNodeOrOperator(nodeId, key);
+        if (_locks[inferenceId].status != LockStatus.None) revert AlreadyLocked(inferenceId);
+        (RecordState state, , ) = ledger.outcomeOf(inferenceId);
+        if (state != RecordState.None) revert AlreadyAnswered(inferenceId);
+    }
+
+    /// @dev Moves `amount` of node `nodeId`'s free bond in `asset` into a lock for `inferenceId`, backing escrow
+    /// request `requestId` (0: unpaid).
+    function _lock(bytes32 inferenceId, uint32 nodeId, address asset, uint256 amount, uint256 requestId) private {
+        Bond storage bond = _bonds[nodeId][asset];
+        uint256 free = bond.free;
+        if (free < amount) revert BondInsufficient(nodeId, asset, free, amount);
+        // Safe: amount <= free, a uint128.
+        bond.free = uint128(free - amount);
+        bond.locked += uint128(amount);
+        // Safe: the requirement checked amount <= type(uint96).max, and a paid lock's request exists in the escrow
+        // (ids are its counter, far below 2^64).
+        _locks[inferenceId] = Lock({
+            amount: uint96(amount),
+            requestId: uint64(requestId),
+            nodeId: nodeId,
+            assetIndex: _assetIndex[asset],
+            status: LockStatus.Locked
+        });
+        emit BondLocked(inferenceId, nodeId, asset, amount, requestId);
     }
 
     /// @dev The live lock of `inferenceId`; reverts when there is none.

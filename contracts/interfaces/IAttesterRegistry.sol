@@ -206,6 +206,14 @@ interface IAttesterRegistry {
     /// @notice The node `nodeId`. Reverts with {UnknownNode}.
     function getNode(uint32 nodeId) external view returns (Node memory);
 
+    /// @notice Whether `nodeId` is a registered node whose key is active (false for unknown ids). One storage read:
+    /// what the escrow checks when a request names a node.
+    function isActiveNode(uint32 nodeId) external view returns (bool);
+
+    /// @notice The operator of node `nodeId`, or the zero address for an unknown id. One storage read: where the
+    /// escrow credits a payment.
+    function nodeOperator(uint32 nodeId) external view returns (address);
+
     /// @notice The node id of `key`, active or not, or 0.
     function nodeIdOf(address key) external view returns (uint32);
 

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IInferenceEscrow} from "./IInferenceEscrow.sol";
+
 /// @title IBondVault
 /// @notice Node bonds: what a node loses when it claims more than it proves. A node's operator (or anyone on its
 /// behalf) deposits a bond, in ETH or any ERC-20; each answer that claims more than Vanilla locks part of it until the
 /// record resolves; a record that settles gives its lock back, a record that overclaimed loses it.
 /// @dev Rules, in the order a record meets them:
 ///
-/// - **Lock before answering.** `lock(inferenceId, paymentRef)` moves part of the node's free bond into a lock for
-///   that inference, before the node answers it. The ledger refuses an answer that claims TEE or ZKML unless its
+/// - **Lock before answering.** `lock(inferenceId, paymentRef)` (an unpaid claim) or `lockPaid(inferenceId,
+///   requestId, request)` (an answer to an escrow request, passed back as the escrow opened it) moves part of the
+///   node's free bond into a lock for that inference, before the node answers it. The ledger refuses an answer that claims TEE or ZKML unless its
 ///   inference has a live lock made for the answer's payment reference ({checkLock}). Only the node's key (the first
 ///   20 bytes of the id) or its operator may lock, so nobody can tie up a node's bond.
 /// - **How much.** For a paid request (a `paymentRef` that is an escrow request reference, see
-///   {IInferenceEscrow.requestRef}) the lock is `max(bondMultiple, MIN_PAID_MULTIPLE)` times the escrowed price, in
+///   {IInferenceEscrow.requestRef}; the escrow checks the request passed is the one it opened) the lock is `max(bondMultiple, MIN_PAID_MULTIPLE)` times the escrowed price, in
 ///   the request's asset (and, in ETH, at least {minimumLock}); the request must be open and name this node. Any other
 ///   claim locks {minimumLock} of ETH. A node whose free bond cannot cover the lock cannot answer at that level
 ///   ({BondInsufficient}).
@@ -23,7 +26,9 @@ pragma solidity ^0.8.24;
 ///   (it claimed more than it proved) or because a stronger proof refuted it. The lock is split by constants:
 ///   {REPORTER_SHARE_BPS} to whoever did the work (the account that submitted the refutation, or the slasher of a
 ///   missed deadline), {REQUESTER_SHARE_BPS} to the requester of a paid request (on top of its refund), the rest to
-///   the protocol's fee destination. Shares are credited and withdrawn with {withdrawCredit}.
+///   the protocol's fee destination. Shares are credited and withdrawn with {withdrawCredit}. A paid lock is slashed
+///   with `slashPaid`, given the request (the escrow keeps only a commitment to it, so the requester comes from
+///   the request passed back and checked), an unpaid one with `slash`.
 /// - **Revocation.** A revoked measurement or a disabled enclave never touches settled records, so their locks are
 ///   released as for any settled record (settled history is not rewritten). A record that could not settle because
 ///   its artifact was revoked while it was pending is released without slashing, unless the node's operator is the
@@ -144,6 +149,12 @@ interface IBondVault {
     error AlreadyAnswered(bytes32 inferenceId);
     /// @notice Escrow request `requestId` is not open.
     error LockRequestNotOpen(uint256 requestId);
+    /// @notice The payment reference names escrow request `requestId`: lock with {lockPaid}, passing the request.
+    error LockNeedsRequest(uint256 requestId);
+    /// @notice The lock of `inferenceId` backs escrow request `requestId`: slash it with {slashPaid}.
+    error SlashNeedsRequest(bytes32 inferenceId, uint256 requestId);
+    /// @notice The lock of `inferenceId` backs no escrow request: slash it with {slash}.
+    error NotAPaidLock(bytes32 inferenceId);
     /// @notice Escrow request `requestId` names node `requestedNode`, not the locking node.
     error LockForAnotherNode(uint256 requestId, uint32 requestedNode);
     /// @notice Node `nodeId` has `free` of `asset` free, less than the `required` lock.
@@ -183,10 +194,20 @@ interface IBondVault {
     /// approved. Anyone may top up any registered node.
     function deposit(uint32 nodeId, address asset, uint256 amount) external payable;
 
-    /// @notice Locks part of the node's free bond for `inferenceId`, which must not be answered yet, for an answer
-    /// that will carry `paymentRef`. The node is the one whose key is the first 20 bytes of `inferenceId`; only that
-    /// key or the node's operator may call. Returns the amount locked.
+    /// @notice Locks {minimumLock} of the node's free ETH bond for `inferenceId`, which must not be answered yet, for
+    /// an answer that will carry `paymentRef`, which no escrow request of the bound escrow pays ({LockNeedsRequest}
+    /// otherwise). The node is the one whose key is the first 20 bytes of `inferenceId`; only that key or the node's
+    /// operator may call. Returns the amount locked.
     function lock(bytes32 inferenceId, bytes32 paymentRef) external returns (uint256 amount);
+
+    /// @notice {lock} for an answer to escrow request `requestId` (its payment reference is
+    /// {IInferenceEscrow.requestRef}`(requestId)`), opened as `request` (from {IInferenceEscrow.RequestOpened}): the
+    /// escrow checks the request, which must be open and name this node; the lock is {lockRequirement}.
+    function lockPaid(
+        bytes32 inferenceId,
+        uint256 requestId,
+        IInferenceEscrow.Request calldata request
+    ) external returns (uint256 amount);
 
     /// @notice Gives a lock whose inference was never answered back to the node's free bond. Node key or operator.
     function cancelLock(bytes32 inferenceId) external;
@@ -197,8 +218,13 @@ interface IBondVault {
     /// @notice {release} for many records in one call; reverts if any cannot be released.
     function releaseMany(bytes32[] calldata inferenceIds) external;
 
-    /// @notice Slashes the lock of a record rejected for overclaiming, once, and credits the shares. Anyone may call.
+    /// @notice Slashes the unpaid lock of a record rejected for overclaiming, once, and credits the shares. Anyone may
+    /// call.
     function slash(bytes32 inferenceId) external;
+
+    /// @notice {slash} for a paid lock: `request` is the escrow request it backs, as opened (any status); its
+    /// requester gets {REQUESTER_SHARE_BPS}.
+    function slashPaid(bytes32 inferenceId, IInferenceEscrow.Request calldata request) external;
 
     /// @notice Moves `amount` of node `nodeId`'s free bond in `asset` to unbonding, restarting the unbonding clock
     /// for everything unbonding in that asset. Operator only.
@@ -217,9 +243,14 @@ interface IBondVault {
     /// check the ledger runs before it records a claim above Vanilla.
     function checkLock(bytes32 inferenceId, uint32 nodeId, bytes32 paymentRef) external view;
 
-    /// @notice The lock node `nodeId` must make for an answer carrying `paymentRef`: its asset and amount. Reverts as
-    /// {lock} would for a paid request that is not open or names another node.
-    function lockRequirement(uint32 nodeId, bytes32 paymentRef) external view returns (address asset, uint256 amount);
+    /// @notice The lock node `nodeId` must make for an answer to escrow request `requestId`, opened as `request`: its
+    /// asset and amount. Reverts as {lockPaid} would for a request that is not the one opened, not open, or for
+    /// another node. (An unpaid claim locks {minimumLock} of ETH.)
+    function lockRequirement(
+        uint32 nodeId,
+        uint256 requestId,
+        IInferenceEscrow.Request calldata request
+    ) external view returns (address asset, uint256 amount);
 
     /// @notice The lock of `inferenceId` (status None when there is none).
     function lockOf(bytes32 inferenceId) external view returns (Lock memory);

@@ -11,7 +11,8 @@ import {Route, VerificationLevel} from "../types/InferenceTypes.sol";
 /// - `open` (ETH or `transferFrom`), `openWithPermit` (EIP-2612) or `openWithAuthorization` (EIP-3009
 ///   `receiveWithAuthorization`, what x402's `exact` scheme signs for USDC: a facilitator settles the payment straight
 ///   into escrow). The authorization's nonce must be {authorizationNonce} of the request, so it funds this request
-///   and nothing else.
+///   and nothing else. The escrow keeps one storage slot per request, a commitment to the whole {Request} beside its
+///   status; {RequestOpened} carries the request, and `release` and the refunds take it back in calldata.
 /// - A node answers on the ledger with `paymentRef` = {requestRef}`(requestId)` and the request's input commitment.
 /// - `release`: anyone, once the record is `Settled` (by the deadline) at the paid level or above, on the requested
 ///   route and subject, by the requested node: the amount is credited to the node's operator.
@@ -75,40 +76,37 @@ interface IInferenceEscrow {
         uint16 bondMultiple;
     }
 
-    /// @notice A stored request.
+    /// @notice A request as opened: its terms, who pays, and what funded it. The escrow stores only a commitment to it
+    /// (one slot: the top 248 bits of `keccak256(abi.encode(request))` beside the {RequestStatus}), and every call
+    /// that acts on a request takes it back in calldata and checks it against that commitment ({checkRequest}).
+    /// {RequestOpened} carries it whole, so anyone rebuilds it from the escrow's logs.
+    /// @param requester Who paid, and who is refunded.
     /// @param fundingRef What funded it: the EIP-3009 nonce, or 0 for direct and permit funding.
+    /// @dev The other fields are {RequestParams}' (without the salt, which only the EIP-3009 nonce needs).
     struct Request {
-        // slot 0: requester (20) | deadline (5) | route (1) | minLevel (1) | status (1) | nodeId (4)
         address requester;
         uint40 deadline;
         Route route;
         VerificationLevel minLevel;
-        RequestStatus status;
         uint32 nodeId;
-        // slot 1: asset (20) | subject (8) | bondMultiple (2)
         address asset;
         uint64 subject;
         uint16 bondMultiple;
-        // slots 2-4
         uint256 amount;
         bytes32 inputCommitment;
         bytes32 fundingRef;
     }
 
-    /// @notice `requester` opened `requestId`; answers must carry `paymentRef` = `requestRef`.
+    /// @notice `requester` opened `requestId`, funded by `method`; answers must carry `paymentRef` = `requestRef`.
+    /// `request` is what every later call about it passes back; `salt` is the one parameter it leaves out (with the
+    /// request's other fields it gives the EIP-3009 nonce, `request.fundingRef`, for anyone who checks it).
     event RequestOpened(
         uint256 indexed requestId,
         address indexed requester,
         bytes32 indexed requestRef,
-        RequestParams params
-    );
-    /// @notice `requestId` was funded with `amount` of `asset` by `method`; `fundingRef` is the EIP-3009 nonce (or 0).
-    event RequestFunded(
-        uint256 indexed requestId,
+        Request request,
         FundingMethod method,
-        address asset,
-        uint256 amount,
-        bytes32 fundingRef
+        bytes32 salt
     );
     /// @notice `requestId` paid `amount` for `inferenceId`, answered by `nodeId`, to its operator `payee`.
     event PaymentReleased(
@@ -145,6 +143,9 @@ interface IInferenceEscrow {
     error AmountNotReceived(uint256 expected, uint256 received);
     /// @notice No request has id `requestId`.
     error UnknownRequest(uint256 requestId);
+    /// @notice The request passed for `requestId` is not the one opened under that id (rebuild it from
+    /// {RequestOpened}).
+    error RequestMismatch(uint256 requestId);
     /// @notice `requestId` is `status`, not Open.
     error RequestNotOpen(uint256 requestId, RequestStatus status);
     /// @notice `inferenceId` is not an answer to `requestId`: different commitments, payment reference, route or
@@ -192,15 +193,27 @@ interface IInferenceEscrow {
         bytes32 s
     ) external returns (uint256 requestId);
 
-    /// @notice Pays `requestId` to the operator of the node that answered it with `inferenceId`, whose output
-    /// commitment is `outputCommitment`. Anyone may call.
-    function release(uint256 requestId, bytes32 inferenceId, bytes32 outputCommitment) external;
+    /// @notice Pays `requestId` (opened as `request`) to the operator of the node that answered it with
+    /// `inferenceId`, whose output commitment is `outputCommitment`. Anyone may call.
+    function release(
+        uint256 requestId,
+        Request calldata request,
+        bytes32 inferenceId,
+        bytes32 outputCommitment
+    ) external;
 
-    /// @notice Refunds `requestId` because `inferenceId`, an answer to it (output `outputCommitment`), was rejected.
-    function refundRejected(uint256 requestId, bytes32 inferenceId, bytes32 outputCommitment) external;
+    /// @notice Refunds `requestId` (opened as `request`) because `inferenceId`, an answer to it (output
+    /// `outputCommitment`), was rejected. Anyone may call.
+    function refundRejected(
+        uint256 requestId,
+        Request calldata request,
+        bytes32 inferenceId,
+        bytes32 outputCommitment
+    ) external;
 
-    /// @notice Refunds `requestId` after its deadline plus {CLAIM_WINDOW}, when nothing was released.
-    function refundExpired(uint256 requestId) external;
+    /// @notice Refunds `requestId` (opened as `request`) after its deadline plus {CLAIM_WINDOW}, when nothing was
+    /// released. Anyone may call.
+    function refundExpired(uint256 requestId, Request calldata request) external;
 
     /// @notice Sends the caller's whole credit in `asset` (`address(0)` for ETH) to `to`.
     function withdraw(address asset, address to) external;
@@ -212,8 +225,12 @@ interface IInferenceEscrow {
     /// @notice The ledger whose records the escrow pays for.
     function ledger() external view returns (address);
 
-    /// @notice The stored request (status None when unknown).
-    function getRequest(uint256 requestId) external view returns (Request memory);
+    /// @notice Where `requestId` stands (None when no request has that id).
+    function requestStatus(uint256 requestId) external view returns (RequestStatus);
+
+    /// @notice Where `requestId` stands, after checking that `request` is the request opened under that id. Reverts
+    /// with {UnknownRequest} or {RequestMismatch} otherwise. What the bond vault asks before it sizes a paid lock.
+    function checkRequest(uint256 requestId, Request calldata request) external view returns (RequestStatus);
 
     /// @notice The payment reference an answer to `requestId` must carry: the escrow's address in the first 20 bytes
     /// and `requestId` in the last 12 (`RequestRefLib`), so the reference names its request for anyone who reads it

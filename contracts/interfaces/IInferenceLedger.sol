@@ -278,6 +278,25 @@ interface IInferenceLedger {
     /// state is `None`). Never reverts.
     function lookupByDigest(bytes32 inferenceId, bytes32 digest) external view returns (RecordStatus memory status);
 
+    /// @notice {settlementOf} for a payer holding the answer's commitments: where the record of `inferenceId` stands
+    /// if its answer digest is `digest` (`keccak256(abi.encode(input, output, paymentRef))`), with the fields a payer
+    /// matches against what it paid for (node, route, subject). State `None` and zeros when the record has another
+    /// digest or does not exist. One storage read; never reverts. The escrow's release and refunds use it.
+    function settlementByDigest(
+        bytes32 inferenceId,
+        bytes32 digest
+    )
+        external
+        view
+        returns (
+            RecordState state,
+            VerificationLevel achieved,
+            uint256 settledAt,
+            uint32 nodeId,
+            Route route,
+            uint64 subject
+        );
+
     /// @notice Where the record stands in its settlement, as of now: its state (as {stateOf}), achieved level, and
     /// when it settled. The settlement time of a Vanilla claim is the first second after its challenge window,
     /// whether or not anyone called {finalize}; it is 0 while the record has not settled (and stays 0 if rejected).

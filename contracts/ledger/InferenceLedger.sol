@@ -443,6 +443,34 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     }
 
     /// @inheritdoc IInferenceLedger
+    function settlementByDigest(
+        bytes32 inferenceId,
+        bytes32 digest
+    )
+        external
+        view
+        returns (
+            RecordState state,
+            VerificationLevel achieved,
+            uint256 settledAt,
+            uint32 nodeId,
+            Route route,
+            uint64 subject
+        )
+    {
+        PackedRecord record = _records[inferenceId][digest];
+        uint256 revokedAt = _revokedAt(record);
+        return (
+            record.effectiveState(CHALLENGE_WINDOW, block.timestamp, revokedAt),
+            record.achieved(),
+            record.effectiveSettledAt(CHALLENGE_WINDOW, block.timestamp, revokedAt),
+            record.nodeId(),
+            record.route(),
+            record.subject()
+        );
+    }
+
+    /// @inheritdoc IInferenceLedger
     function deadlineOf(bytes32 inferenceId) external view returns (uint256) {
         (PackedRecord record, ) = _record(inferenceId);
         if (record.isEmpty()) revert UnknownInference(inferenceId);

@@ -12,7 +12,7 @@ import {IInferenceEscrow} from "../interfaces/IInferenceEscrow.sol";
 import {IInferenceLedger} from "../interfaces/IInferenceLedger.sol";
 import {CommitmentLib} from "../libraries/CommitmentLib.sol";
 import {RequestRefLib} from "../libraries/RequestRefLib.sol";
-import {InferenceRecord, RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol";
+import {RecordState, Route, VerificationLevel} from "../types/InferenceTypes.sol";
 
 /// @title InferenceEscrow
 /// @notice Escrowed payment for inferences, released only on settlement at the paid level. See {IInferenceEscrow}.
@@ -27,8 +27,13 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
     IInferenceLedger private immutable LEDGER;
     IAttesterRegistry private immutable ATTESTERS;
 
+    /// @dev The low byte of a request's slot holds its status; the other 248 bits the top of its hash.
+    uint256 private constant STATUS_MASK = 0xff;
+
     uint256 private _requestCount;
-    mapping(uint256 requestId => Request request) private _requests;
+    /// @dev One slot per request: the top 248 bits of `keccak256(abi.encode(request))` and the status in the low byte
+    /// ({_open}). Zero for an id never opened.
+    mapping(uint256 requestId => uint256 slot) private _requests;
     mapping(address account => mapping(address asset => uint256 amount)) private _credits;
 
     /// @param ledger_ The Proofline ledger whose records this escrow pays for; its attester registry names each
@@ -107,8 +112,13 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IInferenceEscrow
-    function release(uint256 requestId, bytes32 inferenceId, bytes32 outputCommitment) external nonReentrant {
-        Request storage request = _loadOpenRequest(requestId);
+    function release(
+        uint256 requestId,
+        Request calldata request,
+        bytes32 inferenceId,
+        bytes32 outputCommitment
+    ) external nonReentrant {
+        uint256 hashed = _loadOpenRequest(requestId, request);
         (RecordState state, VerificationLevel achieved, uint256 settledAt, uint32 nodeId) = _readAnswer(
             request,
             requestId,
@@ -120,27 +130,32 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
         // The ledger says when the record settled (for a Vanilla claim, when its window passed, finalized or not).
         if (settledAt > request.deadline) revert SettledAfterDeadline(inferenceId, settledAt, request.deadline);
 
-        address payee = ATTESTERS.getNode(nodeId).operator;
+        address payee = ATTESTERS.nodeOperator(nodeId);
         uint256 amount = request.amount;
-        request.status = RequestStatus.Released;
+        _requests[requestId] = hashed | uint256(RequestStatus.Released);
         _credits[payee][request.asset] += amount;
         emit PaymentReleased(requestId, inferenceId, nodeId, payee, amount);
     }
 
     /// @inheritdoc IInferenceEscrow
-    function refundRejected(uint256 requestId, bytes32 inferenceId, bytes32 outputCommitment) external nonReentrant {
-        Request storage request = _loadOpenRequest(requestId);
+    function refundRejected(
+        uint256 requestId,
+        Request calldata request,
+        bytes32 inferenceId,
+        bytes32 outputCommitment
+    ) external nonReentrant {
+        uint256 hashed = _loadOpenRequest(requestId, request);
         (RecordState state, , , ) = _readAnswer(request, requestId, inferenceId, outputCommitment);
         if (state != RecordState.Rejected) revert NotRejected(inferenceId);
-        _refund(request, requestId, RefundReason.Rejected, inferenceId);
+        _refund(request, requestId, hashed, RefundReason.Rejected, inferenceId);
     }
 
     /// @inheritdoc IInferenceEscrow
-    function refundExpired(uint256 requestId) external nonReentrant {
-        Request storage request = _loadOpenRequest(requestId);
+    function refundExpired(uint256 requestId, Request calldata request) external nonReentrant {
+        uint256 hashed = _loadOpenRequest(requestId, request);
         uint256 refundableAt = uint256(request.deadline) + CLAIM_WINDOW;
         if (block.timestamp <= refundableAt) revert NotExpired(requestId, refundableAt);
-        _refund(request, requestId, RefundReason.Expired, bytes32(0));
+        _refund(request, requestId, hashed, RefundReason.Expired, bytes32(0));
     }
 
     /// @inheritdoc IInferenceEscrow
@@ -168,8 +183,14 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
     }
 
     /// @inheritdoc IInferenceEscrow
-    function getRequest(uint256 requestId) external view returns (Request memory) {
-        return _requests[requestId];
+    function requestStatus(uint256 requestId) external view returns (RequestStatus) {
+        return RequestStatus(_requests[requestId] & STATUS_MASK);
+    }
+
+    /// @inheritdoc IInferenceEscrow
+    function checkRequest(uint256 requestId, Request calldata request) external view returns (RequestStatus) {
+        (, RequestStatus status) = _loadRequest(requestId, request);
+        return status;
     }
 
     /// @inheritdoc IInferenceEscrow
@@ -204,7 +225,7 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
         ) revert InvalidMinLevel(params.route, params.minLevel);
         if (!ATTESTERS.isValidSubject(params.route, params.subject))
             revert InvalidSubject(params.route, params.subject);
-        if (!_isActiveNode(params.nodeId)) revert EscrowNodeNotActive(params.nodeId);
+        if (!ATTESTERS.isActiveNode(params.nodeId)) revert EscrowNodeNotActive(params.nodeId);
         if (params.deadline <= block.timestamp) revert DeadlineInPast(params.deadline);
         if (params.asset != address(0) && params.asset.code.length == 0) revert NotAToken(params.asset);
     }
@@ -228,12 +249,11 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
         bytes32 fundingRef
     ) private returns (uint256 requestId) {
         requestId = ++_requestCount;
-        _requests[requestId] = Request({
+        Request memory request = Request({
             requester: requester,
             deadline: params.deadline,
             route: params.route,
             minLevel: params.minLevel,
-            status: RequestStatus.Open,
             nodeId: params.nodeId,
             asset: params.asset,
             subject: params.subject,
@@ -242,16 +262,32 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
             inputCommitment: params.inputCommitment,
             fundingRef: fundingRef
         });
-        emit RequestOpened(requestId, requester, requestRef(requestId), params);
-        emit RequestFunded(requestId, method, params.asset, params.amount, fundingRef);
+        _requests[requestId] = _hashOf(abi.encode(request)) | uint256(RequestStatus.Open);
+        emit RequestOpened(requestId, requester, requestRef(requestId), request, method, params.salt);
     }
 
-    function _loadOpenRequest(uint256 requestId) private view returns (Request storage request) {
-        request = _requests[requestId];
-        if (request.status != RequestStatus.Open) {
-            if (request.status == RequestStatus.None) revert UnknownRequest(requestId);
-            revert RequestNotOpen(requestId, request.status);
-        }
+    /// @dev The top 248 bits of the hash of an ABI-encoded {Request}, the low byte cleared for the status.
+    function _hashOf(bytes memory encoded) private pure returns (uint256) {
+        return uint256(keccak256(encoded)) & ~STATUS_MASK;
+    }
+
+    /// @dev Checks that `request` is the one opened as `requestId`; returns its hash bits and its status.
+    function _loadRequest(
+        uint256 requestId,
+        Request calldata request
+    ) private view returns (uint256 hashed, RequestStatus status) {
+        uint256 slot = _requests[requestId];
+        if (slot == 0) revert UnknownRequest(requestId);
+        hashed = _hashOf(abi.encode(request));
+        if (slot & ~STATUS_MASK != hashed) revert RequestMismatch(requestId);
+        status = RequestStatus(slot & STATUS_MASK);
+    }
+
+    /// @dev {_loadRequest}, and reverts unless the request is Open.
+    function _loadOpenRequest(uint256 requestId, Request calldata request) private view returns (uint256 hashed) {
+        RequestStatus status;
+        (hashed, status) = _loadRequest(requestId, request);
+        if (status != RequestStatus.Open) revert RequestNotOpen(requestId, status);
     }
 
     /// @dev Reads `inferenceId` from the ledger and reverts unless it answers `request`: same route and subject, the
@@ -259,39 +295,35 @@ contract InferenceEscrow is IInferenceEscrow, ReentrancyGuard {
     /// payment reference. Returns where the record stands (state, achieved level and settlement time as the ledger
     /// derives them) and the node that answered.
     function _readAnswer(
-        Request storage request,
+        Request calldata request,
         uint256 requestId,
         bytes32 inferenceId,
         bytes32 outputCommitment
     ) private view returns (RecordState state, VerificationLevel achieved, uint256 settledAt, uint32 nodeId) {
-        (state, achieved, settledAt) = LEDGER.settlementOf(inferenceId);
-        if (state == RecordState.None) revert NotAnAnswer(requestId, inferenceId);
-        InferenceRecord memory record = LEDGER.getRecord(inferenceId);
         bytes32 digest = CommitmentLib.answerDigest(request.inputCommitment, outputCommitment, requestRef(requestId));
+        Route route;
+        uint64 subject;
+        (state, achieved, settledAt, nodeId, route, subject) = LEDGER.settlementByDigest(inferenceId, digest);
+        // None: no record, or one with another input, output or payment reference.
         if (
-            record.answerDigest != digest ||
-            record.route != request.route ||
-            record.subject != request.subject ||
-            record.nodeId != request.nodeId
+            state == RecordState.None ||
+            route != request.route ||
+            subject != request.subject ||
+            nodeId != request.nodeId
         ) revert NotAnAnswer(requestId, inferenceId);
-        nodeId = record.nodeId;
     }
 
-    function _refund(Request storage request, uint256 requestId, RefundReason reason, bytes32 inferenceId) private {
+    function _refund(
+        Request calldata request,
+        uint256 requestId,
+        uint256 hashed,
+        RefundReason reason,
+        bytes32 inferenceId
+    ) private {
         uint256 amount = request.amount;
-        request.status = RequestStatus.Refunded;
+        _requests[requestId] = hashed | uint256(RequestStatus.Refunded);
         _credits[request.requester][request.asset] += amount;
         emit PaymentRefunded(requestId, reason, inferenceId, amount);
-    }
-
-    /// @dev Whether `nodeId` is a registered node whose key is still active (0 never is).
-    function _isActiveNode(uint32 nodeId) private view returns (bool) {
-        if (nodeId == 0) return false;
-        try ATTESTERS.getNode(nodeId) returns (IAttesterRegistry.Node memory node) {
-            return node.active;
-        } catch {
-            return false;
-        }
     }
 
     function _authorizationNonce(address from, RequestParams calldata params) private view returns (bytes32) {

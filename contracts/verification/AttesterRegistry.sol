@@ -244,6 +244,16 @@ contract AttesterRegistry is IAttesterRegistry, Managed, EIP712 {
     }
 
     /// @inheritdoc IAttesterRegistry
+    function isActiveNode(uint32 nodeId) external view returns (bool) {
+        return _nodes[nodeId].active;
+    }
+
+    /// @inheritdoc IAttesterRegistry
+    function nodeOperator(uint32 nodeId) external view returns (address) {
+        return _nodes[nodeId].operator;
+    }
+
+    /// @inheritdoc IAttesterRegistry
     function nodeIdOf(address key) external view returns (uint32) {
         return _nodeKeys[key].nodeId;
     }
