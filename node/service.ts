@@ -38,7 +38,7 @@ import {
   type OutputPartSpec,
 } from "../src/commitments.js";
 import { LockStatus } from "../src/constants.js";
-import { RequestStatus, requestRef } from "../src/escrow.js";
+import { RequestStatus, readRequest, requestRef, type EscrowRequest } from "../src/escrow.js";
 import {
   Level,
   RecordState,
@@ -153,6 +153,8 @@ export class NodeService {
   // One contract object each (building one parses its whole ABI, a cost the fast path should not pay per request).
   readonly ledger = once(() => InferenceLedger__factory.connect(this.config.addresses.ledger, this.sender.signer));
   readonly escrow = once(() => InferenceEscrow__factory.connect(this.config.addresses.escrow, this.sender.signer));
+  /** Each job's escrow request as opened, by job id (see `openedRequest`). */
+  private readonly requests = new Map<number, EscrowRequest>();
   readonly registry = once(() => ModelRegistry__factory.connect(this.config.addresses.registry, this.provider));
   readonly bonds = once(() => BondVault__factory.connect(this.config.addresses.bonds, this.sender.signer));
   private readonly attesters = once(() =>
@@ -345,7 +347,11 @@ export class NodeService {
       }
     }
     const started = Date.now();
-    const response = await this.sender.submit(`lock ${inferenceId}`, () => bonds.lock(inferenceId, answer.paymentRef));
+    const request = await this.openedRequest(job);
+    const requestId = BigInt(job.escrowRequestId);
+    const response = await this.sender.submit(`lock ${inferenceId}`, () =>
+      bonds.lockPaid(inferenceId, requestId, request),
+    );
     this.metrics.lockMs.push(Date.now() - started);
     this.log("bond-lock-sent", { job: job.id, inferenceId, tx: response.hash });
     return true;
@@ -362,8 +368,8 @@ export class NodeService {
       const inferenceId = this.inferenceIdOf(job);
       try {
         if (Number((await bonds.lockOf(inferenceId)).status) !== LockStatus.None) continue;
-        const paymentRef = requestRef(this.config.addresses.escrow, BigInt(job.escrowRequestId));
-        const [asset, amount] = await bonds.lockRequirement(this.nodeId, paymentRef);
+        const request = await this.openedRequest(job);
+        const [asset, amount] = await bonds.lockRequirement(this.nodeId, BigInt(job.escrowRequestId), request);
         this.cover.hold(jobHold(job.id), asset, amount);
       } catch {
         // Its request is closed (or names another node): it will never lock.
@@ -454,13 +460,28 @@ export class NodeService {
     }
   }
 
-  /** The escrow request of a job, and the chain's time. */
+  /**
+   * A job's escrow request as opened (the escrow keeps only a commitment to it; release, refunds and the bond lock
+   * take it back), from the `RequestOpened` log of the payment transaction that opened it, read once per job.
+   */
+  private async openedRequest(job: Job): Promise<EscrowRequest> {
+    const cached = this.requests.get(job.id);
+    if (cached !== undefined) return cached;
+    const request = await withRetry("request", () =>
+      readRequest(this.escrow(), BigInt(job.escrowRequestId), { transaction: job.paymentTx }),
+    );
+    this.requests.set(job.id, request);
+    return request;
+  }
+
+  /** The escrow request of a job, where it stands, and the chain's time. */
   private async request(job: Job) {
-    const [request, block] = await Promise.all([
-      withRetry("request", () => this.escrow().getRequest(BigInt(job.escrowRequestId))),
+    const [request, status, block] = await Promise.all([
+      this.openedRequest(job),
+      withRetry("request status", () => this.escrow().requestStatus(BigInt(job.escrowRequestId))),
       withRetry("block", () => this.provider.getBlock("latest")),
     ]);
-    return { request, now: BigInt(block!.timestamp) };
+    return { request, status: Number(status) as RequestStatus, now: BigInt(block!.timestamp) };
   }
 
   /** A job still unsettled after its escrow deadline expires (the escrow would not pay it any more). */
@@ -662,12 +683,12 @@ export class NodeService {
   /** `Settled -> Released`: the escrow pays the operator (unless already paid); then the operator withdraws. */
   private async release(job: Job): Promise<void> {
     const escrow = this.escrow();
-    const { request } = await this.request(job);
+    const { request, status } = await this.request(job);
     let tx = "already released";
-    if (Number(request.status) === RequestStatus.Open) {
+    if (status === RequestStatus.Open) {
       const answer = job.answer as Answer;
       const receipt = await this.sender.send(`release ${job.escrowRequestId}`, () =>
-        escrow.release(BigInt(job.escrowRequestId), answer.inferenceId, answer.outputCommitment),
+        escrow.release(BigInt(job.escrowRequestId), request, answer.inferenceId, answer.outputCommitment),
       );
       tx = receipt.hash;
     }
@@ -729,8 +750,8 @@ export class NodeService {
   private async refund(job: Job): Promise<void> {
     const escrow = this.escrow();
     const ledger = this.ledger();
-    const { request, now } = await this.request(job);
-    if (Number(request.status) !== RequestStatus.Open) {
+    const { request, status, now } = await this.request(job);
+    if (status !== RequestStatus.Open) {
       await this.endLock(job);
       this.store.markRefunded(job.id, job.state as "Rejected" | "Expired", "already closed");
       return;
@@ -749,14 +770,16 @@ export class NodeService {
       if (Number(state) === RecordState.Rejected) {
         const answer = job.answer as Answer;
         const receipt = await this.sender.send(`refundRejected ${requestId}`, () =>
-          escrow.refundRejected(requestId, answer.inferenceId, answer.outputCommitment),
+          escrow.refundRejected(requestId, request, answer.inferenceId, answer.outputCommitment),
         );
         return await this.refunded(job, receipt.hash);
       }
     }
     const refundableAt = request.deadline + BigInt(await escrow.CLAIM_WINDOW());
     if (now <= refundableAt) throw new Error(`not refundable before ${refundableAt} (chain time ${now})`);
-    const receipt = await this.sender.send(`refundExpired ${requestId}`, () => escrow.refundExpired(requestId));
+    const receipt = await this.sender.send(`refundExpired ${requestId}`, () =>
+      escrow.refundExpired(requestId, request),
+    );
     await this.refunded(job, receipt.hash);
   }
 

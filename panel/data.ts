@@ -336,7 +336,9 @@ export class PanelData {
       const rows: PaymentRow[] = [];
       for (const event of opened.reverse()) {
         const requestId = Number(event.args.requestId);
-        const request = await escrow.getRequest(requestId);
+        // The request as opened, from its log (the escrow stores only a commitment to it), and where it stands.
+        const request = event.args.request;
+        const status = await escrow.requestStatus(requestId);
         const release = released.find((e) => Number(e.args.requestId) === requestId);
         const refund = refunded.find((e) => Number(e.args.requestId) === requestId);
         rows.push({
@@ -345,7 +347,7 @@ export class PanelData {
           amount: request.amount.toString(),
           asset: request.asset,
           paidLevel: Level[Number(request.minLevel)] as keyof typeof Level,
-          status: RequestStatus[Number(request.status)] as keyof typeof RequestStatus,
+          status: RequestStatus[Number(status)] as keyof typeof RequestStatus,
           deadline: Number(request.deadline),
           paymentRef: event.args.requestRef as string,
           inferenceId:

@@ -39,13 +39,7 @@ import {
   type GasRow,
   type GasSnapshot,
 } from "./lib/gas.js";
-import {
-  readRequest,
-  requestRef,
-  signEscrowAuthorization,
-  tokenDomain,
-  type RequestParams,
-} from "../src/escrow.js";
+import { readRequest, requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../src/escrow.js";
 import { Level, Route, signAnswer, signAnswers, signBatch } from "../src/ledger.js";
 import { twinIdOf, twinSalt } from "../src/market.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";

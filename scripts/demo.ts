@@ -26,7 +26,7 @@ import { bondAmountText } from "../src/bonds.js";
 import { BOND_VAULT, ESCROW_CLAIM_WINDOW, LockStatus } from "../src/constants.js";
 import { Roles } from "../src/roles.js";
 import { consumerArgs } from "../src/consumer.js";
-import { requestRef } from "../src/escrow.js";
+import { requestOf, requestRef } from "../src/escrow.js";
 import { Level, RecordState, Route } from "../src/ledger.js";
 import { SETTLEMENT_WINDOW, deployScenario } from "../testing/index.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
@@ -210,7 +210,8 @@ const paid = makeAnswer({
 });
 await submit(paid);
 await ledger.settleTee(paid.inferenceId, await attest(signers.enclave, paid));
-await escrow.release(1n, paid.inferenceId, paid.outputCommitment);
+// The escrow stores a commitment to each request; whoever releases or refunds passes the request back.
+await escrow.release(1n, requestOf(paidParams, requester.address), paid.inferenceId, paid.outputCommitment);
 check(
   (await escrow.creditOf(signers.deployer.address, ZeroAddress)) === paidParams.amount,
   "request 1 paid 0.01 ETH to the node's operator once its answer settled at TEE",
@@ -221,11 +222,11 @@ check(
   (await bonds.lockOf(paid.inferenceId)).status === BigInt(LockStatus.Released),
   `and anyone releases the ${bondAmountText(paidLock.amount, ZeroAddress)} the node locked for it back to its free bond`,
 );
-await request(2n, 2n * 10n ** 16n);
-const early = await revertName(escrow, escrow.refundExpired(2n));
+const expiring = requestOf(await request(2n, 2n * 10n ** 16n), requester.address);
+const early = await revertName(escrow, escrow.refundExpired(2n, expiring));
 check(early === "NotExpired", `request 2 cannot be refunded before its deadline and claim window: ${early}`);
 await networkHelpers.time.increase(3_600n + ESCROW_CLAIM_WINDOW + 1n);
-await escrow.refundExpired(2n);
+await escrow.refundExpired(2n, expiring);
 check(
   (await escrow.creditOf(requester.address, ZeroAddress)) === 2n * 10n ** 16n,
   "nobody answered request 2: the requester gets all 0.02 ETH back",
@@ -240,9 +241,10 @@ const overclaim = makeAnswer({
   inputCommitment: overclaimParams.inputCommitment,
   paymentRef: requestRef(await escrow.getAddress(), 3n),
 });
-const [, lockAmount] = await bonds.lockRequirement(1n, overclaim.paymentRef);
+const overclaimRequest = requestOf(overclaimParams, requester.address);
+const [, lockAmount] = await bonds.lockRequirement(1n, 3n, overclaimRequest);
 const freeBefore = (await bonds.bondOf(1n, ZeroAddress)).free;
-await bonds.connect(signers.node).lock(overclaim.inferenceId, overclaim.paymentRef);
+await bonds.connect(signers.node).lockPaid(overclaim.inferenceId, 3n, overclaimRequest);
 await submit(overclaim, signers.node, { bond: false });
 detail(
   `request 3 pays ${bondAmountText(overclaimParams.amount, ZeroAddress)} for TEE; before answering, node 1 locks ` +
@@ -270,7 +272,7 @@ check(
   refuter === watcher.address,
   `a watcher (${watcher.address}) submits the enclave's attestation of another output: Refuted, refuter recorded`,
 );
-const slashReceipt = await (await bonds.connect(passerBy).slash(overclaim.inferenceId)).wait();
+const slashReceipt = await (await bonds.connect(passerBy).slashPaid(overclaim.inferenceId, overclaimRequest)).wait();
 const slashed = slashReceipt!.logs
   .map((log) => bonds.interface.parseLog(log))
   .find((event) => event?.name === "BondSlashed")!.args;
@@ -290,9 +292,9 @@ check(
     (await bonds.creditOf(feeDestination, ZeroAddress)) >= slashed.protocolShare,
   "half to the refuter (not the slasher), 30% to the paying requester, the rest to the protocol",
 );
-const again = await revertName(bonds, bonds.connect(passerBy).slash(overclaim.inferenceId));
+const again = await revertName(bonds, bonds.connect(passerBy).slashPaid(overclaim.inferenceId, overclaimRequest));
 check(again === "NotLocked", `nothing is slashed twice: ${again}`);
-await escrow.refundRejected(3n, overclaim.inferenceId, overclaim.outputCommitment);
+await escrow.refundRejected(3n, overclaimRequest, overclaim.inferenceId, overclaim.outputCommitment);
 check(
   (await escrow.creditOf(requester.address, ZeroAddress)) === 2n * 10n ** 16n + overclaimParams.amount,
   "the requester's 0.01 ETH comes back from the escrow too (refunded: Rejected)",

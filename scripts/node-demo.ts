@@ -30,7 +30,7 @@ import { InputCommitment, OutputCommitment } from "../src/commitments.js";
 import { attestedInputArg, consumerArgs } from "../src/consumer.js";
 import { signSourcedData } from "../src/dataSources.js";
 import { BOND_VAULT, ESCROW_CLAIM_WINDOW } from "../src/constants.js";
-import { RequestStatus } from "../src/escrow.js";
+import { RequestStatus, readRequest } from "../src/escrow.js";
 import { Level, RecordState, attesterRegistryDomain, type Answer } from "../src/ledger.js";
 import { inputHash } from "../src/models/riskScorer.js";
 import { buildTrail, formatTrail } from "../src/trail.js";
@@ -145,10 +145,11 @@ const score = (scored.result as { score: number }).score;
 detail(`answer in ${answeredIn} ms: score ${score} for ${borrower.address}`);
 detail(`inference ${scored.inferenceId}, state ${scored.state}, escrow request ${scored.payment.escrowRequestId}`);
 const requestId = BigInt(scored.payment.escrowRequestId);
-const request = await escrow.getRequest(requestId);
+// The escrow stores a commitment to each request; the request itself is in the log of the payment that opened it.
+const request = await readRequest(escrow, requestId, { transaction: scored.payment.transaction });
 check(scored.state === "Answered", "the answer comes back Answered, not settled");
 check(
-  Number(request.status) === RequestStatus.Open && request.requester === client.address,
+  Number(await escrow.requestStatus(requestId)) === RequestStatus.Open && request.requester === client.address,
   "the payment sits in the escrow, opened for the client (not in the node's wallet)",
 );
 check(
@@ -191,7 +192,7 @@ check(Number(stored.score) === score && Number(stored.level) === Level.ZKML, "th
 say("The node is paid: the escrow releases the payment to its operator");
 const waitForStatus = async (requestId: bigint, status: RequestStatus, what: string) => {
   const until = Date.now() + 300_000;
-  while (Number((await escrow.getRequest(requestId)).status) !== status) {
+  while (Number(await escrow.requestStatus(requestId)) !== status) {
     if (Date.now() > until) throw new Error(`${what}: request ${requestId} is not ${RequestStatus[status]}`);
     await sleep(250);
   }
@@ -209,16 +210,16 @@ await service.stop();
 detail(`answer: ${JSON.stringify(unproven.result)}, inference ${unproven.inferenceId}, state ${unproven.state}`);
 detail("the node stopped before attesting: nothing will settle this answer");
 const secondId = BigInt(unproven.payment.escrowRequestId);
-const second = await escrow.getRequest(secondId);
+const second = await readRequest(escrow, secondId, { transaction: unproven.payment.transaction });
 const wait = second.deadline + ESCROW_CLAIM_WINDOW + 1n - BigInt((await provider.getBlock("latest"))!.timestamp);
 await provider.send("evm_increaseTime", [`0x${wait.toString(16)}`]);
 await provider.send("evm_mine", []);
 detail(`the chain's clock moves ${wait} s ahead: past the request's deadline and the escrow's claim window`);
 // Two transactions in a row from the client: a nonce manager counts them (the provider caches nonce reads briefly).
 const clientSender = new NonceManager(client);
-await (await escrow.connect(clientSender).refundExpired(secondId)).wait();
+await (await escrow.connect(clientSender).refundExpired(secondId, second)).wait();
 check(
-  Number((await escrow.getRequest(secondId)).status) === RequestStatus.Refunded,
+  Number(await escrow.requestStatus(secondId)) === RequestStatus.Refunded,
   "the client claims the refund itself: no node, operator or admin has to cooperate",
 );
 await (await escrow.connect(clientSender).withdraw(addresses.usdc, client.address)).wait();
@@ -227,7 +228,7 @@ const bonds = BondVault__factory.connect(addresses.bonds, clientSender);
 const lock = await bonds.lockOf(unproven.inferenceId);
 detail(`the node had locked ${lock.amount} of its bond (twice the price) before answering`);
 await (await ledger.connect(clientSender).reject(unproven.inferenceId)).wait();
-await (await bonds.slash(unproven.inferenceId)).wait();
+await (await bonds.slashPaid(unproven.inferenceId, second)).wait();
 const slashCredit = await bonds.creditOf(client.address, addresses.usdc);
 check(
   slashCredit === (lock.amount * (BOND_VAULT.REPORTER_SHARE_BPS + BOND_VAULT.REQUESTER_SHARE_BPS)) / 10_000n,

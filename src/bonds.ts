@@ -6,8 +6,14 @@
 import { Contract, ZeroAddress, formatEther, formatUnits, type Provider } from "ethers";
 
 import { BOND_VAULT, LockStatus } from "./constants.js";
+import { readRequest, requestIdOf, type EscrowRequest } from "./escrow.js";
 import { queryInRanges } from "./logs.js";
-import { BondVault__factory, type BondVault, type InferenceLedger } from "./typechain/index.js";
+import {
+  BondVault__factory,
+  InferenceEscrow__factory,
+  type BondVault,
+  type InferenceLedger,
+} from "./typechain/index.js";
 
 /**
  * What a paid answer locks, as the vault's `lock` sizes it: `price * max(bondMultiple, MIN_PAID_MULTIPLE)` in the
@@ -20,6 +26,39 @@ export function paidLockAmount(price: bigint, asset: string, bondMultiple: numbe
     BigInt(bondMultiple) > BOND_VAULT.MIN_PAID_MULTIPLE ? BigInt(bondMultiple) : BOND_VAULT.MIN_PAID_MULTIPLE;
   const amount = price * multiple;
   return asset === ZeroAddress && amount < minimumLock ? minimumLock : amount;
+}
+
+/** The escrow `bonds` is bound to, connected to the vault's runner. */
+async function boundEscrow(bonds: BondVault) {
+  const [, escrow] = await bonds.bound();
+  return InferenceEscrow__factory.connect(escrow, bonds.runner);
+}
+
+/**
+ * Locks the bond for `inferenceId`, answered with `paymentRef`, the way the vault takes it: `lockPaid` with the
+ * request for a payment reference of the vault's escrow (the request as opened: `request`, or read from the escrow's
+ * `RequestOpened` log), `lock` for any other reference. Sent from `bonds`' runner (the node key or its operator).
+ */
+export async function lockForAnswer(
+  bonds: BondVault,
+  inferenceId: string,
+  paymentRef: string,
+  request?: EscrowRequest,
+) {
+  const escrow = await boundEscrow(bonds);
+  const requestId = requestIdOf(paymentRef, await escrow.getAddress());
+  if (requestId === undefined || requestId === 0n) return bonds.lock(inferenceId, paymentRef);
+  return bonds.lockPaid(inferenceId, requestId, request ?? (await readRequest(escrow, requestId)));
+}
+
+/**
+ * Slashes the lock of `inferenceId` the way the vault takes it: `slashPaid` with the escrow request it backs (read
+ * from the escrow's `RequestOpened` log) for a paid lock, `slash` otherwise. Anyone may send it.
+ */
+export async function slashLock(bonds: BondVault, inferenceId: string) {
+  const { requestId } = await bonds.lockOf(inferenceId);
+  if (requestId === 0n) return bonds.slash(inferenceId);
+  return bonds.slashPaid(inferenceId, await readRequest(await boundEscrow(bonds), requestId));
 }
 
 /** A lock's status by name (`IBondVault.LockStatus`). */

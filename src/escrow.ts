@@ -172,20 +172,36 @@ export function requestHash(request: EscrowRequest): string {
 }
 
 /**
- * Request `requestId` as `escrow` opened it, from its `RequestOpened` log (searched from `fromBlock`, the escrow's
- * deployment block when known, with the range-splitting search of `logs.ts`). Throws when no such request was
- * opened.
+ * Request `requestId` as `escrow` opened it, from its `RequestOpened` log: in the receipt of `from.transaction` (the
+ * transaction that opened it, when known: one call), else searched from block `from` (the escrow's deployment block
+ * when known; 0 by default) with the range-splitting search of `logs.ts`. Throws when no such request was opened
+ * there.
  */
-export async function readRequest(escrow: InferenceEscrow, requestId: bigint, fromBlock = 0): Promise<EscrowRequest> {
+export async function readRequest(
+  escrow: InferenceEscrow,
+  requestId: bigint,
+  from: number | { transaction: string } = 0,
+): Promise<EscrowRequest> {
   const provider = escrow.runner?.provider;
   if (!provider) throw new Error("readRequest: the escrow contract has no provider");
-  const head = await headBlock(provider);
+  const address = (await escrow.getAddress()).toLowerCase();
+  if (typeof from === "object") {
+    const receipt = await provider.getTransactionReceipt(from.transaction);
+    for (const log of receipt?.logs ?? []) {
+      if (log.address.toLowerCase() !== address) continue;
+      const parsed = escrow.interface.parseLog(log);
+      if (parsed?.name === "RequestOpened" && parsed.args.requestId === requestId) {
+        return toEscrowRequest(parsed.args.request);
+      }
+    }
+    throw new Error(`transaction ${from.transaction} did not open request ${requestId} of escrow ${address}`);
+  }
   const [opened] = await queryInRanges(
-    (from, to) => escrow.queryFilter(escrow.filters.RequestOpened(requestId), from, to),
-    fromBlock,
-    head,
+    (fromBlock, toBlock) => escrow.queryFilter(escrow.filters.RequestOpened(requestId), fromBlock, toBlock),
+    from,
+    await headBlock(provider),
   );
-  if (opened === undefined) throw new Error(`escrow ${await escrow.getAddress()} opened no request ${requestId}`);
+  if (opened === undefined) throw new Error(`escrow ${address} opened no request ${requestId}`);
   return toEscrowRequest(opened.args.request);
 }
 

@@ -346,7 +346,7 @@ export async function buildTrail(
     );
     if (opened) {
       const requestId = opened.args.requestId;
-      const params = opened.args.params;
+      const params = opened.args.request;
       const [released] = await events((from, to) =>
         escrow.queryFilter(escrow.filters.PaymentReleased(requestId), from, to),
       );

@@ -14,6 +14,7 @@ import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import { BrowserProvider, ZeroAddress, keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
 
 import { executeDelayed } from "../src/admin.js";
+import { lockForAnswer } from "../src/bonds.js";
 import {
   InputCommitment,
   InputKind,
@@ -335,12 +336,13 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
   };
   /**
    * Records `answer` in the ledger, signed by node key `signer` (default: the devkit's node). A claim above Vanilla
-   * first locks the node's bond for it (`lock` from the node key), as the ledger requires; `bond: false` skips that,
+   * first locks the node's bond for it (`lock`, or `lockPaid` with the escrow request its payment reference names,
+   * from the node key), as the ledger requires; `bond: false` skips that,
    * to see the ledger refuse an unbonded claim.
    */
   const submit = async (answer: Answer, signer: Signer = node, options: { bond?: boolean } = {}) => {
     if (answer.claimed !== Level.Vanilla && options.bond !== false) {
-      await bonds.connect(signer).lock(answer.inferenceId, answer.paymentRef);
+      await (await lockForAnswer(bonds.connect(signer), answer.inferenceId, answer.paymentRef)).wait();
     }
     return ledger.answer(answer, await signAnswer(signer, domain, answer));
   };

@@ -44,6 +44,7 @@ import {
   type RiskInput,
 } from "../../src/models/riskScorer.js";
 import { SNARK_SCALAR_FIELD, zkInputPart } from "../../src/zk.js";
+import { lockForAnswer } from "../../src/bonds.js";
 import { LockStatus } from "../../src/constants.js";
 import { amountText, tokenAsset } from "./bond.js";
 import { Proofline, type DeploymentArgs } from "./lib/context.js";
@@ -337,7 +338,8 @@ async function lockBond(ctx: Proofline, key: Signer, inferenceId: string, paymen
   const bonds = await ctx.bonds(key);
   let lock = await bonds.lockOf(inferenceId);
   if (Number(lock.status) === LockStatus.None) {
-    await send(bonds, bonds.lock(inferenceId, paymentRef));
+    // `lockPaid` with the escrow request a payment reference of the vault's escrow names, else `lock`.
+    await send(bonds, lockForAnswer(bonds, inferenceId, paymentRef));
     lock = await bonds.lockOf(inferenceId);
   } else if (Number(lock.status) !== LockStatus.Locked) {
     fail(`inference ${inferenceId}'s lock was ${LockStatus[Number(lock.status)]}: answer under another --nonce`);

@@ -17,7 +17,7 @@
 import { Contract, ZeroAddress, getAddress, parseUnits, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { ETH_ASSET, bondAmountText, bondAssetOf, nodeBonds, type BondAsset } from "../../src/bonds.js";
+import { ETH_ASSET, bondAmountText, bondAssetOf, nodeBonds, slashLock, type BondAsset } from "../../src/bonds.js";
 import { findDeployed } from "../../src/deployments.js";
 import { LockStatus } from "../../src/constants.js";
 import { RecordState } from "../../src/ledger.js";
@@ -302,7 +302,8 @@ async function slash(args: LockArgs, hre: HardhatRuntimeEnvironment): Promise<vo
   }
   const signer = await ctx.account(args.signer, "--signer", 0);
   const bonds = await ctx.bonds(signer);
-  const { events } = await send(bonds, bonds.slash(inferenceId));
+  // `slashPaid` with the escrow request a paid lock backs (from the escrow's log), else `slash`.
+  const { events } = await send(bonds, slashLock(bonds, inferenceId));
   const slashed = eventNamed(events, "BondSlashed").args;
   console.log(`inference ${inferenceId}: slashed node ${lock.nodeId}'s lock of ${amountText(lock.amount, asset)}`);
   console.log(`  ${amountText(slashed.reporterShare as bigint, asset)} to the reporter ${slashed.reporter}`);

@@ -10,6 +10,7 @@ import { wrapFetchWithPayment } from "@x402/fetch";
 import { Contract, type Provider, type Signer } from "ethers";
 
 import { InputCommitment, OutputCommitment, type InputPartSpec, type OutputPartSpec } from "../commitments.js";
+import { readRequest } from "../escrow.js";
 import { Level, RecordState } from "../ledger.js";
 import { InferenceEscrow__factory } from "../typechain/index.js";
 import { ProoflineClientScheme } from "./client.js";
@@ -131,7 +132,10 @@ export class ProoflineNodeClient {
     const { provider } = this.options;
     const escrow = InferenceEscrow__factory.connect(this.options.trustedEscrows[0], provider);
     const ledger = new Contract(await escrow.ledger(), LEDGER_ABI, provider);
-    const request = await escrow.getRequest(BigInt(answer.payment.escrowRequestId));
+    // The request as the trusted escrow opened it, from its log in the payment transaction the node names (a node
+    // naming another transaction finds no such log there: an error, not a wrong deadline).
+    const requestId = BigInt(answer.payment.escrowRequestId);
+    const request = await readRequest(escrow, requestId, { transaction: answer.payment.transaction });
     const until = Date.now() + timeoutMs;
     for (;;) {
       const [state, achieved, settledAt] = (await ledger.settlementOf(answer.inferenceId)) as [bigint, bigint, bigint];

@@ -2,7 +2,14 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash, id, type Signer } from "ethers";
 import { network } from "hardhat";
 
-import { requestRef, signEscrowAuthorization, tokenDomain, type RequestParams } from "../../src/escrow.js";
+import {
+  readRequest,
+  requestOf,
+  requestRef,
+  signEscrowAuthorization,
+  tokenDomain,
+  type RequestParams,
+} from "../../src/escrow.js";
 import { Level, Route, inferenceIdFor, type Answer } from "../../src/ledger.js";
 import { CHALLENGE_WINDOW, deployScenario } from "../../testing/index.js";
 
@@ -113,8 +120,16 @@ describe("adversarial: an honest, timely, settled answer is always paid", () => 
     const ref = requestRef(await escrow.getAddress(), requestId);
     const copyId = freshId(competitor.address);
     await expect(bonds.connect(competitor).lock(copyId, ref))
+      .to.be.revertedWithCustomError(bonds, "LockNeedsRequest")
+      .withArgs(requestId);
+    const request = await readRequest(escrow, requestId);
+    await expect(bonds.connect(competitor).lockPaid(copyId, requestId, request))
       .to.be.revertedWithCustomError(bonds, "LockForAnotherNode")
       .withArgs(requestId, 1n);
+    // Passing the request as if it named the competitor: not the request the escrow opened.
+    await expect(bonds.connect(competitor).lockPaid(copyId, requestId, { ...request, nodeId: 3n }))
+      .to.be.revertedWithCustomError(escrow, "RequestMismatch")
+      .withArgs(requestId);
     await bonds.connect(competitor).lock(copyId, id("no payment"));
     await expect(answerFor(requestId, p, competitor, Level.TEE, copyId, false))
       .to.be.revertedWithCustomError(bonds, "LockOfAnotherPayment")
@@ -124,10 +139,14 @@ describe("adversarial: an honest, timely, settled answer is always paid", () => 
     await refute(copy);
     await settle(honest);
     expect((await ledger.outcomeOf(copy.inferenceId))[0]).to.equal(3n); // Rejected
-    await expect(escrow.refundRejected(requestId, copy.inferenceId, copy.outputCommitment))
+    await expect(
+      escrow.refundRejected(requestId, await readRequest(escrow, requestId), copy.inferenceId, copy.outputCommitment),
+    )
       .to.be.revertedWithCustomError(escrow, "NotAnAnswer")
       .withArgs(requestId, copy.inferenceId);
-    await expect(escrow.release(requestId, honest.inferenceId, honest.outputCommitment))
+    await expect(
+      escrow.release(requestId, await readRequest(escrow, requestId), honest.inferenceId, honest.outputCommitment),
+    )
       .to.emit(escrow, "PaymentReleased")
       .withArgs(requestId, honest.inferenceId, 1n, signers.deployer.address, PRICE);
   });
@@ -140,15 +159,14 @@ describe("adversarial: an honest, timely, settled answer is always paid", () => 
     // through an enclave. It still is not the named node's.
     const own = await answerFor(requestId, p, throwaway, Level.Vanilla);
     await settle(own);
-    await expect(escrow.release(requestId, own.inferenceId, own.outputCommitment))
+    await expect(escrow.release(requestId, await readRequest(escrow, requestId), own.inferenceId, own.outputCommitment))
       .to.be.revertedWithCustomError(escrow, "NotAnAnswer")
       .withArgs(requestId, own.inferenceId);
     const honest = await answerFor(requestId, p, signers.node);
     await settle(honest);
-    await expect(escrow.release(requestId, honest.inferenceId, honest.outputCommitment)).to.emit(
-      escrow,
-      "PaymentReleased",
-    );
+    await expect(
+      escrow.release(requestId, await readRequest(escrow, requestId), honest.inferenceId, honest.outputCommitment),
+    ).to.emit(escrow, "PaymentReleased");
   });
 
   it("a record answered before the request opened, by another node, does not match it", async () => {
@@ -156,10 +174,9 @@ describe("adversarial: an honest, timely, settled answer is always paid", () => 
     const p = await params();
     // The next request id is predictable, and so is its payment reference; no lock can be made for it yet.
     const next = (await escrow.requestCount()) + 1n;
-    await expect(
-      bonds.connect(competitor).lock(freshId(competitor.address), requestRef(await escrow.getAddress(), next)),
-    )
-      .to.be.revertedWithCustomError(bonds, "LockRequestNotOpen")
+    const guessed = requestOf(p, await competitor.getAddress());
+    await expect(bonds.connect(competitor).lockPaid(freshId(competitor.address), next, { ...guessed, nodeId: 3n }))
+      .to.be.revertedWithCustomError(escrow, "UnknownRequest")
       .withArgs(next);
     const early = await answerFor(next, p, competitor, Level.Vanilla);
     const requestId = await open(p);
@@ -167,13 +184,14 @@ describe("adversarial: an honest, timely, settled answer is always paid", () => 
     const honest = await answerFor(requestId, p, signers.node);
     await settle(honest);
     await refute(early);
-    await expect(escrow.refundRejected(requestId, early.inferenceId, early.outputCommitment))
+    await expect(
+      escrow.refundRejected(requestId, await readRequest(escrow, requestId), early.inferenceId, early.outputCommitment),
+    )
       .to.be.revertedWithCustomError(escrow, "NotAnAnswer")
       .withArgs(requestId, early.inferenceId);
-    await expect(escrow.release(requestId, honest.inferenceId, honest.outputCommitment)).to.emit(
-      escrow,
-      "PaymentReleased",
-    );
+    await expect(
+      escrow.release(requestId, await readRequest(escrow, requestId), honest.inferenceId, honest.outputCommitment),
+    ).to.emit(escrow, "PaymentReleased");
   });
 
   it("refuses a request that names no node, an unknown node or a deactivated one", async () => {
@@ -202,10 +220,9 @@ describe("adversarial: the claim window is the node's, whoever calls what", () =
     await ledger.finalize(answer.inferenceId);
     const record = await ledger.getRecord(answer.inferenceId);
     expect(record.settledAt).to.equal(record.answeredAt + CHALLENGE_WINDOW + 1n);
-    await expect(escrow.release(requestId, answer.inferenceId, answer.outputCommitment)).to.emit(
-      escrow,
-      "PaymentReleased",
-    );
+    await expect(
+      escrow.release(requestId, await readRequest(escrow, requestId), answer.inferenceId, answer.outputCommitment),
+    ).to.emit(escrow, "PaymentReleased");
   });
 
   it("the requester cannot refund early: a timely settlement can be released until the claim window ends", async () => {
@@ -215,11 +232,13 @@ describe("adversarial: the claim window is the node's, whoever calls what", () =
     const answer = await answerFor(requestId, p, signers.node);
     await settle(answer);
     await networkHelpers.time.increase(86_400n + 86_000n);
-    await expect(escrow.refundExpired(requestId)).to.be.revertedWithCustomError(escrow, "NotExpired");
-    await expect(escrow.release(requestId, answer.inferenceId, answer.outputCommitment)).to.emit(
+    await expect(escrow.refundExpired(requestId, await readRequest(escrow, requestId))).to.be.revertedWithCustomError(
       escrow,
-      "PaymentReleased",
+      "NotExpired",
     );
+    await expect(
+      escrow.release(requestId, await readRequest(escrow, requestId), answer.inferenceId, answer.outputCommitment),
+    ).to.emit(escrow, "PaymentReleased");
   });
 });
 

@@ -151,13 +151,11 @@ contract BondHandler is BondFixture {
                 uint16(multipleSeed % 7),
                 answer_.route
             );
-            answer_.inputCommitment = escrow.getRequest(requestId).inputCommitment;
+            answer_.inputCommitment = openedRequests[requestId].inputCommitment;
             answer_.paymentRef = escrow.requestRef(requestId);
         }
         vm.prank(_operator(nodeId));
-        try bonds.lock(answer_.inferenceId, answer_.paymentRef) {} catch {
-            return; // not enough free bond
-        }
+        if (!_tryLockFor(answer_)) return; // not enough free bond
         ++locks;
         ids.push(answer_.inferenceId);
         Claim storage claim = _claims[answer_.inferenceId];
@@ -277,13 +275,14 @@ contract BondHandler is BondFixture {
         // A slasher that finds a claim past its deadline, or revoked under it, has it rejected first (anyone may).
         try ledger.reject(inferenceId) {} catch {} // solhint-disable-line no-empty-blocks
         try ledger.rejectRevoked(inferenceId) {} catch {} // solhint-disable-line no-empty-blocks
+        Answer memory answer_ = _claims[inferenceId].answer;
         vm.prank(creditors[actorSeed % 3]);
-        try bonds.slash(inferenceId) {
+        if (_trySlashFor(answer_)) {
             ++_claims[inferenceId].slashes;
             ++slashes;
             (, IInferenceLedger.RejectionReason reason, ) = ledger.outcomeOf(inferenceId);
             if (reason == IInferenceLedger.RejectionReason.ArtifactRevoked) ++selfRevokedSlashes;
-        } catch {} // solhint-disable-line no-empty-blocks
+        }
     }
 
     function cancelLock(uint256 idSeed) external {

@@ -103,13 +103,15 @@ abstract contract BondFixture is LedgerFixture {
         if (asset == ETH) {
             vm.deal(REQUESTER, price);
             vm.prank(REQUESTER);
-            return escrow.open{value: price}(params);
+            requestId = escrow.open{value: price}(params);
+        } else {
+            usdc.mint(REQUESTER, price);
+            vm.startPrank(REQUESTER);
+            usdc.approve(address(escrow), price);
+            requestId = escrow.open(params);
+            vm.stopPrank();
         }
-        usdc.mint(REQUESTER, price);
-        vm.startPrank(REQUESTER);
-        usdc.approve(address(escrow), price);
-        requestId = escrow.open(params);
-        vm.stopPrank();
+        _opened(requestId, params, REQUESTER, bytes32(0));
     }
 
     /// @dev An answer of node key `key` to request `requestId`: its route, subject, input and payment reference.
@@ -120,7 +122,7 @@ abstract contract BondFixture is LedgerFixture {
         VerificationLevel claimed
     ) internal view returns (Answer memory answer) {
         answer = _unpaid(key, seed, claimed);
-        answer.inputCommitment = escrow.getRequest(requestId).inputCommitment;
+        answer.inputCommitment = openedRequests[requestId].inputCommitment;
         answer.paymentRef = escrow.requestRef(requestId);
     }
 
@@ -132,7 +134,7 @@ abstract contract BondFixture is LedgerFixture {
     /// @dev Node key `key` locks for `answer`, then records it. Returns the amount locked.
     function _lockAndRecord(uint256 key, Answer memory answer) internal returns (uint256 amount) {
         vm.prank(vm.addr(key));
-        amount = bonds.lock(answer.inferenceId, answer.paymentRef);
+        amount = _lockFor(answer);
         _record(key, answer);
     }
 
@@ -272,17 +274,15 @@ contract BondVaultTest is BondFixture {
         vm.expectRevert(IBondVault.VaultNotBound.selector);
         unbound.lock(inferenceId, bytes32(0));
         vm.expectRevert(IBondVault.VaultNotBound.selector);
-        unbound.lockRequirement(NODE, bytes32(0));
+        unbound.lockRequirement(NODE, 1, _requestOf(1));
     }
 
     function test_lock_unpaid_locksTheMinimumInEth() public {
         Answer memory answer = _unpaid(NODE_KEY, "unpaid", VerificationLevel.TEE);
-        (address asset, uint256 required) = bonds.lockRequirement(NODE, answer.paymentRef);
-        vm.assertEq(asset, ETH, "requirement asset");
-        vm.assertEq(required, MINIMUM_LOCK, "requirement amount");
+        vm.assertEq(bonds.minimumLock(), MINIMUM_LOCK, "requirement amount");
         vm.expectEmit(true, true, true, true);
         emit IBondVault.BondLocked(answer.inferenceId, NODE, ETH, MINIMUM_LOCK, 0);
-        uint256 amount = bonds.lock(answer.inferenceId, answer.paymentRef);
+        uint256 amount = _lockFor(answer);
         vm.assertEq(amount, MINIMUM_LOCK, "returned amount");
         _assertBond(NODE, ETH, NODE_BOND - MINIMUM_LOCK, MINIMUM_LOCK, 0);
         IBondVault.Lock memory lock_ = bonds.lockOf(answer.inferenceId);
@@ -297,7 +297,7 @@ contract BondVaultTest is BondFixture {
     function test_lock_byTheNodeKey() public {
         Answer memory answer = _unpaid(NODE_KEY, "by key", VerificationLevel.TEE);
         vm.prank(vm.addr(NODE_KEY));
-        bonds.lock(answer.inferenceId, answer.paymentRef);
+        _lockFor(answer);
         _assertStatus(answer.inferenceId, IBondVault.LockStatus.Locked);
     }
 
@@ -306,7 +306,7 @@ contract BondVaultTest is BondFixture {
         Answer memory answer = _paid(NODE_KEY, "paid", requestId, VerificationLevel.TEE);
         vm.expectEmit(true, true, true, true);
         emit IBondVault.BondLocked(answer.inferenceId, NODE, ETH, 2 ether, requestId);
-        uint256 amount = bonds.lock(answer.inferenceId, answer.paymentRef);
+        uint256 amount = _lockFor(answer);
         vm.assertEq(amount, 2 ether, "2x the price");
         vm.assertEq(bonds.lockOf(answer.inferenceId).requestId, requestId, "lock request");
         _assertBond(NODE, ETH, NODE_BOND - 2 ether, 2 ether, 0);
@@ -317,12 +317,12 @@ contract BondVaultTest is BondFixture {
         _depositToken(NODE, 1_000e6);
         uint256 requestId = _openRequest(address(usdc), 100e6, NODE, 5);
         Answer memory answer = _paid(NODE_KEY, "paid x5", requestId, VerificationLevel.TEE);
-        (address asset, uint256 required) = bonds.lockRequirement(NODE, answer.paymentRef);
+        (address asset, uint256 required) = bonds.lockRequirement(NODE, requestId, _requestOf(requestId));
         vm.assertEq(asset, address(usdc), "requirement asset");
         vm.assertEq(required, 500e6, "requirement amount");
         vm.expectEmit(true, true, true, true);
         emit IBondVault.BondLocked(answer.inferenceId, NODE, address(usdc), 500e6, requestId);
-        bonds.lock(answer.inferenceId, answer.paymentRef);
+        _lockFor(answer);
         _assertBond(NODE, address(usdc), 500e6, 500e6, 0);
         _assertBond(NODE, ETH, NODE_BOND, 0, 0);
         vm.assertEq(bonds.lockOf(answer.inferenceId).assetIndex, 1, "lock asset index");
@@ -331,7 +331,7 @@ contract BondVaultTest is BondFixture {
     function test_lock_paidEthBelowTheMinimum_roundsUpToTheMinimum() public {
         uint256 requestId = _openRequest(ETH, 0.001 ether, NODE, 3);
         Answer memory answer = _paid(NODE_KEY, "cheap", requestId, VerificationLevel.TEE);
-        uint256 amount = bonds.lock(answer.inferenceId, answer.paymentRef);
+        uint256 amount = _lockFor(answer);
         vm.assertEq(amount, MINIMUM_LOCK, "rounded up to the minimum");
         vm.assertEq(bonds.lockOf(answer.inferenceId).requestId, requestId, "still a paid lock");
     }
@@ -373,31 +373,62 @@ contract BondVaultTest is BondFixture {
         Answer memory answer = _unpaid(NODE_KEY, "answered first", VerificationLevel.Vanilla);
         _record(NODE_KEY, answer);
         vm.expectRevert(_err(IBondVault.AlreadyAnswered.selector, answer.inferenceId));
-        bonds.lock(answer.inferenceId, answer.paymentRef);
+        _lockFor(answer);
     }
 
     function test_lock_revertsLockRequestNotOpen() public {
-        // An id the escrow never issued.
-        bytes32 unknownRef = escrow.requestRef(42);
+        // An id the escrow never issued: the escrow refuses it by name.
         bytes32 inferenceId = _unpaid(NODE_KEY, "unknown request", VerificationLevel.TEE).inferenceId;
-        vm.expectRevert(abi.encodeWithSelector(IBondVault.LockRequestNotOpen.selector, 42));
-        bonds.lock(inferenceId, unknownRef);
-        // A request refunded after its deadline and claim window.
         uint256 requestId = _openRequest(ETH, 1 ether, NODE, 0);
-        vm.warp(escrow.getRequest(requestId).deadline + escrow.CLAIM_WINDOW() + 1);
-        escrow.refundExpired(requestId);
-        bytes32 ref = escrow.requestRef(requestId);
+        vm.expectRevert(abi.encodeWithSelector(IInferenceEscrow.UnknownRequest.selector, 42));
+        bonds.lockPaid(inferenceId, 42, _requestOf(requestId));
+        // A request refunded after its deadline and claim window.
+        vm.warp(openedRequests[requestId].deadline + escrow.CLAIM_WINDOW() + 1);
+        escrow.refundExpired(requestId, _requestOf(requestId));
         vm.expectRevert(abi.encodeWithSelector(IBondVault.LockRequestNotOpen.selector, requestId));
-        bonds.lock(inferenceId, ref);
+        bonds.lockPaid(inferenceId, requestId, _requestOf(requestId));
+    }
+
+    function test_lock_revertsLockNeedsRequest() public {
+        // A payment reference of the bound escrow locks only with the request it names: never the cheap unpaid lock.
+        uint256 requestId = _openRequest(ETH, 1 ether, NODE, 0);
+        Answer memory answer = _paid(NODE_KEY, "needs request", requestId, VerificationLevel.TEE);
+        vm.expectRevert(abi.encodeWithSelector(IBondVault.LockNeedsRequest.selector, requestId));
+        bonds.lock(answer.inferenceId, answer.paymentRef);
+        // A reference to a request the escrow has not opened yet is refused the same way.
+        bytes32 next = escrow.requestRef(requestId + 1);
+        vm.expectRevert(abi.encodeWithSelector(IBondVault.LockNeedsRequest.selector, requestId + 1));
+        bonds.lock(answer.inferenceId, next);
+        _assertStatus(answer.inferenceId, IBondVault.LockStatus.None);
+    }
+
+    function test_lock_revertsRequestMismatch_aNodeCannotLockLessThanTheRequestSays() public {
+        // The node passes the request with a smaller price, a lower multiple, another asset or itself as the node.
+        _depositToken(NODE, 1_000e6);
+        uint256 requestId = _openRequest(address(usdc), 100e6, OTHER_NODE, 5);
+        Answer memory answer = _paid(NODE_KEY, "forged request", requestId, VerificationLevel.TEE);
+        IInferenceEscrow.Request[4] memory forged;
+        for (uint256 i = 0; i < 4; ++i) forged[i] = _requestOf(requestId);
+        forged[0].amount = 1;
+        forged[1].bondMultiple = 0;
+        forged[2].asset = ETH;
+        forged[3].nodeId = NODE;
+        for (uint256 i = 0; i < 4; ++i) {
+            vm.expectRevert(abi.encodeWithSelector(IInferenceEscrow.RequestMismatch.selector, requestId));
+            bonds.lockPaid(answer.inferenceId, requestId, forged[i]);
+            vm.expectRevert(abi.encodeWithSelector(IInferenceEscrow.RequestMismatch.selector, requestId));
+            bonds.lockRequirement(NODE, requestId, forged[i]);
+        }
+        _assertBond(NODE, address(usdc), 1_000e6, 0, 0);
     }
 
     function test_lock_revertsLockForAnotherNode() public {
         uint256 requestId = _openRequest(ETH, 1 ether, OTHER_NODE, 0);
         Answer memory answer = _paid(NODE_KEY, "not mine", requestId, VerificationLevel.TEE);
         vm.expectRevert(abi.encodeWithSelector(IBondVault.LockForAnotherNode.selector, requestId, OTHER_NODE));
-        bonds.lock(answer.inferenceId, answer.paymentRef);
+        _lockFor(answer);
         vm.expectRevert(abi.encodeWithSelector(IBondVault.LockForAnotherNode.selector, requestId, OTHER_NODE));
-        bonds.lockRequirement(NODE, answer.paymentRef);
+        bonds.lockRequirement(NODE, requestId, _requestOf(requestId));
     }
 
     function test_lock_revertsBondInsufficient() public {
@@ -413,7 +444,7 @@ contract BondVaultTest is BondFixture {
         uint256 requestId = _openRequest(address(usdc), price, NODE, 0);
         Answer memory answer = _paid(NODE_KEY, "huge", requestId, VerificationLevel.TEE);
         vm.expectRevert(abi.encodeWithSelector(IBondVault.BondAmountTooLarge.selector, price * 2));
-        bonds.lock(answer.inferenceId, answer.paymentRef);
+        _lockFor(answer);
     }
 
     function test_lock_revertsBondAmountTooLarge_priceNearUint256Max() public {
@@ -422,7 +453,7 @@ contract BondVaultTest is BondFixture {
         uint256 requestId = _openRequest(address(usdc), price, NODE, 5);
         Answer memory answer = _paid(NODE_KEY, "overflowing", requestId, VerificationLevel.TEE);
         vm.expectRevert(abi.encodeWithSelector(IBondVault.BondAmountTooLarge.selector, price));
-        bonds.lock(answer.inferenceId, answer.paymentRef);
+        _lockFor(answer);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -450,7 +481,7 @@ contract BondVaultTest is BondFixture {
 
     function test_answer_revertsClaimNotBonded_afterTheLockWasCancelled() public {
         Answer memory answer = _unpaid(NODE_KEY, "cancelled", VerificationLevel.TEE);
-        bonds.lock(answer.inferenceId, answer.paymentRef);
+        _lockFor(answer);
         bonds.cancelLock(answer.inferenceId);
         bytes memory signature = _sign(NODE_KEY, ledger.answerTypedDataHash(answer));
         vm.expectRevert(abi.encodeWithSelector(IBondVault.ClaimNotBonded.selector, answer.inferenceId, NODE));
@@ -471,7 +502,7 @@ contract BondVaultTest is BondFixture {
     function test_answer_revertsLockOfAnotherPayment_paidLockUnpaidAnswer() public {
         uint256 requestId = _openRequest(ETH, 1 ether, NODE, 0);
         Answer memory answer = _unpaid(NODE_KEY, "switched back", VerificationLevel.TEE);
-        bonds.lock(answer.inferenceId, escrow.requestRef(requestId));
+        bonds.lockPaid(answer.inferenceId, requestId, _requestOf(requestId));
         bytes memory signature = _sign(NODE_KEY, ledger.answerTypedDataHash(answer));
         vm.expectRevert(
             abi.encodeWithSelector(IBondVault.LockOfAnotherPayment.selector, answer.inferenceId, requestId, 0)
@@ -537,7 +568,7 @@ contract BondVaultTest is BondFixture {
         Answer memory answer = _paid(NODE_KEY, "paid settled", requestId, VerificationLevel.TEE);
         _lockAndRecord(NODE_KEY, answer);
         _settle(answer);
-        escrow.release(requestId, answer.inferenceId, answer.outputCommitment);
+        escrow.release(requestId, _requestOf(requestId), answer.inferenceId, answer.outputCommitment);
         bonds.release(answer.inferenceId);
         _assertBond(NODE, ETH, NODE_BOND, 0, 0);
         vm.assertEq(escrow.creditOf(address(this), ETH), 1 ether, "the operator is paid");
@@ -596,7 +627,7 @@ contract BondVaultTest is BondFixture {
         vm.expectEmit(true, true, true, true);
         emit IBondVault.BondSlashed(answer.inferenceId, NODE, ETH, MINIMUM_LOCK, SLASHER, half, address(0), 0, half);
         vm.prank(SLASHER);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         _assertStatus(answer.inferenceId, IBondVault.LockStatus.Slashed);
         _assertBond(NODE, ETH, NODE_BOND - MINIMUM_LOCK, 0, 0);
         vm.assertEq(_credit(SLASHER, ETH), half, "slasher's share");
@@ -622,7 +653,7 @@ contract BondVaultTest is BondFixture {
         vm.expectEmit(true, true, true, true);
         emit IBondVault.BondSlashed(answer.inferenceId, NODE, ETH, MINIMUM_LOCK, REFUTER, half, address(0), 0, half);
         vm.prank(SLASHER);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         vm.assertEq(_credit(REFUTER, ETH), half, "refuter's share");
         vm.assertEq(_credit(SLASHER, ETH), 0, "the slasher did no work");
         vm.assertEq(_credit(FEE_SINK, ETH), half, "protocol's share");
@@ -633,7 +664,7 @@ contract BondVaultTest is BondFixture {
         Answer memory answer = _paid(NODE_KEY, "paid overclaim", requestId, VerificationLevel.TEE);
         _lockAndRecord(NODE_KEY, answer);
         _missDeadline(answer.inferenceId);
-        escrow.refundRejected(requestId, answer.inferenceId, answer.outputCommitment);
+        escrow.refundRejected(requestId, _requestOf(requestId), answer.inferenceId, answer.outputCommitment);
         vm.expectEmit(true, true, true, true);
         emit IBondVault.BondSlashed(
             answer.inferenceId,
@@ -647,7 +678,7 @@ contract BondVaultTest is BondFixture {
             0.4 ether
         );
         vm.prank(SLASHER);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         vm.assertEq(escrow.creditOf(REQUESTER, ETH), 1 ether, "refund");
         vm.assertEq(_credit(REQUESTER, ETH), 0.6 ether, "requester's share");
         vm.assertEq(_credit(SLASHER, ETH), 1 ether, "slasher's share");
@@ -666,7 +697,7 @@ contract BondVaultTest is BondFixture {
         Answer memory answer = _paid(NODE_KEY, "token overclaim", requestId, VerificationLevel.TEE);
         _lockAndRecord(NODE_KEY, answer);
         _refute(answer, REFUTER);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         vm.assertEq(_credit(REFUTER, address(usdc)), 10e6, "refuter: 50% of 20");
         vm.assertEq(_credit(REQUESTER, address(usdc)), 6e6, "requester: 30% of 20");
         vm.assertEq(_credit(FEE_SINK, address(usdc)), 4e6, "protocol: the rest");
@@ -677,21 +708,55 @@ contract BondVaultTest is BondFixture {
         vm.assertEq(usdc.balanceOf(address(bonds)), 990e6, "vault tokens");
     }
 
+    function test_slash_revertsSlashNeedsRequest_andNotAPaidLock() public {
+        uint256 requestId = _openRequest(ETH, 1 ether, NODE, 0);
+        Answer memory paid = _paid(NODE_KEY, "paid lock", requestId, VerificationLevel.TEE);
+        _lockAndRecord(NODE_KEY, paid);
+        _missDeadline(paid.inferenceId);
+        // A paid lock's requester has a share: the slash must name the request.
+        vm.expectRevert(abi.encodeWithSelector(IBondVault.SlashNeedsRequest.selector, paid.inferenceId, requestId));
+        bonds.slash(paid.inferenceId);
+        Answer memory unpaid = _unpaid(NODE_KEY, "unpaid lock", VerificationLevel.TEE);
+        _lockAndRecord(NODE_KEY, unpaid);
+        _missDeadline(unpaid.inferenceId);
+        // An unpaid lock has no request whose requester could take a share.
+        vm.expectRevert(_err(IBondVault.NotAPaidLock.selector, unpaid.inferenceId));
+        bonds.slashPaid(unpaid.inferenceId, _requestOf(requestId));
+        _assertStatus(paid.inferenceId, IBondVault.LockStatus.Locked);
+        _assertStatus(unpaid.inferenceId, IBondVault.LockStatus.Locked);
+    }
+
+    function test_slash_revertsRequestMismatch_aSlasherCannotNameItselfTheRequester() public {
+        uint256 requestId = _openRequest(ETH, 1 ether, NODE, 0);
+        Answer memory answer = _paid(NODE_KEY, "steal the share", requestId, VerificationLevel.TEE);
+        _lockAndRecord(NODE_KEY, answer);
+        _missDeadline(answer.inferenceId);
+        IInferenceEscrow.Request memory forged = _requestOf(requestId);
+        forged.requester = SLASHER;
+        vm.expectRevert(abi.encodeWithSelector(IInferenceEscrow.RequestMismatch.selector, requestId));
+        vm.prank(SLASHER);
+        bonds.slashPaid(answer.inferenceId, forged);
+        vm.prank(SLASHER);
+        bonds.slashPaid(answer.inferenceId, _requestOf(requestId));
+        vm.assertEq(_credit(REQUESTER, ETH), 0.6 ether, "the real requester's share");
+        vm.assertEq(_credit(SLASHER, ETH), 1 ether, "the slasher's share, and no more");
+    }
+
     function test_slash_revertsNotSlashable() public {
         Answer memory answer = _unpaid(NODE_KEY, "not yet", VerificationLevel.TEE);
         _lockAndRecord(NODE_KEY, answer);
         vm.expectRevert(_err(IBondVault.NotSlashable.selector, answer.inferenceId));
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         _settle(answer);
         vm.expectRevert(_err(IBondVault.NotSlashable.selector, answer.inferenceId));
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
     }
 
     function test_slash_revertsNotLocked() public {
         Answer memory answer = _unpaid(NODE_KEY, "no lock", VerificationLevel.Vanilla);
         _record(NODE_KEY, answer);
         vm.expectRevert(_err(IBondVault.NotLocked.selector, answer.inferenceId));
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -706,7 +771,7 @@ contract BondVaultTest is BondFixture {
         registry.revokeArtifact(1, RevocationReason.Compromised);
         ledger.rejectRevoked(answer.inferenceId);
         vm.expectRevert(_err(IBondVault.NotSlashable.selector, answer.inferenceId));
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         vm.expectEmit(true, true, true, true);
         emit IBondVault.BondReleased(answer.inferenceId, OTHER_NODE, ETH, MINIMUM_LOCK);
         bonds.release(answer.inferenceId);
@@ -734,7 +799,7 @@ contract BondVaultTest is BondFixture {
         vm.expectRevert(_err(IBondVault.NotReleasable.selector, answer.inferenceId));
         bonds.release(answer.inferenceId);
         vm.prank(SLASHER);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         vm.assertEq(_credit(SLASHER, ETH), MINIMUM_LOCK / 2, "slasher's share");
         _assertStatus(answer.inferenceId, IBondVault.LockStatus.Slashed);
     }
@@ -926,7 +991,7 @@ contract BondVaultAttackTest is BondFixture {
         Answer memory second = _unpaid(OTHER_KEY, "second", VerificationLevel.TEE);
         vm.expectRevert(abi.encodeWithSelector(IBondVault.BondInsufficient.selector, OTHER_NODE, ETH, 0, MINIMUM_LOCK));
         vm.prank(OTHER_OPERATOR);
-        bonds.lock(second.inferenceId, second.paymentRef);
+        _lockFor(second);
         bytes memory signature = _sign(OTHER_KEY, ledger.answerTypedDataHash(second));
         vm.expectRevert(abi.encodeWithSelector(IBondVault.ClaimNotBonded.selector, second.inferenceId, OTHER_NODE));
         ledger.answer(second, signature);
@@ -935,7 +1000,7 @@ contract BondVaultAttackTest is BondFixture {
         Answer memory paid = _paid(OTHER_KEY, "paid beyond", requestId, VerificationLevel.TEE);
         vm.expectRevert(abi.encodeWithSelector(IBondVault.BondInsufficient.selector, OTHER_NODE, ETH, 0, 2 ether));
         vm.prank(OTHER_OPERATOR);
-        bonds.lock(paid.inferenceId, paid.paymentRef);
+        _lockFor(paid);
         // It may still answer at Vanilla, which claims nothing it must bond.
         second.claimed = VerificationLevel.Vanilla;
         _record(OTHER_KEY, second);
@@ -964,7 +1029,7 @@ contract BondVaultAttackTest is BondFixture {
         bonds.withdrawUnbonded(OTHER_NODE, ETH, OTHER_OPERATOR);
         _assertBond(OTHER_NODE, ETH, 0, MINIMUM_LOCK, 0);
         ledger.reject(answer.inferenceId);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         _assertBond(OTHER_NODE, ETH, 0, 0, 0);
         vm.assertEq(OTHER_OPERATOR.balance, 2 * MINIMUM_LOCK, "withdrew only the free part");
     }
@@ -990,7 +1055,7 @@ contract BondVaultAttackTest is BondFixture {
         vm.expectRevert(_err(IBondVault.LockInUse.selector, answer.inferenceId));
         vm.prank(vm.addr(NODE_KEY));
         bonds.cancelLock(answer.inferenceId);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         _assertBond(NODE, ETH, NODE_BOND - MINIMUM_LOCK, 0, 0);
     }
 
@@ -1018,7 +1083,7 @@ contract BondVaultAttackTest is BondFixture {
         ledger.rejectRevoked(answer.inferenceId);
         vm.expectRevert(_err(IBondVault.NotReleasable.selector, answer.inferenceId));
         bonds.release(answer.inferenceId);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         _assertStatus(answer.inferenceId, IBondVault.LockStatus.Slashed);
     }
 
@@ -1036,7 +1101,7 @@ contract BondVaultAttackTest is BondFixture {
         vm.expectRevert(_err(IBondVault.NotReleasable.selector, answer.inferenceId));
         bonds.release(answer.inferenceId);
         vm.prank(SLASHER);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         vm.assertEq(_credit(SLASHER, ETH), MINIMUM_LOCK / 2, "slashed");
     }
 
@@ -1054,7 +1119,7 @@ contract BondVaultAttackTest is BondFixture {
         ledger.rejectRevoked(answer.inferenceId);
         vm.expectRevert(_err(IBondVault.NotReleasable.selector, answer.inferenceId));
         bonds.release(answer.inferenceId);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         _assertStatus(answer.inferenceId, IBondVault.LockStatus.Slashed);
     }
 
@@ -1073,7 +1138,7 @@ contract BondVaultAttackTest is BondFixture {
         vm.assertEq(uint256(reason), uint256(IInferenceLedger.RejectionReason.DeadlineMissed), "reason");
         vm.expectRevert(_err(IBondVault.NotReleasable.selector, answer.inferenceId));
         bonds.release(answer.inferenceId);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         _assertBond(OTHER_NODE, ETH, 0, 0, 0);
     }
 
@@ -1084,7 +1149,7 @@ contract BondVaultAttackTest is BondFixture {
         vm.warp(block.timestamp + 10 * SETTLEMENT_WINDOW);
         vm.expectRevert(_err(IBondVault.NotSlashable.selector, answer.inferenceId));
         vm.prank(SLASHER);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         // A settled record cannot be rejected afterwards to make it slashable.
         vm.expectRevert(abi.encodeWithSelector(IInferenceLedger.NothingToReject.selector, answer.inferenceId));
         ledger.reject(answer.inferenceId);
@@ -1099,7 +1164,7 @@ contract BondVaultAttackTest is BondFixture {
         // At the deadline itself the claim may still settle: not slashable, and not rejectable.
         vm.expectRevert(_err(IBondVault.NotSlashable.selector, answer.inferenceId));
         vm.prank(SLASHER);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         uint256 deadline = ledger.deadlineOf(answer.inferenceId);
         vm.expectRevert(
             abi.encodeWithSelector(IInferenceLedger.DeadlineNotReached.selector, answer.inferenceId, deadline)
@@ -1131,13 +1196,12 @@ contract BondVaultAttackTest is BondFixture {
         _bondOtherNode(1);
         uint256 requestId = _openRequest(ETH, 1 ether, OTHER_NODE, 0);
         bytes32 inferenceId = _unpaid(OTHER_KEY, "griefed", VerificationLevel.TEE).inferenceId;
-        bytes32 ref = escrow.requestRef(requestId);
         vm.expectRevert(abi.encodeWithSelector(IBondVault.NotNodeOrOperator.selector, OTHER_NODE, STRANGER));
         vm.prank(STRANGER);
         bonds.lock(inferenceId, bytes32(0));
         vm.expectRevert(abi.encodeWithSelector(IBondVault.NotNodeOrOperator.selector, OTHER_NODE, REQUESTER));
         vm.prank(REQUESTER);
-        bonds.lock(inferenceId, ref);
+        bonds.lockPaid(inferenceId, requestId, _requestOf(requestId));
         // The operator of another node (this contract) is a stranger to node 2.
         vm.expectRevert(abi.encodeWithSelector(IBondVault.NotNodeOrOperator.selector, OTHER_NODE, address(this)));
         bonds.lock(inferenceId, bytes32(0));
@@ -1238,7 +1302,7 @@ contract BondVaultAttackTest is BondFixture {
         );
         ledger.rejectRevoked(answer.inferenceId);
         vm.expectRevert(_err(IBondVault.NotSlashable.selector, answer.inferenceId));
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
         bonds.release(answer.inferenceId);
         _assertBond(NODE, ETH, NODE_BOND, 0, 0);
     }
@@ -1268,7 +1332,7 @@ contract BondVaultFuzzTest is BondFixture {
         else _missDeadline(answer.inferenceId);
         uint256 vaultBalance = address(bonds).balance;
         vm.prank(SLASHER);
-        bonds.slash(answer.inferenceId);
+        _slashFor(answer);
 
         address reporter = refuted ? REFUTER : SLASHER;
         uint256 reporterShare = (lockAmount * bonds.REPORTER_SHARE_BPS()) / 10_000;
@@ -1306,17 +1370,17 @@ contract BondVaultFuzzTest is BondFixture {
             // A price past uint96 is refused before the multiplication, naming the price.
             uint256 named = price > type(uint96).max ? price : required;
             vm.expectRevert(abi.encodeWithSelector(IBondVault.BondAmountTooLarge.selector, named));
-            bonds.lock(answer.inferenceId, answer.paymentRef);
+            _lockFor(answer);
             return;
         }
         if (required > deposited) {
             vm.expectRevert(
                 abi.encodeWithSelector(IBondVault.BondInsufficient.selector, NODE, address(usdc), deposited, required)
             );
-            bonds.lock(answer.inferenceId, answer.paymentRef);
+            _lockFor(answer);
             return;
         }
-        vm.assertEq(bonds.lock(answer.inferenceId, answer.paymentRef), required, "locked amount");
+        vm.assertEq(_lockFor(answer), required, "locked amount");
         _assertBond(NODE, address(usdc), deposited - required, required, 0);
         _assertBond(NODE, ETH, NODE_BOND, 0, 0);
 
@@ -1339,7 +1403,7 @@ contract BondVaultFuzzTest is BondFixture {
             _assertBond(NODE, address(usdc), deposited, 0, 0);
         } else {
             _missDeadline(answer.inferenceId);
-            bonds.slash(answer.inferenceId);
+            _slashFor(answer);
             _assertBond(NODE, address(usdc), deposited - required, 0, 0);
         }
     }

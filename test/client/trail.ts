@@ -6,7 +6,7 @@ import { SettlementBatch } from "../../src/batch.js";
 import { InputCommitment, InputKind, OutputCommitment, Provenance, answerDigest } from "../../src/commitments.js";
 import { attestedInputArg, consumerArgs } from "../../src/consumer.js";
 import { signSourcedData } from "../../src/dataSources.js";
-import { requestRef } from "../../src/escrow.js";
+import { readRequest, requestRef } from "../../src/escrow.js";
 import { Level, Route, signBatch } from "../../src/ledger.js";
 import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../testing/index.js";
 import { buildTrail, flagsOf, formatTrail, TrailError, type Trail } from "../../src/trail.js";
@@ -74,7 +74,7 @@ async function fixture() {
   await ledger.commitBatch(round, batch.root, await signBatch(signers.enclave, scenario.domain, round, batch.root));
   await ledger.settleFromBatch(signers.enclave.address, round, paid.inferenceId, batch.proof(paid.inferenceId));
   await lender.updateScore(...consumerArgs(paid, output, 0), attestedInputArg(input, 0));
-  await escrow.release(1n, paid.inferenceId, paid.outputCommitment);
+  await escrow.release(1n, await readRequest(escrow, 1n), paid.inferenceId, paid.outputCommitment);
   await registry.connect(signers.publisher).moveLabel(1n, 2n);
   await scenario.attesters.connect(signers.guardian).revokeMeasurement(MEASUREMENT);
 

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
+import { requestOf } from "../../src/escrow.js";
+
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
@@ -14,6 +16,22 @@ const UNBONDING_PERIOD = 3n * 86_400n;
 /** The escrow's claim window, which the unbonding period must outlast on top of the ledger's longest window. */
 const CLAIM_WINDOW = 86_400n;
 const FEES = "0x00000000000000000000000000000000000FEE50";
+/** A request passed where one is needed but never looked at (the vault is refused before it reads it). */
+const NO_REQUEST = requestOf(
+  {
+    asset: ZeroAddress,
+    amount: 1n,
+    route: 0,
+    subject: 1n,
+    minLevel: 1,
+    nodeId: 1n,
+    deadline: 1n,
+    inputCommitment: ZeroHash,
+    salt: ZeroHash,
+    bondMultiple: 0,
+  },
+  ZeroAddress,
+);
 
 /** Real dependencies to deploy against, and an account with no code to pass where a contract is needed. */
 async function fixture() {
@@ -235,7 +253,7 @@ describe("Construction: every deployable refuses arguments that would leave it u
       await expect(bonds.connect(stranger).bind(ledger, escrow))
         .to.be.revertedWithCustomError(bonds, "VaultBindingRefused")
         .withArgs(stranger.address);
-      await expect(bonds.lockRequirement(1n, ZeroHash)).to.be.revertedWithCustomError(bonds, "VaultNotBound");
+      await expect(bonds.lockRequirement(1n, 1n, NO_REQUEST)).to.be.revertedWithCustomError(bonds, "VaultNotBound");
       await expect(bonds.bind(ledger, escrow)).to.emit(bonds, "VaultBound").withArgs(ledger, escrow);
       expect(await bonds.bound()).to.deep.equal([ledger, escrow]);
       expect([await bonds.minimumLock(), await bonds.feeDestination()]).to.deep.equal([MINIMUM_LOCK, FEES]);

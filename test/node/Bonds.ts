@@ -121,7 +121,7 @@ describe("node service: bonds", function () {
     await until("both locks released", released);
     const { escrow } = contracts();
     for (const answer of [risk, spam]) {
-      expect(Number((await escrow.getRequest(BigInt(answer.payment.escrowRequestId))).status)).to.equal(
+      expect(Number(await escrow.requestStatus(BigInt(answer.payment.escrowRequestId)))).to.equal(
         RequestStatus.Released,
       );
     }

@@ -85,7 +85,7 @@ describe("node service: an answer transaction the chain dropped is sent again", 
     const escrow = InferenceEscrow__factory.connect(localnet.record.addresses.escrow, provider);
     const requestId = BigInt(answer.payment.escrowRequestId);
     const until = Date.now() + 180_000;
-    while (Number((await escrow.getRequest(requestId)).status) !== RequestStatus.Released) {
+    while (Number(await escrow.requestStatus(requestId)) !== RequestStatus.Released) {
       if (Date.now() > until) throw new Error(`not released; node events: ${JSON.stringify(events.slice(-20))}`);
       await sleep(250);
     }

@@ -22,7 +22,7 @@ import { loadConfig } from "../../node/config.js";
 import { startFacilitatorService, type FacilitatorService } from "../../node/facilitator.js";
 import { devWallet, startLocalnet, type Localnet } from "../../node/localnet.js";
 import { NodeService } from "../../node/service.js";
-import { RequestStatus } from "../../src/escrow.js";
+import { RequestStatus, readRequest } from "../../src/escrow.js";
 import { InferenceEscrow__factory, TestUSDC__factory } from "../../src/typechain/index.js";
 import {
   PROOFLINE_SCHEME,
@@ -192,9 +192,10 @@ describe("the x402 facilitator service over HTTP, settling for a node", function
     expect(transaction!.from).to.equal(facilitatorAccount.address);
     expect(transaction!.from).to.not.equal(operator.address);
     expect(transaction!.to).to.equal(localnet.record.addresses.escrow);
-    const request = await escrow.getRequest(BigInt(paid.payment.escrowRequestId));
+    const requestId = BigInt(paid.payment.escrowRequestId);
+    const request = await readRequest(escrow, requestId, { transaction: paid.payment.transaction });
     expect(request.requester).to.equal(payer.address);
-    expect(Number(request.status)).to.be.oneOf([RequestStatus.Open, RequestStatus.Released]);
+    expect(Number(await escrow.requestStatus(requestId))).to.be.oneOf([RequestStatus.Open, RequestStatus.Released]);
     expect(before - (await usdc.balanceOf(payer.address))).to.equal(request.amount);
     const settled = facilitatorLog.filter(({ event, fields }) => event === "settle" && fields.success === true);
     expect(settled.map(({ fields }) => fields.transaction)).to.include(paid.payment.transaction);

@@ -32,7 +32,9 @@ import type { NodeService } from "../../node/service.js";
 import { startPanel, type PanelService } from "../../panel/server.js";
 import { OutputCommitment } from "../../src/commitments.js";
 import { consumerArgs } from "../../src/consumer.js";
+import { slashLock } from "../../src/bonds.js";
 import { ESCROW_CLAIM_WINDOW } from "../../src/constants.js";
+import { readRequest } from "../../src/escrow.js";
 import { Level, RecordState, type Answer } from "../../src/ledger.js";
 import { toArtifactParams } from "../../src/registry.js";
 import {
@@ -259,11 +261,11 @@ describe("review panel in a real browser", function () {
       new Wallet(devWallet(2).privateKey, provider),
     );
     const requestId = BigInt(paid.never.payment.escrowRequestId);
-    const request = await escrow.getRequest(requestId);
+    const request = await readRequest(escrow, requestId, { transaction: paid.never.payment.transaction });
     const now = BigInt((await provider.getBlock("latest"))!.timestamp);
     await provider.send("evm_increaseTime", [Number(request.deadline + ESCROW_CLAIM_WINDOW + 1n - now)]);
     await provider.send("evm_mine", []);
-    await (await escrow.refundExpired(requestId)).wait();
+    await (await escrow.refundExpired(requestId, request)).wait();
     await page.goto(`${panel.url}/payments`);
     expect(await page.locator(`tr[data-request="${requestId}"]`).getAttribute("data-status")).to.equal("Refunded");
     await page.goto(panel.url);
@@ -281,7 +283,8 @@ describe("review panel in a real browser", function () {
     const passerByAddress = await passerBy.getAddress();
     await (await ledger().connect(passerBy).reject(paid.never.inferenceId)).wait();
     const vault = (await bonds()).connect(passerBy);
-    const receipt = await (await vault.slash(paid.never.inferenceId)).wait();
+    // A paid lock: slashed with the escrow request it backs (its requester gets a share).
+    const receipt = await (await slashLock(vault, paid.never.inferenceId)).wait();
     const vaultAddress = await vault.getAddress();
     const slashLog = receipt!.logs.find((log) => log.address === vaultAddress)!;
     expect(vault.interface.parseLog(slashLog)!.name).to.equal("BondSlashed");

@@ -42,10 +42,14 @@ abstract contract EscrowFixture is LedgerFixture {
             salt: bytes32(0),
             bondMultiple: 0
         });
-        if (eth) return escrow.open{value: amount}(params);
-        usdc.mint(address(this), amount);
-        usdc.approve(address(escrow), amount);
-        return escrow.open(params);
+        if (eth) {
+            requestId = escrow.open{value: amount}(params);
+        } else {
+            usdc.mint(address(this), amount);
+            usdc.approve(address(escrow), amount);
+            requestId = escrow.open(params);
+        }
+        _opened(requestId, params, address(this), bytes32(0));
     }
 
     function _answerRequest(
@@ -68,7 +72,7 @@ abstract contract EscrowFixture is LedgerFixture {
             route: Route.Local,
             subject: 1,
             claimed: claimed,
-            inputCommitment: escrow.getRequest(requestId).inputCommitment,
+            inputCommitment: openedRequests[requestId].inputCommitment,
             outputCommitment: keccak256(abi.encode("output", inferenceId)),
             paymentRef: escrow.requestRef(requestId)
         });
@@ -107,6 +111,11 @@ contract EscrowHandler is EscrowFixture {
         return (escrow, usdc, IInferenceLedger(address(ledger)));
     }
 
+    /// @notice Request `requestId` as the handler opened it.
+    function requestOf(uint256 requestId) external view returns (IInferenceEscrow.Request memory) {
+        return openedRequests[requestId];
+    }
+
     function open(uint256 amountSeed, bool eth, bool payForTee) external {
         if (escrow.requestCount() >= 16) return;
         _open(eth, bound(amountSeed, 1, 1e24), payForTee ? VerificationLevel.TEE : VerificationLevel.Vanilla);
@@ -120,13 +129,13 @@ contract EscrowHandler is EscrowFixture {
         bytes32 inferenceId = keccak256(abi.encode("escrow invariant", answers.length));
         VerificationLevel claimed = claimTee ? VerificationLevel.TEE : VerificationLevel.Vanilla;
         // A claim above Vanilla locks bond for the request, which must still be open.
-        if (claimTee && escrow.getRequest(requestId).status != IInferenceEscrow.RequestStatus.Open) return;
+        if (claimTee && escrow.requestStatus(requestId) != IInferenceEscrow.RequestStatus.Open) return;
         Answer memory answer_;
         if (byIntruder) {
             answer_ = _requestAnswer(requestId, _nodeInferenceId(INTRUDER_KEY, inferenceId), claimed);
             if (claimTee) {
                 // This contract operates the intruder's node too: the vault still refuses to bond the copy.
-                try bonds.lock(answer_.inferenceId, answer_.paymentRef) {
+                try bonds.lockPaid(answer_.inferenceId, requestId, openedRequests[requestId]) {
                     ++intruderLocks;
                 } catch {} // solhint-disable-line no-empty-blocks
                 answer_.claimed = VerificationLevel.Vanilla;
@@ -155,10 +164,11 @@ contract EscrowHandler is EscrowFixture {
     function release(uint256 answerSeed) external {
         if (answers.length == 0) return;
         Paid memory paid = answers[answerSeed % answers.length];
-        try escrow.release(paid.requestId, paid.answer.inferenceId, paid.answer.outputCommitment) {
+        IInferenceEscrow.Request memory request = openedRequests[paid.requestId];
+        try escrow.release(paid.requestId, request, paid.answer.inferenceId, paid.answer.outputCommitment) {
             ++releases;
             RecordStatus memory status = ledger.inspect(paid.answer.inferenceId);
-            if (status.state != RecordState.Settled || status.achieved < escrow.getRequest(paid.requestId).minLevel)
+            if (status.state != RecordState.Settled || status.achieved < request.minLevel)
                 ++unearnedReleases;
         } catch {} // solhint-disable-line no-empty-blocks
     }
@@ -166,7 +176,14 @@ contract EscrowHandler is EscrowFixture {
     function refundRejected(uint256 answerSeed) external {
         if (answers.length == 0) return;
         Paid memory paid = answers[answerSeed % answers.length];
-        try escrow.refundRejected(paid.requestId, paid.answer.inferenceId, paid.answer.outputCommitment) {
+        try
+            escrow.refundRejected(
+                paid.requestId,
+                openedRequests[paid.requestId],
+                paid.answer.inferenceId,
+                paid.answer.outputCommitment
+            )
+        {
             ++refunds;
             if (_earned(paid.requestId)) ++refundsOfEarnedPayments;
         } catch {} // solhint-disable-line no-empty-blocks
@@ -177,10 +194,10 @@ contract EscrowHandler is EscrowFixture {
         if (count == 0) return;
         uint256 requestId = 1 + (requestSeed % count);
         bool earned = _earned(requestId);
-        try escrow.refundExpired(requestId) {
+        try escrow.refundExpired(requestId, openedRequests[requestId]) {
             ++refunds;
             // Past the claim window the node had its chance to claim; before it, an earned payment is never refunded.
-            if (earned && block.timestamp <= escrow.getRequest(requestId).deadline + escrow.CLAIM_WINDOW()) {
+            if (earned && block.timestamp <= openedRequests[requestId].deadline + escrow.CLAIM_WINDOW()) {
                 ++refundsOfEarnedPayments;
             }
         } catch {} // solhint-disable-line no-empty-blocks
@@ -200,7 +217,7 @@ contract EscrowHandler is EscrowFixture {
     function _earned(uint256 requestId) private view returns (bool) {
         bytes32 inferenceId = _honestAnswerOf[requestId];
         if (inferenceId == bytes32(0)) return false;
-        IInferenceEscrow.Request memory request = escrow.getRequest(requestId);
+        IInferenceEscrow.Request memory request = openedRequests[requestId];
         (RecordState state, VerificationLevel achieved, uint256 settledAt) = ledger.settlementOf(inferenceId);
         return state == RecordState.Settled && achieved >= request.minLevel && settledAt <= request.deadline;
     }
@@ -244,11 +261,13 @@ contract InferenceEscrowInvariantTest is EscrowFixture {
         uint256 depositedToken;
         uint256 settledOrRefunded;
         for (uint256 id = 1; id <= escrow.requestCount(); ++id) {
-            IInferenceEscrow.Request memory request = escrow.getRequest(id);
+            IInferenceEscrow.Request memory request = handler.requestOf(id);
+            // The one slot the escrow keeps per request still commits to the request as opened: nothing rewrote it.
+            IInferenceEscrow.RequestStatus status = escrow.checkRequest(id, request);
             bool eth = request.asset == address(0);
             if (eth) depositedEth += request.amount;
             else depositedToken += request.amount;
-            if (request.status == IInferenceEscrow.RequestStatus.Open) {
+            if (status == IInferenceEscrow.RequestStatus.Open) {
                 if (eth) owedEth += request.amount;
                 else owedToken += request.amount;
             } else {

@@ -16,7 +16,7 @@ contract InferenceEscrowFuzzTest is EscrowFixture {
         amount = bound(amount, 1, 1e30);
         uint256 requestId = _open(eth, amount, VerificationLevel.TEE);
         vm.warp(block.timestamp + 2 days + 1);
-        escrow.refundExpired(requestId);
+        escrow.refundExpired(requestId, _requestOf(requestId));
         address asset = eth ? address(0) : address(usdc);
         vm.assertEq(escrow.creditOf(address(this), asset), amount, "credit is not the price");
         escrow.withdraw(asset, SINK);
@@ -42,11 +42,11 @@ contract InferenceEscrowFuzzTest is EscrowFixture {
         bool settled = attest || !claimTee;
         VerificationLevel achieved = attest ? VerificationLevel.TEE : VerificationLevel.Vanilla;
         bool earned = settled && achieved >= paid;
-        try escrow.release(requestId, answer.inferenceId, answer.outputCommitment) {
+        try escrow.release(requestId, _requestOf(requestId), answer.inferenceId, answer.outputCommitment) {
             vm.assertTrue(earned, "released without earning it");
             vm.assertEq(escrow.creditOf(address(this), address(0)), amount, "operator credit is not the price");
             vm.assertEq(
-                uint256(escrow.getRequest(requestId).status),
+                uint256(escrow.requestStatus(requestId)),
                 uint256(IInferenceEscrow.RequestStatus.Released),
                 "not released"
             );

@@ -1,3 +1,4 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import { ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
@@ -8,10 +9,13 @@ import {
   RefundReason,
   RequestStatus,
   authorizationNonce,
+  readRequest,
+  requestOf,
   requestRef,
   signEscrowAuthorization,
   signPermit,
   tokenDomain,
+  type EscrowRequest,
   type RequestParams,
 } from "../../src/escrow.js";
 import { Level, RecordState, Route, signNodeKeyConsent, type Answer } from "../../src/ledger.js";
@@ -101,18 +105,30 @@ describe("InferenceEscrow", () => {
       const { escrow, requester, signers, params, answerFor, settle } = await load();
       const p = await params({ asset: ZeroAddress, amount: 10n ** 16n });
       await expect(escrow.connect(requester).open(p, { value: p.amount }))
-        .to.emit(escrow, "RequestFunded")
-        .withArgs(1n, FundingMethod.Direct, ZeroAddress, p.amount, NO_REF);
+        .to.emit(escrow, "RequestOpened")
+        .withArgs(
+          1n,
+          requester.address,
+          requestRef(await escrow.getAddress(), 1n),
+          anyValue,
+          FundingMethod.Direct,
+          p.salt,
+        );
+      expect(await readRequest(escrow, 1n)).to.deep.equal(requestOf(p, requester.address));
       const answer = await answerFor(1n, p);
       await settle(answer);
-      await expect(escrow.connect(signers.other).release(1n, answer.inferenceId, answer.outputCommitment))
+      await expect(
+        escrow
+          .connect(signers.other)
+          .release(1n, await readRequest(escrow, 1n), answer.inferenceId, answer.outputCommitment),
+      )
         .to.emit(escrow, "PaymentReleased")
         .withArgs(1n, answer.inferenceId, 1n, signers.deployer.address, p.amount);
-      expect((await escrow.getRequest(1n)).status).to.equal(BigInt(RequestStatus.Released));
+      expect(await escrow.requestStatus(1n)).to.equal(BigInt(RequestStatus.Released));
       await expect(
         escrow.connect(signers.deployer).withdraw(ZeroAddress, signers.deployer.address),
       ).to.changeEtherBalances(ethers, [escrow, signers.deployer], [-p.amount, p.amount]);
-      await expect(escrow.release(1n, answer.inferenceId, answer.outputCommitment))
+      await expect(escrow.release(1n, await readRequest(escrow, 1n), answer.inferenceId, answer.outputCommitment))
         .to.be.revertedWithCustomError(escrow, "RequestNotOpen")
         .withArgs(1n, BigInt(RequestStatus.Released));
       await expect(escrow.connect(signers.deployer).withdraw(ZeroAddress, signers.deployer.address))
@@ -126,17 +142,17 @@ describe("InferenceEscrow", () => {
       const id = await open(p);
       expect(await usdc.balanceOf(escrowAddress)).to.equal(PRICE);
       const tee = await answerFor(id, p);
-      await expect(escrow.release(id, tee.inferenceId, tee.outputCommitment))
+      await expect(escrow.release(id, await readRequest(escrow, id), tee.inferenceId, tee.outputCommitment))
         .to.be.revertedWithCustomError(escrow, "NotSettled")
         .withArgs(tee.inferenceId);
       const vanilla = await answerFor(id, p, { claimed: Level.Vanilla });
       await advance(CHALLENGE_WINDOW + 1n);
-      await expect(escrow.release(id, vanilla.inferenceId, vanilla.outputCommitment))
+      await expect(escrow.release(id, await readRequest(escrow, id), vanilla.inferenceId, vanilla.outputCommitment))
         .to.be.revertedWithCustomError(escrow, "LevelBelowPaid")
         .withArgs(vanilla.inferenceId, BigInt(Level.Vanilla), BigInt(Level.TEE));
       await beat(signers.enclave);
       await settle(tee);
-      await escrow.release(id, tee.inferenceId, tee.outputCommitment);
+      await escrow.release(id, await readRequest(escrow, id), tee.inferenceId, tee.outputCommitment);
       const asset = await usdc.getAddress();
       await expect(escrow.connect(signers.deployer).withdraw(asset, signers.deployer.address))
         .to.emit(escrow, "Withdrawn")
@@ -151,7 +167,7 @@ describe("InferenceEscrow", () => {
       const id = await open(p);
       const answer = await answerFor(id, p, { claimed: Level.Vanilla });
       await advance(CHALLENGE_WINDOW + 1n);
-      await expect(escrow.release(id, answer.inferenceId, answer.outputCommitment))
+      await expect(escrow.release(id, await readRequest(escrow, id), answer.inferenceId, answer.outputCommitment))
         .to.emit(escrow, "PaymentReleased")
         .withArgs(id, answer.inferenceId, 1n, signers.deployer.address, PRICE);
     });
@@ -163,7 +179,7 @@ describe("InferenceEscrow", () => {
       const id = await open(p);
       const otherId = await open(await params());
       const notAnswer = async (answer: Answer, output = answer.outputCommitment) =>
-        expect(escrow.release(id, answer.inferenceId, output))
+        expect(escrow.release(id, await readRequest(escrow, id), answer.inferenceId, output))
           .to.be.revertedWithCustomError(escrow, "NotAnAnswer")
           .withArgs(id, answer.inferenceId);
       const byNode1 = await answerFor(id, p);
@@ -174,11 +190,11 @@ describe("InferenceEscrow", () => {
       await notAnswer(await answerFor(id, { ...p, subject: 2n }, {}, signers.other));
       const byNode2 = await answerFor(id, p, {}, signers.other);
       await notAnswer(byNode2, keccak256("0x02"));
-      await expect(escrow.release(id, keccak256("0x03"), keccak256("0x04")))
+      await expect(escrow.release(id, await readRequest(escrow, id), keccak256("0x03"), keccak256("0x04")))
         .to.be.revertedWithCustomError(escrow, "NotAnAnswer")
         .withArgs(id, keccak256("0x03"));
       await settle(byNode2);
-      await expect(escrow.release(id, byNode2.inferenceId, byNode2.outputCommitment))
+      await expect(escrow.release(id, await readRequest(escrow, id), byNode2.inferenceId, byNode2.outputCommitment))
         .to.emit(escrow, "PaymentReleased")
         .withArgs(id, byNode2.inferenceId, 2n, signers.other.address, PRICE);
     });
@@ -192,7 +208,7 @@ describe("InferenceEscrow", () => {
       await beat(signers.enclave);
       await settle(answer);
       const settledAt = (await connection.ethers.provider.getBlock("latest"))!.timestamp;
-      await expect(escrow.release(id, answer.inferenceId, answer.outputCommitment))
+      await expect(escrow.release(id, await readRequest(escrow, id), answer.inferenceId, answer.outputCommitment))
         .to.be.revertedWithCustomError(escrow, "SettledAfterDeadline")
         .withArgs(answer.inferenceId, settledAt, p.deadline);
     });
@@ -204,19 +220,23 @@ describe("InferenceEscrow", () => {
       const p = await params();
       const id = await open(p);
       const answer = await answerFor(id, p);
-      await expect(escrow.refundRejected(id, answer.inferenceId, answer.outputCommitment))
+      await expect(
+        escrow.refundRejected(id, await readRequest(escrow, id), answer.inferenceId, answer.outputCommitment),
+      )
         .to.be.revertedWithCustomError(escrow, "NotRejected")
         .withArgs(answer.inferenceId);
       await advance(SETTLEMENT_WINDOW + 1n);
       await ledger.reject(answer.inferenceId);
       expect(await ledger.stateOf(answer.inferenceId)).to.equal(BigInt(RecordState.Rejected));
-      await expect(escrow.refundRejected(id, answer.inferenceId, answer.outputCommitment))
+      await expect(
+        escrow.refundRejected(id, await readRequest(escrow, id), answer.inferenceId, answer.outputCommitment),
+      )
         .to.emit(escrow, "PaymentRefunded")
         .withArgs(id, RefundReason.Rejected, answer.inferenceId, PRICE);
       const before = await usdc.balanceOf(requester.address);
       await escrow.connect(requester).withdraw(await usdc.getAddress(), requester.address);
       expect(await usdc.balanceOf(requester.address)).to.equal(before + PRICE);
-      await expect(escrow.refundExpired(id))
+      await expect(escrow.refundExpired(id, await readRequest(escrow, id)))
         .to.be.revertedWithCustomError(escrow, "RequestNotOpen")
         .withArgs(id, BigInt(RequestStatus.Refunded));
     });
@@ -226,15 +246,17 @@ describe("InferenceEscrow", () => {
       const p = await params({ asset: ZeroAddress, amount: 10n ** 15n });
       const id = await open(p);
       await advance(DAY);
-      await expect(escrow.refundExpired(id))
+      await expect(escrow.refundExpired(id, await readRequest(escrow, id)))
         .to.be.revertedWithCustomError(escrow, "NotExpired")
         .withArgs(id, p.deadline + CLAIM_WINDOW);
       await advance(CLAIM_WINDOW);
-      await expect(escrow.refundExpired(id))
+      await expect(escrow.refundExpired(id, await readRequest(escrow, id)))
         .to.emit(escrow, "PaymentRefunded")
         .withArgs(id, RefundReason.Expired, NO_REF, p.amount);
       expect(await escrow.creditOf(requester.address, ZeroAddress)).to.equal(p.amount);
-      await expect(escrow.refundExpired(99n)).to.be.revertedWithCustomError(escrow, "UnknownRequest").withArgs(99n);
+      await expect(escrow.refundExpired(99n, await readRequest(escrow, id)))
+        .to.be.revertedWithCustomError(escrow, "UnknownRequest")
+        .withArgs(99n);
     });
 
     it("lets a node claim a settlement made by the deadline during the claim window", async () => {
@@ -244,9 +266,14 @@ describe("InferenceEscrow", () => {
       const answer = await answerFor(id, p);
       await settle(answer);
       await advance(DAY + CLAIM_WINDOW / 2n);
-      await expect(escrow.release(id, answer.inferenceId, answer.outputCommitment)).to.emit(escrow, "PaymentReleased");
+      await expect(
+        escrow.release(id, await readRequest(escrow, id), answer.inferenceId, answer.outputCommitment),
+      ).to.emit(escrow, "PaymentReleased");
       await advance(CLAIM_WINDOW);
-      await expect(escrow.refundExpired(id)).to.be.revertedWithCustomError(escrow, "RequestNotOpen");
+      await expect(escrow.refundExpired(id, await readRequest(escrow, id))).to.be.revertedWithCustomError(
+        escrow,
+        "RequestNotOpen",
+      );
     });
   });
 
@@ -256,8 +283,9 @@ describe("InferenceEscrow", () => {
       const p = await params();
       const permit = await signPermit(requester, usdcDomain, escrowAddress, p.amount, 0n, p.deadline);
       await expect(escrow.connect(requester).openWithPermit(p, permit.deadline, permit.v, permit.r, permit.s))
-        .to.emit(escrow, "RequestFunded")
-        .withArgs(1n, FundingMethod.Permit, await usdc.getAddress(), p.amount, NO_REF);
+        .to.emit(escrow, "RequestOpened")
+        .withArgs(1n, requester.address, requestRef(escrowAddress, 1n), anyValue, FundingMethod.Permit, p.salt);
+      expect(await readRequest(escrow, 1n)).to.deep.equal(requestOf(p, requester.address));
       const q = await params();
       const second = await signPermit(requester, usdcDomain, escrowAddress, q.amount, 1n, q.deadline);
       await usdc
@@ -279,12 +307,13 @@ describe("InferenceEscrow", () => {
           .connect(facilitator)
           .openWithAuthorization(p, auth.from, auth.validAfter, auth.validBefore, auth.v, auth.r, auth.s),
       )
-        .to.emit(escrow, "RequestFunded")
-        .withArgs(1n, FundingMethod.Authorization, await usdc.getAddress(), p.amount, auth.nonce)
-        .and.to.emit(escrow, "RequestOpened");
-      const stored = await escrow.getRequest(1n);
+        .to.emit(escrow, "RequestOpened")
+        .withArgs(1n, requester.address, requestRef(escrowAddress, 1n), anyValue, FundingMethod.Authorization, p.salt);
+      const stored = await readRequest(escrow, 1n);
+      expect(stored).to.deep.equal(requestOf(p, requester.address, auth.nonce));
       expect(stored.requester).to.equal(requester.address);
       expect(stored.fundingRef).to.equal(auth.nonce);
+      expect(await escrow.checkRequest(1n, stored)).to.equal(BigInt(RequestStatus.Open));
       expect(await usdc.authorizationState(requester.address, auth.nonce)).to.equal(true);
       expect(await escrow.requestRef(1n)).to.equal(requestRef(escrowAddress, 1n));
     });
@@ -374,6 +403,98 @@ describe("InferenceEscrow", () => {
     });
   });
 
+  describe("the request passed back", () => {
+    // The escrow keeps one slot per request: a commitment to the request as opened, beside its status. Whoever
+    // releases or refunds passes the request back; any field changed is another request.
+    const tampered = (request: EscrowRequest, other: string): EscrowRequest[] => [
+      { ...request, requester: other },
+      { ...request, asset: other },
+      { ...request, amount: request.amount + 1n },
+      { ...request, amount: request.amount * 1_000n },
+      { ...request, deadline: request.deadline + 1n },
+      { ...request, route: Route.Proxy },
+      { ...request, minLevel: Level.Vanilla },
+      { ...request, nodeId: request.nodeId + 1n },
+      { ...request, subject: request.subject + 1n },
+      { ...request, bondMultiple: request.bondMultiple + 1 },
+      { ...request, inputCommitment: keccak256("0x05") },
+      { ...request, fundingRef: keccak256("0x06") },
+    ];
+
+    it("a node cannot be paid more, in another asset, or for another request's terms (RequestMismatch)", async () => {
+      const { escrow, signers, params, open, answerFor, settle } = await load();
+      const p = await params();
+      const id = await open(p);
+      const answer = await answerFor(id, p);
+      await settle(answer);
+      const request = await readRequest(escrow, id);
+      for (const forged of tampered(request, signers.other.address)) {
+        await expect(escrow.release(id, forged, answer.inferenceId, answer.outputCommitment))
+          .to.be.revertedWithCustomError(escrow, "RequestMismatch")
+          .withArgs(id);
+        await expect(escrow.checkRequest(id, forged)).to.be.revertedWithCustomError(escrow, "RequestMismatch");
+      }
+      // Another open request's terms, under this id: refused too.
+      const otherId = await open(await params());
+      await expect(escrow.release(id, await readRequest(escrow, otherId), answer.inferenceId, answer.outputCommitment))
+        .to.be.revertedWithCustomError(escrow, "RequestMismatch")
+        .withArgs(id);
+      expect(await escrow.requestStatus(id)).to.equal(BigInt(RequestStatus.Open));
+      await expect(escrow.release(id, request, answer.inferenceId, answer.outputCommitment))
+        .to.emit(escrow, "PaymentReleased")
+        .withArgs(id, answer.inferenceId, 1n, signers.deployer.address, PRICE);
+    });
+
+    it("a requester cannot refund more, to another account, or early by changing the deadline", async () => {
+      const { escrow, ledger, usdc, requester, signers, params, open, answerFor, advance } = await load();
+      const p = await params();
+      const id = await open(p);
+      const answer = await answerFor(id, p);
+      const request = await readRequest(escrow, id);
+      await expect(escrow.refundExpired(id, { ...request, deadline: 1n }))
+        .to.be.revertedWithCustomError(escrow, "RequestMismatch")
+        .withArgs(id);
+      await advance(SETTLEMENT_WINDOW + 1n);
+      await ledger.reject(answer.inferenceId);
+      for (const forged of tampered(request, signers.other.address)) {
+        await expect(
+          escrow.refundRejected(id, forged, answer.inferenceId, answer.outputCommitment),
+        ).to.be.revertedWithCustomError(escrow, "RequestMismatch");
+      }
+      await escrow.refundRejected(id, request, answer.inferenceId, answer.outputCommitment);
+      expect(await escrow.creditOf(requester.address, await usdc.getAddress())).to.equal(PRICE);
+      expect(await escrow.creditOf(signers.other.address, await usdc.getAddress())).to.equal(0n);
+      expect(await escrow.checkRequest(id, request)).to.equal(BigInt(RequestStatus.Refunded));
+    });
+
+    it("reads None for an unknown id, and refuses to act on one (UnknownRequest)", async () => {
+      const { escrow, params, open } = await load();
+      const id = await open(await params());
+      const request = await readRequest(escrow, id);
+      expect(await escrow.requestStatus(99n)).to.equal(BigInt(RequestStatus.None));
+      await expect(escrow.checkRequest(99n, request))
+        .to.be.revertedWithCustomError(escrow, "UnknownRequest")
+        .withArgs(99n);
+      await expect(escrow.checkRequest(0n, request))
+        .to.be.revertedWithCustomError(escrow, "UnknownRequest")
+        .withArgs(0n);
+      await expect(readRequest(escrow, 99n)).to.be.rejectedWith("opened no request 99");
+    });
+
+    it("reads the request from the transaction that opened it, and refuses another transaction's", async () => {
+      const { escrow, requester, params } = await load();
+      const p = await params({ asset: ZeroAddress, amount: 10n ** 15n });
+      const opened = await escrow.connect(requester).open(p, { value: p.amount });
+      const other = await escrow.connect(requester).open(await params({ asset: ZeroAddress, amount: 10n ** 15n }), {
+        value: 10n ** 15n,
+      });
+      expect(await readRequest(escrow, 1n, { transaction: opened.hash })).to.deep.equal(
+        requestOf(p, requester.address),
+      );
+      await expect(readRequest(escrow, 1n, { transaction: other.hash })).to.be.rejectedWith("did not open request 1");
+    });
+  });
+
   describe("hostile recipients", () => {
     it("a node operator that reverts on receive blocks only its own withdrawal", async () => {
       const { escrow, bonds, attesters, attestersDomain, signers, requester, params, answerFor, settle, beat } =
@@ -390,7 +511,7 @@ describe("InferenceEscrow", () => {
       const answer = await answerFor(1n, p, {}, signers.guardian);
       await beat(signers.enclave);
       await settle(answer);
-      await escrow.release(1n, answer.inferenceId, answer.outputCommitment);
+      await escrow.release(1n, await readRequest(escrow, 1n), answer.inferenceId, answer.outputCommitment);
       expect(await escrow.creditOf(await hostile.getAddress(), ZeroAddress)).to.equal(p.amount);
 
       await hostile.setMode(1); // Revert
@@ -404,7 +525,7 @@ describe("InferenceEscrow", () => {
       await escrow.connect(requester).open(q, { value: q.amount });
       const other = await answerFor(2n, q);
       await settle(other);
-      await escrow.release(2n, other.inferenceId, other.outputCommitment);
+      await escrow.release(2n, await readRequest(escrow, 2n), other.inferenceId, other.outputCommitment);
       await escrow.connect(signers.deployer).withdraw(ZeroAddress, signers.deployer.address);
     });
 
@@ -424,7 +545,7 @@ describe("InferenceEscrow", () => {
         await escrow.connect(requester).open(p, { value: amount });
         const answer = await answerFor(id, p, {}, signers.guardian);
         await settle(answer);
-        await escrow.release(id, answer.inferenceId, answer.outputCommitment);
+        await escrow.release(id, await readRequest(escrow, id), answer.inferenceId, answer.outputCommitment);
       }
       await hostile.setMode(2); // Reenter
       await expect(hostile.withdraw()).to.changeEtherBalances(ethers, [escrow, hostile], [-2n * amount, 2n * amount]);

@@ -5,12 +5,14 @@ import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManage
 
 import {BondVault} from "../../contracts/bonds/BondVault.sol";
 import {IAttesterRegistry} from "../../contracts/interfaces/IAttesterRegistry.sol";
+import {IInferenceEscrow} from "../../contracts/interfaces/IInferenceEscrow.sol";
 import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
 import {InferenceLedger} from "../../contracts/ledger/InferenceLedger.sol";
 import {InferenceEscrow} from "../../contracts/payments/InferenceEscrow.sol";
 import {ModelRegistry} from "../../contracts/registry/ModelRegistry.sol";
 import {AttesterRegistry} from "../../contracts/verification/AttesterRegistry.sol";
 import {VerifierRouter} from "../../contracts/verification/VerifierRouter.sol";
+import {RequestRefLib} from "../../contracts/libraries/RequestRefLib.sol";
 import {ArtifactParams} from "../../contracts/types/ModelTypes.sol";
 import {Answer, Route, VerificationLevel} from "../../contracts/types/InferenceTypes.sol";
 import {Roles} from "../../contracts/types/Roles.sol";
@@ -41,6 +43,9 @@ abstract contract LedgerFixture is ProoflineTest {
     InferenceLedger internal ledger;
     BondVault internal bonds;
     InferenceEscrow internal escrow;
+    /// @dev Every request opened through {_opened}, as the escrow opened it (the escrow keeps only a commitment to it;
+    /// release, refunds and paid locks take it back). A redeployed escrow reuses ids: the newest request wins.
+    mapping(uint256 requestId => IInferenceEscrow.Request request) internal openedRequests;
 
     function _deployLedger() internal {
         vm.warp(1_700_000_000);
@@ -171,8 +176,87 @@ abstract contract LedgerFixture is ProoflineTest {
 
     /// @dev Records `answer`, signed by the node, locking its bond first when it claims more than Vanilla.
     function _submit(Answer memory answer) internal {
-        if (answer.claimed != VerificationLevel.Vanilla) bonds.lock(answer.inferenceId, answer.paymentRef);
+        if (answer.claimed != VerificationLevel.Vanilla) _lockFor(answer);
         ledger.answer(answer, _sign(NODE_KEY, ledger.answerTypedDataHash(answer)));
+    }
+
+    /// @dev Remembers request `requestId`, just opened with `params` by `requester` and funded by `fundingRef`, as the
+    /// escrow stores it; returns the id.
+    function _opened(
+        uint256 requestId,
+        IInferenceEscrow.RequestParams memory params,
+        address requester,
+        bytes32 fundingRef
+    ) internal returns (uint256) {
+        openedRequests[requestId] = IInferenceEscrow.Request({
+            requester: requester,
+            deadline: params.deadline,
+            route: params.route,
+            minLevel: params.minLevel,
+            nodeId: params.nodeId,
+            asset: params.asset,
+            subject: params.subject,
+            bondMultiple: params.bondMultiple,
+            amount: params.amount,
+            inputCommitment: params.inputCommitment,
+            fundingRef: fundingRef
+        });
+        return requestId;
+    }
+
+    /// @dev The request escrow request `requestId` was opened as (see {openedRequests}).
+    function _requestOf(uint256 requestId) internal view returns (IInferenceEscrow.Request memory) {
+        return openedRequests[requestId];
+    }
+
+    /// @dev Locks bond for `answer` as a node does: `lockPaid` with the request its payment reference names at the
+    /// escrow, `lock` otherwise. Makes no other external call first, so a `vm.prank` before it applies to the lock.
+    function _lockFor(Answer memory answer) internal returns (uint256) {
+        uint256 requestId = RequestRefLib.decode(answer.paymentRef, address(escrow));
+        if (requestId == 0) return bonds.lock(answer.inferenceId, answer.paymentRef);
+        return bonds.lockPaid(answer.inferenceId, requestId, openedRequests[requestId]);
+    }
+
+    /// @dev {_lockFor}, returning whether it locked instead of reverting (for invariant handlers).
+    function _tryLockFor(Answer memory answer) internal returns (bool) {
+        uint256 requestId = RequestRefLib.decode(answer.paymentRef, address(escrow));
+        if (requestId == 0) {
+            try bonds.lock(answer.inferenceId, answer.paymentRef) {
+                return true;
+            } catch {
+                return false;
+            }
+        }
+        try bonds.lockPaid(answer.inferenceId, requestId, openedRequests[requestId]) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev {_slashFor}, returning whether it slashed instead of reverting (for invariant handlers).
+    function _trySlashFor(Answer memory answer) internal returns (bool) {
+        uint256 requestId = RequestRefLib.decode(answer.paymentRef, address(escrow));
+        if (requestId == 0) {
+            try bonds.slash(answer.inferenceId) {
+                return true;
+            } catch {
+                return false;
+            }
+        }
+        try bonds.slashPaid(answer.inferenceId, openedRequests[requestId]) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Slashes the lock of `answer` as anyone can: `slashPaid` with the request its payment reference names at
+    /// the escrow, `slash` otherwise. Makes no other external call first (a `vm.prank` before it applies).
+    function _slashFor(Answer memory answer) internal {
+        uint256 requestId = RequestRefLib.decode(answer.paymentRef, address(escrow));
+        if (requestId == 0) bonds.slash(answer.inferenceId);
+        else bonds.slashPaid(answer.inferenceId, openedRequests[requestId]);
     }
 
     /// @dev The enclave with key `key` attesting `answer` with output `output`.

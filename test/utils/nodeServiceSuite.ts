@@ -126,7 +126,7 @@ export function nodeServiceSuite(kind: ChainKind): void {
     const until = async (id: bigint, status: RequestStatus, ms = 120_000) => {
       const { escrow } = contracts();
       const deadline = Date.now() + ms;
-      while (Number((await escrow.getRequest(id)).status) !== status) {
+      while (Number(await escrow.requestStatus(id)) !== status) {
         if (Date.now() > deadline)
           throw new Error(`request ${id} not ${RequestStatus[status]}:\n${node.output.slice(-3000)}`);
         await new Promise((resolve) => setTimeout(resolve, 200));

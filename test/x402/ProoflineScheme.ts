@@ -31,6 +31,7 @@ import {
   RECEIVE_WITH_AUTHORIZATION_TYPES,
   RequestStatus,
   authorizationNonce,
+  readRequest,
   requestRef,
   signEscrowAuthorization,
   tokenDomain,
@@ -307,14 +308,14 @@ describe("ProoflineScheme (x402 v2 into InferenceEscrow)", () => {
       expect(receipt.extra).to.deep.equal({ requestId: requestId.toString(), paymentRef: answer.paymentRef });
 
       const payment = parseProoflinePayload(decodePaymentSignatureHeader(sent[0]).payload);
-      const request = await escrow.getRequest(requestId);
+      const request = await readRequest(escrow, requestId);
       expect(request.requester).to.equal(payer.address);
-      expect(request.status).to.equal(BigInt(RequestStatus.Open));
+      expect(await escrow.requestStatus(requestId)).to.equal(BigInt(RequestStatus.Open));
       expect(request.asset).to.equal(usdcAddress);
       expect(request.amount).to.equal(PRICE);
-      expect(request.route).to.equal(BigInt(Route.Local));
+      expect(request.route).to.equal(Route.Local);
       expect(request.subject).to.equal(1n);
-      expect(request.minLevel).to.equal(BigInt(Level.TEE));
+      expect(request.minLevel).to.equal(Level.TEE);
       expect(request.nodeId).to.equal(1n);
       expect(request.inputCommitment).to.equal(commitBody(body));
       expect(request.fundingRef).to.equal(payment.authorization.nonce);
@@ -323,9 +324,9 @@ describe("ProoflineScheme (x402 v2 into InferenceEscrow)", () => {
       );
       const now = BigInt(await helpers.time.latest());
       expect(request.deadline).to.be.within(now, now + BigInt(DEADLINE_SECONDS));
-      const [funded] = await escrow.queryFilter(escrow.filters.RequestFunded(requestId));
+      const [funded] = await escrow.queryFilter(escrow.filters.RequestOpened(requestId));
       expect(funded.args.method).to.equal(BigInt(FundingMethod.Authorization));
-      expect(funded.args.fundingRef).to.equal(payment.authorization.nonce);
+      expect(funded.args.request.fundingRef).to.equal(payment.authorization.nonce);
       expect(await receiptOf(receipt.transaction)).to.equal(funded.transactionHash);
 
       expect(await money(f)).to.deep.equal({
