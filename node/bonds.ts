@@ -8,7 +8,7 @@
  * The amount mirrors the vault's rule for a paid request: the price times `max(bondMultiple, MIN_PAID_MULTIPLE)`, in
  * the payment's asset, and at least the vault's `minimumLock` in ETH. Before payment there is no escrow request for
  * `lockRequirement` to read, so the node works it out from the offer (or from the client's signed payment, which may
- * ask for a larger multiple); after payment the vault's own `lock` is the check.
+ * ask for a larger multiple); after payment the vault's own `lockPaid` is the check.
  */
 import { ZeroAddress } from "ethers";
 

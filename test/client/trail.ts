@@ -6,6 +6,7 @@ import { SettlementBatch } from "../../src/batch.js";
 import { InputCommitment, InputKind, OutputCommitment, Provenance, answerDigest } from "../../src/commitments.js";
 import { attestedInputArg, consumerArgs } from "../../src/consumer.js";
 import { signSourcedData } from "../../src/dataSources.js";
+import { slashLock } from "../../src/bonds.js";
 import { readRequest, requestRef } from "../../src/escrow.js";
 import { Level, Route, signBatch } from "../../src/ledger.js";
 import { MEASUREMENT, SETTLEMENT_WINDOW, deployScenario } from "../../testing/index.js";
@@ -361,7 +362,7 @@ async function bondFixture() {
       other,
       await attest(signers.enclave, refuted, other),
     );
-  await bonds.connect(signers.bureau).slash(refuted.inferenceId);
+  await slashLock(bonds.connect(signers.bureau), refuted.inferenceId); // a paid lock: slashPaid with its request
   return { ...scenario, contracts, price, pending, released, refuted, watcher };
 }
 

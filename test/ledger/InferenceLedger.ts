@@ -535,6 +535,35 @@ describe("InferenceLedger", () => {
     });
   });
 
+  describe("settlementByDigest", () => {
+    it("reads what settlementOf reads, plus node, route and subject, only under the record's answer digest", async () => {
+      const { ledger, makeAnswer, submit, attest, signers, advance } = await load();
+      const tee = makeAnswer({ claimed: Level.TEE });
+      const vanilla = makeAnswer({ claimed: Level.Vanilla, route: Route.Proxy, subject: 1n });
+      await submit(tee);
+      await submit(vanilla);
+      await ledger.settleTee(tee.inferenceId, await attest(signers.enclave, tee));
+      await advance(CHALLENGE_WINDOW + 1n);
+      for (const answer of [tee, vanilla]) {
+        const digest = answerDigest(answer.inputCommitment, answer.outputCommitment, answer.paymentRef);
+        const read = [...(await ledger.settlementByDigest(answer.inferenceId, digest))];
+        expect(read.slice(0, 3)).to.deep.equal([...(await ledger.settlementOf(answer.inferenceId))]);
+        expect(read.slice(3)).to.deep.equal([1n, BigInt(answer.route), answer.subject]);
+        // Another output, input or payment reference is another digest: no record under it.
+        const other = answerDigest(answer.inputCommitment, keccak256("0x01"), answer.paymentRef);
+        expect([...(await ledger.settlementByDigest(answer.inferenceId, other))]).to.deep.equal([
+          0n,
+          0n,
+          0n,
+          0n,
+          0n,
+          0n,
+        ]);
+      }
+      expect([...(await ledger.settlementByDigest(ZeroHash, ZeroHash))]).to.deep.equal([0n, 0n, 0n, 0n, 0n, 0n]);
+    });
+  });
+
   describe("reject", () => {
     it("rejects a claim that missed its settlement deadline: claiming more than proven is a failure", async () => {
       const { ledger, makeAnswer, submit, advance } = await load();

@@ -168,8 +168,7 @@ contract EscrowHandler is EscrowFixture {
         try escrow.release(paid.requestId, request, paid.answer.inferenceId, paid.answer.outputCommitment) {
             ++releases;
             RecordStatus memory status = ledger.inspect(paid.answer.inferenceId);
-            if (status.state != RecordState.Settled || status.achieved < request.minLevel)
-                ++unearnedReleases;
+            if (status.state != RecordState.Settled || status.achieved < request.minLevel) ++unearnedReleases;
         } catch {} // solhint-disable-line no-empty-blocks
     }
 
