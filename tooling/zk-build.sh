@@ -5,6 +5,7 @@
 #   npm run zk:build            # rebuild everything (a fresh random setup: the proving key and verifier change)
 #   npm run zk:check            # check the committed build: the wasm and the proving key against the circuit
 #                               # source and the phase-1 file, the verification key and verifier against the key
+#   ZK_ONLY=risk-scorer-batch8 npm run zk:build   # one circuit only (its directory under circuits/)
 #
 # THE SETUP IS NOT A TRUSTED CEREMONY. Phase 1 (powers of tau) and phase 2 are generated here from this machine's
 # randomness by one party, who could forge proofs if the randomness leaked. circuits/README.md says how to swap in a
@@ -26,11 +27,13 @@ set -eu
 cd "$(dirname -- "$0")/.."
 
 MODE=${1:-build}
-POWER=12 # 2^12 = 4096 constraints, enough for the risk scorer's 2,281
+POWER=14 # 2^14 = 16,384 constraints: the risk scorer's 2,281, and 13,786 for sixteen of them in one proof
 PTAU="circuits/phase1/pot${POWER}_final.ptau"
 
 # circuit directory | circom file stem | verifier contract name
-CIRCUITS="risk-scorer risk_scorer RiskScorerVerifier"
+CIRCUITS="risk-scorer risk_scorer RiskScorerVerifier
+  risk-scorer-batch16 risk_scorer_batch16 RiskScorerBatch16Verifier
+  risk-scorer-batch8 risk_scorer_batch8 RiskScorerBatch8Verifier"
 
 compile() { # dir stem outdir
   mkdir -p "$3"
@@ -47,7 +50,7 @@ export_verifier() { # zkey contract out
 
 setup_ptau() { # out
   [ -f "$1" ] && return 0
-  echo "zk: powers of tau 2^$POWER (development only; about two minutes), into $1: commit it"
+  echo "zk: powers of tau 2^$POWER (development only; about five minutes), into $1: commit it"
   mkdir -p "$(dirname -- "$1")" build-zk
   snarkjs powersoftau new bn128 "$POWER" build-zk/pot_0.ptau >/dev/null
   snarkjs powersoftau contribute build-zk/pot_0.ptau build-zk/pot_1.ptau --name=proofline-dev \
@@ -61,6 +64,8 @@ set -- $CIRCUITS
 while [ $# -ge 3 ]; do
   dir=$1 stem=$2 contract=$3
   shift 3
+  # ZK_ONLY=<circuit directory> builds or checks that circuit alone.
+  [ -n "${ZK_ONLY:-}" ] && [ "$dir" != "$ZK_ONLY" ] && continue
   out="circuits/$dir/build"
   verifier="contracts/verification/zk/$contract.sol"
   case "$MODE" in
