@@ -9,7 +9,7 @@ import {
     Route,
     VerificationLevel
 } from "../types/InferenceTypes.sol";
-import {ZkEvidence} from "../types/SettlementTypes.sol";
+import {ZkBatchEvidence, ZkEvidence} from "../types/SettlementTypes.sol";
 
 /// @title IInferenceLedger
 /// @notice One stored, de-duplicated record per inference, separating what was answered from what was proven.
@@ -135,6 +135,10 @@ interface IInferenceLedger {
     error ZkOutputNotCommitted(bytes32 inferenceId);
     /// @notice `verifier` rejected the proof (or its public signals are not field elements).
     error InvalidZkProof(bytes32 inferenceId, address verifier);
+    /// @notice A batch proof is about one artifact: `inferenceId` is about another than the batch's first record.
+    error ZkBatchMixesArtifacts(bytes32 inferenceId);
+    /// @notice The batch verifier `verifier` rejected the proof: no record of the batch settles.
+    error InvalidZkBatchProof(address verifier);
     /// @notice A batch root cannot be zero.
     error ZeroBatchRoot();
     /// @notice A batch is committed in its own round: `round` is not the current round `current`.
@@ -225,6 +229,13 @@ interface IInferenceLedger {
     /// several output parts can be neither settled nor refuted in zero knowledge. The record becomes `Rejected`.
     /// Anyone may call.
     function refuteZk(bytes32 inferenceId, ZkEvidence calldata evidence, bytes calldata recordedContent) external;
+
+    /// @notice Settles every record of `evidence` at ZKML with one Groth16 proof, checked by the batch verifier their
+    /// artifact is bound to for that many records ({IVerifierRouter.verifyBatch}). Each record is checked as
+    /// {settleZk} checks one (pending, Local, its own commitments, its input hash in its input tree, its whole output
+    /// the one Data part of its two output words, its own binding in the proof), all records must be about one
+    /// artifact, not revoked, and a record may appear once: one wrong member and nothing settles. Anyone may call.
+    function settleZkMany(ZkBatchEvidence calldata evidence) external;
 
     /// @notice Commits `root`, a Merkle tree of the current `round`'s TEE attestations, signed (EIP-712
     /// `SettlementBatch(uint32 round,bytes32 root)`) by a live enclave; one batch per enclave per round. Anyone may

@@ -14,7 +14,7 @@ import {CommitmentLib} from "../libraries/CommitmentLib.sol";
 import {FieldLib} from "../libraries/FieldLib.sol";
 import {PackedRecord, RecordLib} from "../libraries/RecordLib.sol";
 import {TimeLib} from "../libraries/TimeLib.sol";
-import {OutputKind} from "../types/CommitmentTypes.sol";
+import {AnswerCommitments, OutputKind} from "../types/CommitmentTypes.sol";
 import {
     Answer,
     InferenceRecord,
@@ -23,7 +23,7 @@ import {
     Route,
     VerificationLevel
 } from "../types/InferenceTypes.sol";
-import {ZkEvidence} from "../types/SettlementTypes.sol";
+import {ZkBatchEvidence, ZkBatchMember, ZkEvidence, ZkInputPart} from "../types/SettlementTypes.sol";
 
 /// @title InferenceLedger
 /// @notice Stored, de-duplicated inference records with asynchronous TEE and ZKML settlement, batch settlement from
@@ -253,13 +253,8 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
 
     /// @inheritdoc IInferenceLedger
     function settleZk(bytes32 inferenceId, ZkEvidence calldata evidence) external {
-        (PackedRecord record, bytes32 digest) = _pending(inferenceId);
-        bytes32 contentHash = keccak256(abi.encodePacked(evidence.outputs));
-        // The proof covers the whole output: the output tree must be the one Data part that carries the outputs.
-        if (
-            CommitmentLib.outputLeaf(0, OutputKind.Data, evidence.outputMediaType, contentHash) !=
-            evidence.commitments.output
-        ) revert ZkOutputNotCommitted(inferenceId);
+        (PackedRecord record, bytes32 digest) = _pendingWith(inferenceId, evidence.commitments);
+        _checkZkOutput(inferenceId, evidence.commitments.output, evidence.outputMediaType, evidence.outputs);
         (address verifier, bytes32 proofHash) = _checkZkProof(record, digest, inferenceId, evidence);
         _checkArtifactNotRevoked(record, inferenceId);
 
@@ -290,6 +285,58 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         _refuters[inferenceId] = msg.sender;
         emit Refuted(inferenceId, VerificationLevel.ZKML, verifier, proven);
         emit InferenceRejected(inferenceId, RejectionReason.Refuted, record.achieved());
+    }
+
+    /// @inheritdoc IInferenceLedger
+    function settleZkMany(ZkBatchEvidence calldata evidence) external {
+        uint256 count = evidence.members.length;
+        if (count == 0) revert BatchSettlementMalformed();
+        uint256[] memory inputHashes = new uint256[](count);
+        uint256[] memory bindings = new uint256[](count);
+        uint256[] memory packedOutputs = new uint256[](count);
+        uint64 artifactId;
+        uint32 round = _round();
+        for (uint256 i = 0; i < count; ++i) {
+            ZkBatchMember calldata member = evidence.members[i];
+            bytes32 inferenceId = member.inferenceId;
+            // Stored as settled at once: a record listed twice is no longer pending the second time, and a proof the
+            // verifier refuses reverts every write.
+            (PackedRecord record, bytes32 digest) = _pendingWith(inferenceId, member.commitments);
+            if (i == 0) artifactId = record.subject();
+            else if (record.subject() != artifactId) revert ZkBatchMixesArtifacts(inferenceId);
+            uint256 packed = member.packedOutput;
+            uint256[] memory words = new uint256[](2);
+            words[0] = packed >> 16;
+            words[1] = packed & 0xffff;
+            _checkZkOutput(inferenceId, member.commitments.output, evidence.outputMediaType, words);
+            _checkZkInput(record, digest, inferenceId, member.commitments, member.inputHash, member.input);
+            inputHashes[i] = member.inputHash;
+            bindings[i] = _zkBinding(inferenceId);
+            packedOutputs[i] = packed;
+            _store(
+                inferenceId,
+                digest,
+                record.withSettlement(VerificationLevel.ZKML, RecordState.Settled, TimeLib.now40(), round)
+            );
+        }
+        (address verifier, bool valid) = ROUTER.verifyBatch(
+            artifactId,
+            evidence.proof,
+            inputHashes,
+            bindings,
+            packedOutputs
+        );
+        if (!valid) revert InvalidZkBatchProof(verifier);
+        // One artifact for every record: one revocation read.
+        if (REGISTRY.revokedAt(artifactId) != 0) {
+            revert ArtifactRevokedWhilePending(evidence.members[0].inferenceId, artifactId);
+        }
+        bytes32 proofHash = keccak256(abi.encode(evidence.proof));
+        for (uint256 i = 0; i < count; ++i) {
+            bytes32 inferenceId = evidence.members[i].inferenceId;
+            emit Attested(inferenceId, VerificationLevel.ZKML, verifier, proofHash, round);
+            emit InferenceSettled(inferenceId, VerificationLevel.ZKML, round);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -677,6 +724,26 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
     /// @dev The record of `inferenceId` if it is `Answered` and inside its window; reverts otherwise.
     function _pending(bytes32 inferenceId) private view returns (PackedRecord record, bytes32 digest) {
         (record, digest) = _record(inferenceId);
+        _checkPending(record, inferenceId);
+    }
+
+    /// @dev {_pending} for a caller holding the record's commitments: the record under their digest, in one read
+    /// instead of two. Reverts with {CommitmentsMismatch} when the id's record has other commitments.
+    function _pendingWith(
+        bytes32 inferenceId,
+        AnswerCommitments calldata commitments
+    ) private view returns (PackedRecord record, bytes32 digest) {
+        digest = CommitmentLib.digest(commitments);
+        record = _records[inferenceId][digest];
+        // Nothing under these commitments: an unknown id, or a record with others (read only on this path).
+        if (record.state() == RecordState.None && _digests[inferenceId] != bytes32(0)) {
+            revert CommitmentsMismatch(inferenceId);
+        }
+        _checkPending(record, inferenceId);
+    }
+
+    /// @dev Reverts unless `record` (of `inferenceId`) is `Answered` and inside its window.
+    function _checkPending(PackedRecord record, bytes32 inferenceId) private view {
         RecordState state = record.state();
         if (state == RecordState.None) revert UnknownInference(inferenceId);
         if (state != RecordState.Answered) revert NotPending(inferenceId, state);
@@ -709,29 +776,55 @@ contract InferenceLedger is IInferenceLedger, EIP712 {
         bytes32 inferenceId,
         ZkEvidence calldata evidence
     ) private view returns (address verifier, bytes32 proofHash) {
-        if (record.route() != Route.Local) revert ZkNeedsLocalRoute(inferenceId);
-        if (CommitmentLib.digest(evidence.commitments) != digest) revert CommitmentsMismatch(inferenceId);
-        uint256 inputHash = evidence.inputHash;
-        bytes32 inputLeaf = CommitmentLib.inputLeaf(
-            evidence.input.index,
-            evidence.input.kind,
-            evidence.input.nameHash,
-            keccak256(abi.encode(inputHash)),
-            evidence.input.provenance
-        );
-        if (!MerkleProof.verifyCalldata(evidence.input.proof, evidence.commitments.input, inputLeaf)) {
-            revert ZkInputNotCommitted(inferenceId);
-        }
+        _checkZkInput(record, digest, inferenceId, evidence.commitments, evidence.inputHash, evidence.input);
         bool valid;
         (verifier, valid) = ROUTER.verify(
             record.subject(),
             evidence.proof,
-            inputHash,
+            evidence.inputHash,
             _zkBinding(inferenceId),
             evidence.outputs
         );
         if (!valid) revert InvalidZkProof(inferenceId, verifier);
         proofHash = keccak256(abi.encode(evidence.proof));
+    }
+
+    /// @dev Reverts unless a proof's input may stand for `record`'s: a Local record, `commitments` that are its own
+    /// (hashing to `digest`), and an input tree holding `inputHash` in the part `input` names.
+    function _checkZkInput(
+        PackedRecord record,
+        bytes32 digest,
+        bytes32 inferenceId,
+        AnswerCommitments calldata commitments,
+        uint256 inputHash,
+        ZkInputPart calldata input
+    ) private pure {
+        if (record.route() != Route.Local) revert ZkNeedsLocalRoute(inferenceId);
+        if (CommitmentLib.digest(commitments) != digest) revert CommitmentsMismatch(inferenceId);
+        bytes32 inputLeaf = CommitmentLib.inputLeaf(
+            input.index,
+            input.kind,
+            input.nameHash,
+            keccak256(abi.encode(inputHash)),
+            input.provenance
+        );
+        if (!MerkleProof.verifyCalldata(input.proof, commitments.input, inputLeaf)) {
+            revert ZkInputNotCommitted(inferenceId);
+        }
+    }
+
+    /// @dev Reverts unless `output`, a record's output commitment, is the one Data part of media type `mediaType`
+    /// whose content is `outputs` as 32-byte words: a proof covers the whole output.
+    function _checkZkOutput(
+        bytes32 inferenceId,
+        bytes32 output,
+        bytes32 mediaType,
+        uint256[] memory outputs
+    ) private pure {
+        bytes32 contentHash = keccak256(abi.encodePacked(outputs));
+        if (CommitmentLib.outputLeaf(0, OutputKind.Data, mediaType, contentHash) != output) {
+            revert ZkOutputNotCommitted(inferenceId);
+        }
     }
 
     /// @dev The public signal that ties a proof to one record of this ledger on this chain.
