@@ -30,7 +30,7 @@ export function buildSystem<Payments extends typeof PaymentsModule | typeof Loca
     const { accessManager, registry, attesters, router, bonds, ledger } = m.useModule(InferenceLedgerModule);
     const { market } = m.useModule(TwinMarketModule);
     const { escrow, usdc } = m.useModule<string, string, Payments["results"]>(payments);
-    const { riskScorerVerifier } = m.useModule(ZkVerifiersModule);
+    const { riskScorerVerifier, riskScorerBatch8Verifier, riskScorerBatch16Verifier } = m.useModule(ZkVerifiersModule);
     const everyPart = [
       AccessManagerModule,
       ModelRegistryModule,
@@ -52,6 +52,19 @@ export function buildSystem<Payments extends typeof PaymentsModule | typeof Loca
       id: "renounceAdmin",
       after: [handOver],
     });
-    return { accessManager, registry, attesters, router, bonds, ledger, riskScorerVerifier, escrow, usdc, market };
+    return {
+      accessManager,
+      registry,
+      attesters,
+      router,
+      bonds,
+      ledger,
+      riskScorerVerifier,
+      riskScorerBatch8Verifier,
+      riskScorerBatch16Verifier,
+      escrow,
+      usdc,
+      market,
+    };
   });
 }

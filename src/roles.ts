@@ -33,7 +33,7 @@ export const RoleWiring = {
     GUARDIAN: ["revokeMeasurement(bytes32)", "disableEnclave(address)", "guardianDeactivateNode(uint32)"],
   },
   VerifierRouter: {
-    TRUST_ADMIN: ["addVerifier(address,uint8)"],
+    TRUST_ADMIN: ["addVerifier(address,uint8)", "addBatchVerifier(address,uint8)"],
     GUARDIAN: ["freezeVerifier(address)"],
   },
   TwinMarket: {

@@ -124,6 +124,42 @@ export function zkEvidence(args: {
 }
 
 /**
+ * What `settleZkMany` takes (the `ZkBatchEvidence` struct) for a batch proof in the Proofline batch layout
+ * (`[modelCommitment, inputHash[N], binding[N], packedOutput[N]]`) about `members`, in the proof's order: each
+ * record's id, input commitment (with the index of its input-hash part) and output and payment commitments.
+ */
+export function zkBatchEvidence(args: {
+  proof: ZkProof;
+  members: readonly {
+    inferenceId: string;
+    input: InputCommitment;
+    inputIndex: number;
+    outputCommitment: string;
+    paymentRef: string;
+  }[];
+  outputMediaType?: string;
+}) {
+  const size = args.members.length;
+  if (args.proof.publicSignals.length !== 1 + 3 * size) {
+    throw new ZkmlError(`a proof with ${args.proof.publicSignals.length} public signals is not about ${size} records`);
+  }
+  return {
+    members: args.members.map((member, i) => {
+      const single = zkEvidence({ ...member, proof: args.proof });
+      return {
+        inferenceId: member.inferenceId,
+        commitments: single.commitments,
+        inputHash: args.proof.publicSignals[1 + i],
+        input: single.input,
+        packedOutput: args.proof.publicSignals[1 + 2 * size + i],
+      };
+    }),
+    outputMediaType: keccak256(toUtf8Bytes(args.outputMediaType ?? MEDIA_TYPES.riskScore)),
+    proof: args.proof.proof,
+  };
+}
+
+/**
  * Stops the worker threads snarkjs starts for the BN254 curve, so the process can exit. Call it once, after the last
  * proof.
  */

@@ -23,6 +23,9 @@ export const ARTIFACT_FILES = {
   TwinMarket: "contracts/market/TwinMarket.sol/TwinMarket.json",
   /** The Groth16 verifier of the risk scorer circuit (development setup: see docs/ZKML.md). */
   RiskScorerVerifier: "contracts/verification/zk/RiskScorerVerifier.sol/RiskScorerVerifier.json",
+  /** Its batch verifiers: eight and sixteen risk-scorer inferences per proof (development setup). */
+  RiskScorerBatch8Verifier: "contracts/verification/zk/RiskScorerBatch8Verifier.sol/RiskScorerBatch8Verifier.json",
+  RiskScorerBatch16Verifier: "contracts/verification/zk/RiskScorerBatch16Verifier.sol/RiskScorerBatch16Verifier.json",
   /** A test token (ERC-20, EIP-2612, EIP-3009, 6 decimals) for networks without USDC; never for real value. */
   TestUSDC: "contracts/mocks/TestUSDC.sol/TestUSDC.json",
   /** The interface the `Payments` module reads the network's USDC through (ABI only). */

@@ -45,6 +45,7 @@ import {
   loadRiskModel,
   modelCommitment,
   proveRiskScore,
+  proveRiskScores,
   riskScore,
   riskScorePart,
   type RiskInput,
@@ -62,7 +63,7 @@ import {
   TwinMarket__factory,
   VerifierRouter__factory,
 } from "../src/typechain/index.js";
-import { zkBinding, zkEvidence, zkInputContent, zkInputPart, type ZkProof } from "../src/zk.js";
+import { zkBatchEvidence, zkBinding, zkEvidence, zkInputContent, zkInputPart, type ZkProof } from "../src/zk.js";
 import { ProoflineLocalModule, deployModule, readParameterFile } from "./system.js";
 
 export * from "./artifacts.js";
@@ -306,6 +307,13 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
   await executeDelayed(manager, trustAdmin, addresses.router, addVerifier, advance);
   await router.connect(publisher).bindArtifact(1n, verifier);
   await router.connect(publisher).bindArtifact(2n, verifier);
+  // The risk scorer's batch verifiers (eight and sixteen inferences per proof) for artifact 1.
+  const batchVerifiers = { 8: addresses.riskScorerBatch8Verifier, 16: addresses.riskScorerBatch16Verifier };
+  for (const [size, address] of Object.entries(batchVerifiers)) {
+    const addBatch = router.interface.encodeFunctionData("addBatchVerifier", [address, Number(size)]);
+    await executeDelayed(manager, trustAdmin, addresses.router, addBatch, advance);
+    await router.connect(publisher).bindBatchVerifier(1n, address);
+  }
 
   /** A fresh heartbeat of enclave key `signer` (anyone may relay it), in the next block. */
   const beat = async (signer: Signer) => {
@@ -441,6 +449,32 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
   const settleRiskScore = async (record: RiskScoreRecord) =>
     ledger.settleZk(record.answer.inferenceId, riskScoreEvidence(await proveRecord(record), record));
   /**
+   * One real Groth16 proof of `model` (default: artifact 1's) on every record of `records` (8 or 16 of them: see
+   * `RISK_SCORER_BATCH_SIZES`), each bound to its own record, with the records' scores (or `scores`, to try a
+   * wrong one: the circuit then refuses the whole batch).
+   */
+  const proveRecords = (records: readonly RiskScoreRecord[], model: RiskModel = models[0], scores?: bigint[]) =>
+    proveRiskScores(
+      model,
+      records.map((record, i) => ({
+        input: record.input,
+        binding: zkBinding(chainId, addresses.ledger, record.answer.inferenceId),
+        ...(scores === undefined ? {} : { score: scores[i] }),
+      })),
+    );
+  /** `settleZkMany`'s evidence for `records` with the batch `proof`. */
+  const riskScoreBatchEvidence = (proof: ZkProof, records: readonly RiskScoreRecord[]) =>
+    zkBatchEvidence({
+      proof,
+      members: records.map((record) => ({
+        inferenceId: record.answer.inferenceId,
+        input: record.inputTree,
+        inputIndex: record.inputIndex,
+        outputCommitment: record.output.root,
+        paymentRef: record.answer.paymentRef,
+      })),
+    });
+  /**
    * `[inferenceId, commitments, part, proof, features]`: what a consumer's action built on `_consume` with an
    * attested input part takes for `record`'s score part (as `RiskScoreConsumer.updateScore` does). Throws when the
    * record's input is not attested (answer with `attestedBy`); without an input part, use `consumerArgs`.
@@ -466,6 +500,10 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
     market,
     /** The risk scorer's Groth16 verifier (development setup), added to the router and bound to artifacts 1 and 2. */
     verifier,
+    /** Its batch verifier for sixteen inferences per proof (development setup), bound to artifact 1. */
+    batchVerifier: batchVerifiers[16],
+    /** Its batch verifiers by size, eight and sixteen inferences per proof, both bound to artifact 1. */
+    batchVerifiers,
     models,
     /** The ledger's EIP-712 domain (answers, attestations, batches). */
     domain,
@@ -496,6 +534,8 @@ export async function deployProofline<S extends DevSigner = DevSigner>(
     answerRiskScore,
     proveRecord,
     riskScoreEvidence,
+    proveRecords,
+    riskScoreBatchEvidence,
     settleRiskScore,
     consumeArgs,
   };

@@ -17,7 +17,7 @@ import { SNARK_SCALAR_FIELD, ZkmlError, proveGroth16, toField, verifyGroth16, ty
 
 /** The package root: two levels above this module in `src/models/`, three above the built `dist/src/models/`. */
 const ROOT = new URL(existsSync(new URL("../../circuits/", import.meta.url)) ? "../../" : "../../../", import.meta.url);
-const circuitFile = (name: string) => fileURLToPath(new URL(`circuits/risk-scorer/${name}`, ROOT));
+const circuitFile = (name: string, dir = "risk-scorer") => fileURLToPath(new URL(`circuits/${dir}/${name}`, ROOT));
 
 /** The risk scorer's shape, as `RiskScorer(4, 3, 16)` in `circuits/risk-scorer/risk_scorer.circom`. */
 export const RISK_SCORER = {
@@ -36,6 +36,27 @@ export const RISK_SCORER = {
   verificationKey: circuitFile("build/verification_key.json"),
   modelFile: circuitFile("model.json"),
 } as const;
+
+/** How many inferences the risk scorer's batch circuits prove at once: one circuit, and one proving key, per size. */
+export const RISK_SCORER_BATCH_SIZES = [8, 16] as const;
+
+/**
+ * The risk scorer's batch circuit for `size` inferences, `RiskScorerBatch(size, 4, 3, 16)` in
+ * `circuits/risk-scorer-batch<size>/`: that many inferences of one model in one proof, public signals
+ * `[modelCommitment, inputHash[size], binding[size], packedOutput[size]]` (`packRiskOutput`).
+ */
+export function riskBatchCircuit(size: number) {
+  if (!(RISK_SCORER_BATCH_SIZES as readonly number[]).includes(size)) {
+    throw new ZkmlError(`a batch proof takes ${RISK_SCORER_BATCH_SIZES.join(" or ")} inferences, not ${size}`);
+  }
+  const dir = `risk-scorer-batch${size}`;
+  return {
+    size,
+    wasm: circuitFile(`build/risk_scorer_batch${size}.wasm`, dir),
+    zkey: circuitFile(`build/risk_scorer_batch${size}.zkey`, dir),
+    verificationKey: circuitFile("build/verification_key.json", dir),
+  };
+}
 
 /** Integer weights of the risk scorer's two layers, and the salt its commitment hides them with. */
 export interface RiskModel {
@@ -140,6 +161,53 @@ export async function proveRiskScore(
     inputSalt: input.salt.toString(),
   };
   return proveGroth16(witness, RISK_SCORER.wasm, RISK_SCORER.zkey);
+}
+
+/**
+ * A record's two output words as the batch circuit's one signal: `subject * 2^16 + score` (the ledger's
+ * `settleZkMany` unpacks it into the output part `abi.encode(subject, score)`).
+ */
+export function packRiskOutput(subject: string, score: bigint): bigint {
+  if (score < 0n || score > RISK_SCORER.maxScore) throw new ZkmlError(`score ${score} is outside [0, 1000]`);
+  return (BigInt(getAddress(subject)) << 16n) | score;
+}
+
+/** One inference of a batch proof: its input, the record it is bound to, and (to try a wrong one) its score. */
+export interface RiskBatchItem {
+  input: RiskInput;
+  binding: bigint;
+  score?: bigint;
+}
+
+/**
+ * Runs the batch circuit for `items.length` inferences (one of `RISK_SCORER_BATCH_SIZES`) on `model`, each bound to
+ * its own record, and returns one real Groth16 proof for all of them. A claimed score other than the model's output,
+ * for any item, makes witness generation fail: the whole batch is refused.
+ */
+export async function proveRiskScores(model: RiskModel, items: readonly RiskBatchItem[]): Promise<ZkProof> {
+  const circuit = riskBatchCircuit(items.length);
+  const scores = items.map(({ input, score }) => score ?? riskScore(model, input));
+  const witness = {
+    modelCommitment: modelCommitment(model).toString(),
+    inputHash: items.map(({ input }) => inputHash(input).toString()),
+    binding: items.map(({ binding }) => binding.toString()),
+    // Packed without the range check, so a wrong score reaches the circuit, which refuses it.
+    packedOutput: items.map(({ input }, i) => ((BigInt(getAddress(input.subject)) << 16n) + scores[i]).toString()),
+    w1: model.w1.map((row) => row.map((w) => toField(w).toString())),
+    b1: model.b1.map((b) => toField(b).toString()),
+    w2: model.w2.map((w) => toField(w).toString()),
+    b2: toField(model.b2).toString(),
+    modelSalt: model.salt.toString(),
+    subject: items.map(({ input }) => BigInt(getAddress(input.subject)).toString()),
+    features: items.map(({ input }) => input.features.map((x) => x.toString())),
+    inputSalt: items.map(({ input }) => input.salt.toString()),
+  };
+  return proveGroth16(witness, circuit.wasm, circuit.zkey);
+}
+
+/** Checks a batch `proof` off-chain against the committed verification key of the batch circuit of its size. */
+export async function verifyRiskBatchProof(proof: ZkProof): Promise<boolean> {
+  return verifyGroth16(proof, riskBatchCircuit((proof.publicSignals.length - 1) / 3).verificationKey);
 }
 
 /** Checks `proof` off-chain against the risk scorer's committed verification key. */
