@@ -45,6 +45,7 @@ import { twinIdOf, twinSalt } from "../src/market.js";
 import TwinMarketModule from "../deploy/modules/TwinMarket.js";
 import { deployScenario } from "../testing/index.js";
 import { releaseProver } from "../src/zk.js";
+import { RISK_SCORER_BATCH_SIZES } from "../src/models/riskScorer.js";
 
 const SNAPSHOT = new URL("../gas-snapshot.json", import.meta.url);
 const mode = process.env.BENCH_MODE ?? "print";
@@ -216,6 +217,30 @@ rows.push({
   tolerance: 96,
 });
 rows.push({ name: "zk.verifyProof (bare verifier call, same proof)", ...bareVerify, tolerance: 96 });
+
+// One Groth16 proof for eight, then sixteen, risk-scorer inferences of artifact 1 (the batch circuits: the weights
+// committed once, three public signals per record), each record answered as above with its own input.
+for (const size of RISK_SCORER_BATCH_SIZES) {
+  const batchRecords = [];
+  for (let i = 0; i < size; i++) {
+    const features = [400n, BigInt(i % 4), 500n - BigInt(i), 100n];
+    batchRecords.push(
+      await scenario.answerRiskScore({ subject: signers.other.address, features, salt: 100n + BigInt(i) }),
+    );
+  }
+  const batchProof = await scenario.proveRecords(batchRecords);
+  await releaseProver();
+  const zkMany = await measure(ledger.settleZkMany(scenario.riskScoreBatchEvidence(batchProof, batchRecords)));
+  rows.push({
+    name: `ledger.settleZkMany, per record (${size} records, one Groth16 proof)`,
+    gas: Math.ceil(zkMany.gas / size),
+    transaction: Math.ceil(zkMany.transaction / size),
+    calldata: Math.ceil(zkMany.calldata / size),
+    budget: size === 16 ? 50_000 : undefined,
+    // Eight proof words shared by the records: a few zero bytes more or less, a gas or two each per record.
+    tolerance: 16,
+  });
+}
 
 // Batch settlement: one enclave-signed root over a round's 64 attestations, then one record settled from it
 // (a 6-sibling proof). Each enclave keeps 32 root slots: a slot's first commit writes a fresh slot, every later

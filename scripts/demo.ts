@@ -76,13 +76,22 @@ for (const event of await router.queryFilter(router.filters.VerifierAdded())) {
 for (const event of await router.queryFilter(router.filters.ArtifactBound())) {
   detail(`artifact ${event.args.artifactId} bound to that verifier by its publisher`);
 }
+for (const event of await router.queryFilter(router.filters.BatchVerifierAdded())) {
+  detail(`ZK batch verifier ${event.args.verifier} added (${event.args.size} inferences per proof)`);
+}
+for (const event of await router.queryFilter(router.filters.BatchVerifierBound())) {
+  detail(`artifact ${event.args.artifactId} bound to the ${event.args.size}-inference batch verifier by its publisher`);
+}
 for (const event of await attesters.queryFilter(attesters.filters.NodeRegistered())) {
   detail(`node ${event.args.nodeId}: key ${event.args.key}, operator ${event.args.operator}, with the key's consent`);
 }
 for (const event of await attesters.queryFilter(attesters.filters.DataSourceRegistered())) {
   detail(`data source ${event.args.sourceId} "${event.args.name}" registered by ${event.args.registrant}`);
 }
-check(executed.length === 4, "a measurement, two enclaves and a verifier: each through the trust admin's delay");
+check(
+  executed.length === 6,
+  "a measurement, two enclaves, a verifier and two batch verifiers: each through the trust admin's delay",
+);
 
 say('A publisher registers the model "risk-scorer" with two artifacts under one label');
 const model = await registry.getModel(1n);

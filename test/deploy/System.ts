@@ -114,6 +114,8 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
         "ModelRegistry#ModelRegistry",
         "TwinMarket#TwinMarket",
         "VerifierRouter#VerifierRouter",
+        "ZkVerifiers#RiskScorerBatch16Verifier",
+        "ZkVerifiers#RiskScorerBatch8Verifier",
         "ZkVerifiers#RiskScorerVerifier",
       ]);
     });
@@ -338,7 +340,7 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
       // The local parameters give ADMIN no delay: fine on a throwaway chain, and flagged.
       expect(report.warnings).to.have.length(1);
       expect(report.warnings[0]).to.match(/ADMIN .* acts after 0 s, less than TRUST_ADMIN's 3600 s/);
-      expect(report.functions).to.have.length(12);
+      expect(report.functions).to.have.length(13);
       // Every function RoleWiring lists, on the contract that has it now, with the role it names.
       const listed = Object.entries(RoleWiring).flatMap(([contract, byRole]) =>
         Object.entries(byRole).flatMap(([role, signatures]) =>
@@ -347,7 +349,7 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
       );
       expect(report.functions.map((f) => [f.contract, f.signature, f.role])).to.have.deep.members(listed);
       expect(report.functions.filter((f) => f.contract === "AttesterRegistry")).to.have.length(5);
-      expect(report.functions.filter((f) => f.contract === "VerifierRouter")).to.have.length(2);
+      expect(report.functions.filter((f) => f.contract === "VerifierRouter")).to.have.length(3);
       expect(report.functions.every((f) => f.ok)).to.equal(true);
       expect(report.closedTargets).to.deep.equal([]);
       expect(report.other).to.deep.equal([
@@ -412,7 +414,7 @@ describe("whole-system deployment (deploy/modules/Proofline*.ts)", () => {
           }
         }
       }
-      expect(checked).to.equal(12);
+      expect(checked).to.equal(13);
     });
 
     it("the deployer can no longer grant roles; the new admin can", async () => {

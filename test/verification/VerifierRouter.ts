@@ -211,6 +211,129 @@ describe("VerifierRouter", () => {
     });
   });
 
+  describe("batch verifiers", () => {
+    /** `addBatchVerifier(address, size)` as the delayed TRUST_ADMIN action it is. */
+    const addBatch = async (scenario: Awaited<ReturnType<typeof load>>, address: string, size: number) =>
+      executeDelayed(
+        scenario.manager,
+        scenario.signers.trustAdmin,
+        scenario.router.target as string,
+        scenario.router.interface.encodeFunctionData("addBatchVerifier", [address, size]),
+        scenario.advance,
+      );
+
+    it("adds a batch verifier as a delayed TRUST_ADMIN action, with 2 to 64 records and the batch selector", async () => {
+      const scenario = await load();
+      const { router, signers, batchVerifier } = scenario;
+      const other = await (await ethers.deployContract("RiskScorerBatch16Verifier")).getAddress();
+      await expect(router.connect(signers.other).addBatchVerifier(other, 16)).to.be.revertedWithCustomError(
+        router,
+        "AccessManagedUnauthorized",
+      );
+      await expect(addBatch(scenario, other, 1))
+        .to.be.revertedWithCustomError(router, "InvalidBatchSize")
+        .withArgs(1, 64);
+      await expect(addBatch(scenario, other, 65))
+        .to.be.revertedWithCustomError(router, "InvalidBatchSize")
+        .withArgs(65, 64);
+      await expect(addBatch(scenario, signers.other.address, 16))
+        .to.be.revertedWithCustomError(router, "VerifierNotContract")
+        .withArgs(signers.other.address);
+      await expect(addBatch(scenario, batchVerifier, 16))
+        .to.be.revertedWithCustomError(router, "VerifierAlreadyAdded")
+        .withArgs(batchVerifier);
+      const state = await router.getVerifier(batchVerifier);
+      expect(state.batchSize).to.equal(16n);
+      expect(state.outputs).to.equal(2n);
+      // The model commitment, then sixteen input hashes, bindings and packed outputs.
+      expect(state.selector).to.equal(
+        ethers.id("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[49])").slice(0, 10),
+      );
+      const data = router.interface.encodeFunctionData("addBatchVerifier", [other, 16]);
+      await scenario.manager.connect(signers.trustAdmin).schedule(router.target as string, data, 0n);
+      await scenario.advance(3_600n);
+      await expect(scenario.manager.connect(signers.trustAdmin).execute(router.target as string, data))
+        .to.emit(router, "BatchVerifierAdded")
+        .withArgs(other, 16);
+      expect(await router.MAX_ZK_BATCH()).to.equal(64n);
+    });
+
+    it("binds a batch verifier per size once, by the publisher, to an artifact bound to a single one", async () => {
+      const scenario = await load();
+      const { router, registry, signers, verifier, batchVerifier, registerArtifact } = scenario;
+      expect(await router.batchVerifierOf(1n, 16)).to.equal(batchVerifier);
+      expect(await router.batchVerifierOf(2n, 16)).to.equal(ZeroAddress);
+      // Artifact 2 is bound to the single verifier; the batch verifier binds to it once, by its publisher only.
+      await expect(router.connect(signers.other).bindBatchVerifier(2n, batchVerifier))
+        .to.be.revertedWithCustomError(router, "NotArtifactPublisher")
+        .withArgs(2n, signers.other.address);
+      // A single-record verifier is not a batch verifier, nor the other way round.
+      await expect(router.connect(signers.publisher).bindBatchVerifier(2n, verifier))
+        .to.be.revertedWithCustomError(router, "VerifierKindMismatch")
+        .withArgs(verifier);
+      await expect(router.connect(signers.publisher).bindBatchVerifier(2n, batchVerifier))
+        .to.emit(router, "BatchVerifierBound")
+        .withArgs(2n, 16, batchVerifier);
+      await expect(router.connect(signers.publisher).bindBatchVerifier(2n, batchVerifier))
+        .to.be.revertedWithCustomError(router, "BatchVerifierAlreadyBound")
+        .withArgs(2n, 16, batchVerifier);
+      // A new artifact with a ZK commitment: no batch verifier before its single binding, and never a batch one as
+      // its single verifier.
+      await registerArtifact("1.6.0", 42n);
+      const artifactId = 3n;
+      await expect(router.connect(signers.publisher).bindBatchVerifier(artifactId, batchVerifier))
+        .to.be.revertedWithCustomError(router, "ArtifactNotBound")
+        .withArgs(artifactId);
+      await expect(router.connect(signers.publisher).bindArtifact(artifactId, batchVerifier))
+        .to.be.revertedWithCustomError(router, "VerifierKindMismatch")
+        .withArgs(batchVerifier);
+      await expect(router.connect(signers.publisher).bindBatchVerifier(99n, batchVerifier))
+        .to.be.revertedWithCustomError(router, "ArtifactNotBindable")
+        .withArgs(99n);
+      await registry.connect(signers.publisher).revokeArtifact(2n, RevocationReason.Defective);
+      await expect(router.connect(signers.publisher).bindBatchVerifier(2n, batchVerifier))
+        .to.be.revertedWithCustomError(router, "ArtifactNotBindable")
+        .withArgs(2n);
+    });
+
+    it("verifyBatch reverts when no proof can be checked: unbound artifact or size, malformed lists, frozen", async () => {
+      const { router, signers, batchVerifier } = await load();
+      const points = Array<bigint>(8).fill(1n);
+      const sixteen = Array<bigint>(16).fill(1n);
+      await expect(router.verifyBatch(99n, points, sixteen, sixteen, sixteen))
+        .to.be.revertedWithCustomError(router, "ArtifactNotBound")
+        .withArgs(99n);
+      await expect(router.verifyBatch(2n, points, sixteen, sixteen, sixteen))
+        .to.be.revertedWithCustomError(router, "NoBatchVerifier")
+        .withArgs(2n, 16n);
+      const fifteen = sixteen.slice(1);
+      await expect(router.verifyBatch(1n, points, fifteen, fifteen, fifteen))
+        .to.be.revertedWithCustomError(router, "NoBatchVerifier")
+        .withArgs(1n, 15n);
+      const many = Array<bigint>(256).fill(1n);
+      await expect(router.verifyBatch(1n, points, many, many, many))
+        .to.be.revertedWithCustomError(router, "NoBatchVerifier")
+        .withArgs(1n, 256n);
+      await expect(router.verifyBatch(1n, points, sixteen, fifteen, sixteen)).to.be.revertedWithCustomError(
+        router,
+        "ZkBatchMalformed",
+      );
+      await expect(router.verifyBatch(1n, points, sixteen, sixteen, fifteen)).to.be.revertedWithCustomError(
+        router,
+        "ZkBatchMalformed",
+      );
+      // A proof of nothing is checked and refused.
+      expect([...(await router.verifyBatch(1n, points, sixteen, sixteen, sixteen))]).to.deep.equal([
+        batchVerifier,
+        false,
+      ]);
+      await router.connect(signers.guardian).freezeVerifier(batchVerifier);
+      await expect(router.verifyBatch(1n, points, sixteen, sixteen, sixteen))
+        .to.be.revertedWithCustomError(router, "VerifierIsFrozen")
+        .withArgs(batchVerifier);
+    });
+  });
+
   describe("views", () => {
     it("reports its model registry and the most outputs a circuit may have", async () => {
       const { router, registry } = await load();
