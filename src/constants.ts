@@ -93,3 +93,6 @@ export const BATCH_ROOT_SLOTS = 32n;
 
 /** Mirrors `VerifierRouter.MAX_ZK_OUTPUTS`: the most output signals a verifier's circuit may have. */
 export const MAX_ZK_OUTPUTS = 8n;
+
+/** Mirrors `VerifierRouter.MAX_ZK_BATCH`: the most inferences one batch verifier's proof may cover. */
+export const MAX_ZK_BATCH = 64n;

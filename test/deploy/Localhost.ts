@@ -61,7 +61,9 @@ describe("deployment to a real JSON-RPC node (hardhat node on localhost)", funct
     const attestersAddress = await first.attesters.getAddress();
     expect(findDeployed(recorded, "AttesterRegistry")).to.equal(attestersAddress);
     expect(findDeployed(recorded, "VerifierRouter")).to.equal(await first.router.getAddress());
-    expect(Object.keys(recorded)).to.have.length(10);
+    // Ten contracts, and the risk scorer's two batch verifiers (8 and 16 inferences a proof) beside its single one.
+    expect(Object.keys(recorded)).to.have.length(12);
+    for (const size of [8, 16]) expect(findDeployed(recorded, `RiskScorerBatch${size}Verifier`)).to.match(/^0x/);
 
     // The deployed parts talk to each other over HTTP: the ledger names the attester registry, which takes a node.
     const ledger = await ethers.getContractAt("InferenceLedger", ledgerAddress);

@@ -208,7 +208,18 @@ describe("ZKML settlement with real Groth16 proofs", function () {
     const proof = await prove(input, wrong.answer.inferenceId);
     const recorded = wrong.output.parts[0].content;
     const proven = keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint16"], [input.subject, 329n]));
-    await expect(ledger.refuteZk(wrong.answer.inferenceId, evidence(proof, wrong), recorded))
+    // A refuter cannot swap in commitments of its own (another payment reference) around the recorded output.
+    const args = evidence(proof, wrong);
+    await expect(
+      ledger.refuteZk(
+        wrong.answer.inferenceId,
+        { ...args, commitments: { ...args.commitments, paymentRef: keccak256("0x01") } },
+        recorded,
+      ),
+    )
+      .to.be.revertedWithCustomError(ledger, "CommitmentsMismatch")
+      .withArgs(wrong.answer.inferenceId);
+    await expect(ledger.refuteZk(wrong.answer.inferenceId, args, recorded))
       .to.emit(ledger, "Refuted")
       .withArgs(wrong.answer.inferenceId, BigInt(Level.ZKML), verifier, proven)
       .and.to.emit(ledger, "InferenceRejected")

@@ -63,7 +63,7 @@ const EXPECTED: Array<{ task: string; status: number; says: RegExp }> = [
   { task: "trust:add-verifier", status: 0, says: /to the router: executed by TRUST_ADMIN 0xFABB/ },
   { task: "trust:approve-measurement", status: 0, says: /: executed by TRUST_ADMIN 0xFABB/ },
   { task: "trust:register-enclave", status: 0, says: /: executed by TRUST_ADMIN 0xFABB.*development enclave key/s },
-  { task: "model:bind-verifier", status: 0, says: /^artifact 1 bound to verifier 0x9fE4/ },
+  { task: "model:bind-verifier", status: 0, says: /^artifact 1 bound to verifier 0xDc64/ },
   { task: "enclave:heartbeat", status: 0, says: /^ {2}live until /m },
   { task: "node:register", status: 0, says: /^node 1: key 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65/ },
   { task: "bond:deposit", status: 0, says: /^deposited 1\.0 ETH into node 1's bond/m },

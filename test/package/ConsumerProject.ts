@@ -273,6 +273,9 @@ export default defineConfig({
       "dist/artifacts/contracts/verification/zk/RiskScorerVerifier.sol/RiskScorerVerifier.json",
       "circuits/risk-scorer/build/risk_scorer.wasm",
       "circuits/risk-scorer/build/risk_scorer.zkey",
+      "dist/artifacts/contracts/verification/zk/RiskScorerBatch16Verifier.sol/RiskScorerBatch16Verifier.json",
+      "circuits/risk-scorer-batch16/build/risk_scorer_batch16.zkey",
+      "circuits/risk-scorer-batch8/build/verification_key.json",
       "docs/HASHING.md",
     ]) {
       expect(packed, file).to.include(file);
