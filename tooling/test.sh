@@ -75,7 +75,8 @@ ordered=$(
   find test -type f \( -name '*.ts' -o -name '*.t.sol' \) | sort | grep -vxF "$(printf '%s\n' $SLOWEST)"
 )
 # shellcheck disable=SC2086 # one argument per file (no file name has a space)
-PROOFLINE_PARALLEL=1 hardhat test --coverage $ordered 2>&1 | tee "$LOG_DIR/test.log"
+# PROOFLINE_COVERAGE_BUILD=1: the instrumented build skips the optimizer (hardhat.config.ts says why).
+PROOFLINE_COVERAGE_BUILD=1 PROOFLINE_PARALLEL=1 hardhat test --coverage $ordered 2>&1 | tee "$LOG_DIR/test.log"
 # `tee` hides the exit status of the test run; read it from the report instead.
 if grep -qE '^[[:space:]]*[0-9]+ failing' "$LOG_DIR/test.log"; then exit 1; fi
 # The Solidity tests' own compiler warnings (the contracts' were checked by the compile gate).

@@ -263,7 +263,9 @@ contract InferenceConsumerTest is LedgerFixture {
         vm.warp(block.timestamp + CHALLENGE_WINDOW + 1);
         uint256 used = probe.measureCheck(answer.inferenceId, commitments, textPart, textProof);
         vm.assertGt(used, 0, "no gas measured");
-        vm.assertLt(used, 20_000, "not the check alone");
+        // The check alone: a few thousand gas optimized (the benchmark gates that figure), some 50k in the coverage
+        // run's unoptimized build; a whole consume or answer call costs several times more.
+        vm.assertLt(used, 80_000, "not the check alone");
     }
 
     function test_levelTooLow() public {
